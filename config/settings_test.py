@@ -1,0 +1,15 @@
+"""Test settings: the base settings with DEBUG on and fast password hashing.
+
+PostgreSQL and Redis come from DATABASE_URL and REDIS_URL like in production (CI sets both);
+without them the suite runs on SQLite and the tests marked `services` are skipped — CI fails then."""
+
+import os
+
+os.environ.setdefault("DJANGO_DEBUG", "1")
+
+from .settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_TASK_ALWAYS_EAGER = False
+LANGUAGE_CODE = "da"

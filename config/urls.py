@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import include, path
+
+from core.admin_site import site as admin_site
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+if settings.BENCHMARK_VIEWS:
+    from core.views import floor
+
+    urlpatterns.append(path("_bench/floor/", floor, name="bench_floor"))
+urlpatterns += i18n_patterns(
+    path("admin/", admin_site.urls),
+    path("moeder/", include("meetings.urls")),
+    path("apv/", include("apv.urls")),
+    path("haendelser/", include("incidents.urls")),
+    path("kreds/", include("unions.urls")),
+    path("paamindelser/", include("reminders.urls")),
+    path("", include("portal.urls")),
+    prefix_default_language=False,
+)
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

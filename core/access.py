@@ -1,0 +1,105 @@
+"""Who may see what in the portal. One helper per object type decides visibility; another
+kommune's object and a missing one give the same 404 (the tenant scope makes the other
+kommune's rows invisible, so both are simply "not found")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.http import Http404
+
+from committees.models import Committee, Membership
+from organisations.models import Person, Unit
+
+
+@dataclass
+class Viewer:
+    """The logged-in user as a person of the request's kommune, with their roles."""
+
+    user: object
+    kommune: object
+    person: Person | None
+    _cache: dict = field(default_factory=dict)
+
+    @cached_property
+    def seats(self) -> list[Membership]:
+        if self.person is None:
+            return []
+        return list(
+            Membership.objects.filter(person=self.person, ended_on__isnull=True)
+            .select_related("committee")
+            .order_by("committee__name")
+        )
+
+    @cached_property
+    def committee_ids(self) -> set[int]:
+        return {seat.committee_id for seat in self.seats if seat.committee.closed_on is None}
+
+    @cached_property
+    def led_unit_ids(self) -> set[int]:
+        """Units the person leads, and everything below them."""
+        if self.person is None:
+            return set()
+        paths = list(Unit.objects.filter(leader=self.person).values_list("path", flat=True))
+        if not paths:
+            return set()
+        from django.db.models import Q
+
+        query = Q()
+        for prefix in paths:
+            query |= Q(path__startswith=prefix)
+        return set(Unit.objects.filter(query).values_list("pk", flat=True))
+
+    @property
+    def is_leader(self) -> bool:
+        return bool(self.led_unit_ids) or any(
+            seat.role in Membership.LEADER_ROLES for seat in self.seats
+        )
+
+    @cached_property
+    def is_hovedmed_member(self) -> bool:
+        return any(seat.committee.kind == Committee.Kind.HOVEDMED for seat in self.seats)
+
+    def roles_in(self, committee: Committee) -> set[str]:
+        return {seat.role for seat in self.seats if seat.committee_id == committee.pk}
+
+    @cached_property
+    def visible_committee_ids(self) -> set[int]:
+        """Committees the person sits in, plus those covering the units they lead."""
+        from committees.models import CommitteeUnit
+
+        ids = set(self.committee_ids)
+        if self.led_unit_ids:
+            ids |= set(
+                CommitteeUnit.objects.filter(unit__in=self.led_unit_ids).values_list(
+                    "committee_id", flat=True
+                )
+            )
+        return ids
+
+
+def get_viewer(request) -> Viewer:
+    if not hasattr(request, "_viewer"):
+        person = None
+        if request.kommune is not None and request.user.is_authenticated:
+            person = (
+                Person.objects.filter(user=request.user, left_on__isnull=True)
+                .select_related("unit")
+                .first()
+            )
+        request._viewer = Viewer(request.user, request.kommune, person)
+    return request._viewer
+
+
+def get_committee_for_user(request, public_id) -> tuple[Committee, bool]:
+    """The committee if the viewer may see it, and whether they may act as its chair
+    (formand/næstformand). Missing, another kommune's and not-visible all raise the same 404."""
+    viewer = get_viewer(request)
+    committee = Committee.objects.filter(public_id=public_id).first()
+    if committee is None or committee.pk not in viewer.visible_committee_ids:
+        raise Http404
+    can_chair = bool(
+        viewer.roles_in(committee) & {Membership.Role.FORMAND, Membership.Role.NAESTFORMAND}
+    )
+    return committee, can_chair

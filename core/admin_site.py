@@ -1,0 +1,137 @@
+"""The HR admin site: Django's admin, bound to the kommune the staff member works in."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.tenancy import SESSION_KEY
+
+# Admin views that work before a kommune is chosen: they read no tenant data.
+KOMMUNE_FREE_VIEWS = {
+    "index",
+    "logout",
+    "password_change",
+    "password_change_done",
+    "i18n_javascript",
+    "choose_kommune",
+}
+
+
+def staff_kommuner(request) -> list:
+    """The kommuner this user may administer (a subset of the ones they may log in to)."""
+    from organisations.models import KommuneStaff
+
+    if request.user.is_superuser:
+        return list(request.available_kommuner)
+    from django_scopes import scopes_disabled
+
+    with scopes_disabled():
+        ids = set(
+            KommuneStaff.objects.filter(user=request.user).values_list("kommune_id", flat=True)
+        )
+    return [k for k in request.available_kommuner if k.pk in ids]
+
+
+def staff_role(request):
+    """The KommuneStaff row of the user in the request's kommune (None for superusers/outsiders)."""
+    if not hasattr(request, "_staff_role"):
+        from organisations.models import KommuneStaff
+
+        request._staff_role = None
+        if request.kommune is not None and request.user.is_authenticated:
+            request._staff_role = KommuneStaff.objects.filter(user=request.user).first()
+    return request._staff_role
+
+
+def is_kommune_staff(request) -> bool:
+    if request.kommune is None:
+        return False
+    return request.user.is_superuser or staff_role(request) is not None
+
+
+class HRAdminSite(admin.AdminSite):
+    site_header = gettext_lazy("MED & arbejdsmiljø – HR")
+    site_title = gettext_lazy("MED & arbejdsmiljø")
+    index_title = gettext_lazy("Administration")
+    index_template = "admin/hr_index.html"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._extra_views: list = []
+
+    def register_view(self, route: str, view, name: str, title) -> None:
+        """An extra admin page (structural checks, compliance overview…) shown on the index."""
+        self._extra_views.append((route, view, name, title))
+
+    def has_permission(self, request) -> bool:
+        if not (request.user.is_active and request.user.is_staff):
+            return False
+        if request.kommune is None:
+            # Enough to reach the kommune chooser; every tenant view redirects there first.
+            return request.user.is_superuser or bool(staff_kommuner(request))
+        return is_kommune_staff(request)
+
+    def admin_view(self, view, cacheable=False):
+        inner = super().admin_view(view, cacheable)
+        name = getattr(view, "__name__", "")
+
+        def guarded(request, *args, **kwargs):
+            if (
+                name not in KOMMUNE_FREE_VIEWS
+                and request.user.is_authenticated
+                and request.kommune is None
+            ):
+                return redirect("admin:choose_kommune")
+            return inner(request, *args, **kwargs)
+
+        guarded.__name__ = name
+        return guarded
+
+    def get_urls(self):
+        urls = [
+            path("kommune/", self.admin_view(self.choose_kommune), name="choose_kommune"),
+        ]
+        for route, view, name, _title in self._extra_views:
+            urls.append(path(route, self.admin_view(view), name=name))
+        return urls + super().get_urls()
+
+    def each_context(self, request):
+        context = super().each_context(request)
+        context["current_kommune"] = getattr(request, "kommune", None)
+        context["extra_admin_views"] = [
+            (reverse(f"admin:{name}"), title) for _r, _v, name, title in self._extra_views
+        ]
+        return context
+
+    def choose_kommune(self, request):
+        choices = staff_kommuner(request)
+        if request.method == "POST":
+            wanted = request.POST.get("kommune")
+            for kommune in choices:
+                if str(kommune.pk) == wanted:
+                    request.session[SESSION_KEY] = kommune.pk
+                    messages.success(
+                        request, _("Du arbejder nu i %(kommune)s.") % {"kommune": kommune}
+                    )
+                    return HttpResponseRedirect(reverse("admin:index"))
+            messages.error(request, _("Vælg en kommune, du har adgang til."))
+        context = {
+            **self.each_context(request),
+            "title": _("Vælg kommune"),
+            "choices": choices,
+        }
+        return TemplateResponse(request, "admin/choose_kommune.html", context)
+
+    def index(self, request, extra_context=None):
+        extra_context = extra_context or {}
+        extra_context["kommune_choices"] = staff_kommuner(request)
+        return super().index(request, extra_context)
+
+
+site = HRAdminSite(name="admin")

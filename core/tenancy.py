@@ -1,0 +1,205 @@
+"""Tenancy: the kommune is the tenant.
+
+Every tenant-owned model inherits `TenantModel`: it has a `kommune` foreign key and a django-scopes
+manager, so a query without an active tenant scope raises `ScopeError` instead of returning another
+kommune's rows. The request activates the scope in `TenantMiddleware`; background code enters the
+object's scope explicitly with `tenant_scope(kommune)`.
+
+Related-object access (`membership.person`) goes through Django's unscoped base manager by design:
+it only follows a foreign key from a row that was itself fetched in scope.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopeError, get_scope, scope, scopes_disabled
+from simple_history.manager import HistoryManager
+from simple_history.models import HistoricalRecords
+
+if TYPE_CHECKING:
+    from organisations.models import Kommune
+
+__all__ = [
+    "ScopeError",
+    "TenantModel",
+    "TenantMiddleware",
+    "scopes_disabled",
+    "tenant_history",
+    "tenant_scope",
+    "current_kommune_id",
+]
+
+SESSION_KEY = "kommune_id"
+
+
+@contextmanager
+def tenant_scope(kommune: Kommune | int) -> Iterator[None]:
+    """Enter one kommune's scope. Refuses None: django-scopes treats None as "no filter"."""
+    kommune_id = kommune if isinstance(kommune, int) else getattr(kommune, "pk", None)
+    if not kommune_id:
+        raise ScopeError("tenant_scope() needs a saved kommune.")
+    with scope(kommune=kommune_id):
+        yield
+
+
+def current_kommune_id() -> int | None:
+    value = get_scope().get("kommune")
+    return value if isinstance(value, int) else None
+
+
+def _scoped_manager(queryset_class=None):
+    from django_scopes import ScopedManager
+
+    base = (
+        models.Manager if queryset_class is None else models.Manager.from_queryset(queryset_class)
+    )
+    return ScopedManager(_manager_class=base, kommune="kommune")
+
+
+def scoped_manager(queryset_class):
+    """A tenant-scoped manager with a custom queryset class (for `objects = ...`)."""
+    return _scoped_manager(queryset_class)
+
+
+class TenantModel(models.Model):
+    """Abstract base of every tenant-owned model."""
+
+    kommune = models.ForeignKey(
+        "organisations.Kommune",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("kommune"),
+        editable=False,
+    )
+
+    objects = _scoped_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        # Derive the tenant from the active scope so a row can never be saved without one.
+        if not self.kommune_id:
+            self.kommune_id = current_kommune_id()
+            if not self.kommune_id:
+                raise ScopeError(f"{type(self).__name__} saved without a kommune or tenant scope.")
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if not self.kommune_id:
+            self.kommune_id = current_kommune_id()
+        errors = {}
+        for field in self._meta.concrete_fields:
+            if not field.is_relation or not field.many_to_one or field.name == "kommune":
+                continue
+            if not issubclass(field.related_model, TenantModel):
+                continue
+            target_id = getattr(self, field.attname)
+            if target_id is None:
+                continue
+            target = getattr(self, field.name)
+            if target.kommune_id != self.kommune_id:
+                errors[field.name] = _("Vælg en gyldig værdi fra din egen kommune.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class ScopedHistoryManager(HistoryManager):
+    """History of a tenant-owned model follows the same scope rule as the model itself."""
+
+    def get_super_queryset(self):
+        queryset = super().get_super_queryset()
+        current = get_scope()
+        if not current.get("_enabled", True):
+            return queryset
+        kommune_id = current.get("kommune")
+        if not kommune_id:
+            raise ScopeError("A tenant scope must be active to read history.")
+        return queryset.filter(kommune_id=kommune_id)
+
+
+class TenantHistoricalModel(models.Model):
+    objects = _scoped_manager()
+
+    class Meta:
+        abstract = True
+
+
+def tenant_history(**kwargs) -> HistoricalRecords:
+    """django-simple-history for a tenant-owned model, with scoped history rows."""
+    kwargs.setdefault("bases", [TenantHistoricalModel])
+    kwargs.setdefault("history_manager", ScopedHistoryManager)
+    return HistoricalRecords(**kwargs)
+
+
+# --- request handling --------------------------------------------------------------------------
+
+
+def kommuner_for_user(user) -> list[Kommune]:
+    """The kommuner a user may work in: as HR staff, through a linked person, or all (superuser)."""
+    from organisations.models import Kommune, KommuneStaff, Person
+
+    if not user.is_authenticated:
+        return []
+    with scopes_disabled():
+        if user.is_superuser:
+            return list(Kommune.objects.order_by("name"))
+        staff_ids = KommuneStaff.objects.filter(user=user).values("kommune_id")
+        person_ids = Person.objects.filter(user=user, left_on__isnull=True).values("kommune_id")
+        return list(
+            Kommune.objects.filter(
+                models.Q(pk__in=staff_ids) | models.Q(pk__in=person_ids)
+            ).order_by("name")
+        )
+
+
+def resolve_kommune(request) -> Kommune | None:
+    available = kommuner_for_user(request.user)
+    request.available_kommuner = available
+    wanted = request.session.get(SESSION_KEY)
+    for kommune in available:
+        if kommune.pk == wanted:
+            return kommune
+    if len(available) == 1:
+        request.session[SESSION_KEY] = available[0].pk
+        return available[0]
+    return None
+
+
+class TenantMiddleware:
+    """Sets `request.kommune` and runs the rest of the request inside that kommune's scope.
+
+    Without a kommune no scope is active, so every tenant query raises: a forgotten check fails
+    loudly instead of leaking."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.available_kommuner = []
+        request.kommune = None
+        if request.user.is_authenticated:
+            request.kommune = resolve_kommune(request)
+        if request.kommune is None:
+            return self.get_response(request)
+        with tenant_scope(request.kommune):
+            response = self.get_response(request)
+            # Template responses render inside the scope too.
+            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+                response.render()
+            return response
+
+
+def kommune_context(request):
+    return {
+        "current_kommune": getattr(request, "kommune", None),
+        "available_kommuner": SimpleLazyObject(lambda: getattr(request, "available_kommuner", [])),
+    }
