@@ -1,0 +1,194 @@
+from django.contrib import admin
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+
+from core.admin import TenantAdmin, TenantImportExportAdmin, TenantInline, count_of
+from core.admin_site import site
+
+from .models import AmoProposal, Committee, CommitteeUnit, Membership, ObligationWaiver
+from .resources import MembershipResource
+from .services import committee_save, membership_save, obligation_waiver_save, proposal_save
+
+
+def covers_units(unit_ids, committee_ref="pk"):
+    return Exists(
+        CommitteeUnit.objects.filter(committee=OuterRef(committee_ref), unit__in=unit_ids)
+    )
+
+
+class CommitteeUnitInline(TenantInline):
+    model = CommitteeUnit
+    autocomplete_fields = ("unit",)
+    verbose_name = _("dækket enhed")
+    verbose_name_plural = _("dækker enheder")
+
+
+class MembershipInline(TenantInline):
+    model = Membership
+    fields = (
+        "person",
+        "role",
+        "side",
+        "chosen",
+        "start_date",
+        "term_end",
+        "ended_on",
+        "employer_notified_on",
+    )
+    autocomplete_fields = ("person",)
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("person")
+
+
+class ActiveFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [("active", _("Aktiv")), ("ended", _("Ophørt/nedlagt"))]
+
+    def queryset(self, request, queryset):
+        field = "ended_on" if queryset.model is Membership else "closed_on"
+        if self.value() == "active":
+            return queryset.filter(**{f"{field}__isnull": True})
+        if self.value() == "ended":
+            return queryset.filter(**{f"{field}__isnull": False})
+        return queryset
+
+
+@admin.register(Committee, site=site)
+class CommitteeAdmin(TenantAdmin):
+    list_display = ("name", "kind", "parent", "member_count", "closed_on")
+    list_filter = ("kind", ActiveFilter, ("parent", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("parent",)
+    search_fields = ("name", "code")
+    autocomplete_fields = ("parent",)
+    fields = ("name", "code", "kind", "parent", "established_on", "closed_on")
+    prepopulated_fields = {"code": ("name",)}
+    inlines = [CommitteeUnitInline, MembershipInline]
+
+    def limit_to_units(self, queryset, unit_ids):
+        return queryset.filter(covers_units(unit_ids))
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(active_members=count_of(Membership, "committee", ended_on__isnull=True))
+        )
+
+    @admin.display(description=_("aktive medlemmer"), ordering="active_members")
+    def member_count(self, obj):
+        return obj.active_members
+
+    def save_via_service(self, request, obj, form, change):
+        committee_save(obj, acting_user=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Membership:
+            return super().save_formset(request, form, formset, change)
+        instances = formset.save(commit=False)
+        for deleted in formset.deleted_objects:
+            deleted.delete()
+        for membership in instances:
+            if not membership.kommune_id:
+                membership.kommune = request.kommune
+            membership_save(membership, acting_user=request.user)
+
+
+@admin.register(Membership, site=site)
+class MembershipAdmin(TenantImportExportAdmin):
+    resource_classes = [MembershipResource]
+    list_display = (
+        "person",
+        "role",
+        "committee",
+        "side",
+        "chosen",
+        "start_date",
+        "term_end",
+        "ended_on",
+    )
+    list_filter = (
+        "role",
+        ActiveFilter,
+        "side",
+        "chosen",
+        ("committee__kind"),
+        ("committee", admin.RelatedOnlyFieldListFilter),
+    )
+    list_select_related = ("person", "committee")
+    search_fields = (
+        "person__first_name",
+        "person__last_name",
+        "person__employee_number",
+        "committee__name",
+    )
+    autocomplete_fields = ("person", "committee")
+    date_hierarchy = "start_date"
+    fields = (
+        "person",
+        "committee",
+        "role",
+        "side",
+        "chosen",
+        "start_date",
+        "term_end",
+        "ended_on",
+        "employer_notified_on",
+    )
+
+    def limit_to_units(self, queryset, unit_ids):
+        return queryset.filter(covers_units(unit_ids, "committee_id"))
+
+    def save_via_service(self, request, obj, form, change):
+        membership_save(obj, acting_user=request.user)
+
+
+@admin.register(CommitteeUnit, site=site)
+class CommitteeUnitAdmin(TenantAdmin):
+    """Needed for autocomplete/history of coverage; not shown in the index."""
+
+    unit_lookup = "unit"
+    list_display = ("committee", "unit")
+    list_select_related = ("committee", "unit")
+    search_fields = ("committee__name", "unit__name")
+
+    def has_module_permission(self, request):
+        return False
+
+
+@admin.register(ObligationWaiver, site=site)
+class ObligationWaiverAdmin(TenantAdmin):
+    """HovedMED's consensus to waive obligation A, H or I; withdrawing it brings the duty back."""
+
+    list_display = ("committee", "obligation", "agreed_on", "withdrawn_on", "withdrawn_by_side")
+    list_filter = ("obligation", "withdrawn_on")
+    list_select_related = ("committee",)
+    autocomplete_fields = ("committee",)
+
+    def limit_to_units(self, queryset, unit_ids):
+        return queryset.none()  # kommune-wide (HovedMED): HR with the whole kommune only
+
+    def save_via_service(self, request, obj, form, change):
+        obligation_waiver_save(obj, acting_user=request.user)
+
+
+@admin.register(AmoProposal, site=site)
+class AmoProposalAdmin(TenantAdmin):
+    list_display = ("title", "committee", "submitted_on", "outcome", "reasons_given_on")
+    list_filter = ("outcome",)
+    list_select_related = ("committee",)
+    search_fields = ("title", "committee__name")
+    autocomplete_fields = ("committee",)
+
+    def limit_to_units(self, queryset, unit_ids):
+        return queryset.filter(covers_units(unit_ids, "committee_id"))
+
+    def save_via_service(self, request, obj, form, change):
+        proposal_save(obj, acting_user=request.user)
+
+
+from . import admin_views  # noqa: E402,F401  (registers the structural checks page)

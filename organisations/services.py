@@ -1,0 +1,73 @@
+"""Writes to the organisation. Views, the admin and imports call these; history records the actor."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from core.history import set_history_user
+
+from .models import Unit
+
+
+def unit_compute_path(unit: Unit) -> str:
+    parent_path = unit.parent.path if unit.parent_id else ""
+    return f"{parent_path}{unit.pk}/"
+
+
+@transaction.atomic
+def unit_save(unit: Unit, *, acting_user=None) -> Unit:
+    """Save a unit and keep the materialised paths of it and everything below it right."""
+    set_history_user(unit, acting_user)
+    old_path = unit.path
+    if unit.pk is None:
+        unit.save()
+    unit.path = unit_compute_path(unit)
+    unit.save()
+    if old_path and old_path != unit.path:
+        # Re-parented: rewrite the prefix of every descendant (three levels, a handful of rows).
+        for child in Unit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk):
+            child.path = unit.path + child.path[len(old_path) :]
+            set_history_user(child, acting_user)
+            child.save(update_fields=["path"])
+    return unit
+
+
+def staff_granted_units(staff) -> list[Unit]:
+    """Units the staff member holds `administer_unit` on (django-guardian, direct FK table)."""
+    from .models import UnitUserObjectPermission
+
+    return list(
+        Unit.objects.filter(
+            pk__in=UnitUserObjectPermission.objects.filter(
+                user=staff.user, permission__codename="administer_unit"
+            ).values("content_object_id")
+        )
+    )
+
+
+@transaction.atomic
+def staff_save(staff, *, units, acting_user=None):
+    """Save an HR staff member and set the units they are limited to (replacing earlier grants
+    within this kommune)."""
+    from guardian.shortcuts import assign_perm, remove_perm
+
+    set_history_user(staff, acting_user)
+    staff.save()
+    wanted = {unit.pk: unit for unit in units}
+    current = {unit.pk: unit for unit in staff_granted_units(staff)}
+    for pk in current.keys() - wanted.keys():
+        remove_perm("organisations.administer_unit", staff.user, current[pk])
+    for pk in wanted.keys() - current.keys():
+        assign_perm("organisations.administer_unit", staff.user, wanted[pk])
+    return staff
+
+
+@transaction.atomic
+def person_save(person, *, acting_user=None):
+    """Saving a person (a new unit, leaving) re-evaluates their deadlines at once."""
+    from deadlines.engine import refresh
+
+    set_history_user(person, acting_user)
+    person.save()
+    refresh(person.kommune, persons=[person], acting_user=acting_user)
+    return person
