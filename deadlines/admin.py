@@ -1,0 +1,264 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from committees.models import CommitteeUnit, Membership
+from core.admin import TenantAdmin
+from core.admin_site import site
+from organisations.models import Unit
+
+from .engine import registry
+from .models import Deadline, RuleSetting, Status
+from .overview import omraade_of_unit
+from .services import deadline_mark_done, deadline_reopen
+
+
+class RuleFilter(admin.SimpleListFilter):
+    title = _("regel")
+    parameter_name = "rule"
+
+    def lookups(self, request, model_admin):
+        return registry.choices()
+
+    def queryset(self, request, queryset):
+        return queryset.filter(rule=self.value()) if self.value() else queryset
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return Status.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(status=self.value()) if self.value() else queryset
+
+
+class OmraadeFilter(admin.SimpleListFilter):
+    title = _("område")
+    parameter_name = "omraade"
+
+    def lookups(self, request, model_admin):
+        return list(Unit.objects.filter(kind=Unit.Kind.OMRAADE).values_list("pk", "name"))
+
+    def queryset(self, request, queryset):
+        if self.value() == "none":
+            return queryset.filter(omraade__isnull=True)
+        return queryset.filter(omraade=self.value()) if self.value() else queryset
+
+
+class CommitteeFilter(admin.SimpleListFilter):
+    """A committee's own duties and those of its active members (as in the overview)."""
+
+    title = _("udvalg")
+    parameter_name = "committee"
+
+    def lookups(self, request, model_admin):
+        # Reached from the overview's links; a kommune has too many committees for a sidebar,
+        # so only the chosen one is shown (and can be cleared).
+        from committees.models import Committee
+
+        value = request.GET.get(self.parameter_name)
+        if not value or not value.isdigit():
+            return []
+        return list(Committee.objects.filter(pk=value).values_list("pk", "name"))
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        seats = Membership.objects.filter(
+            committee_id=self.value(), ended_on__isnull=True, person_id=OuterRef("person_id")
+        )
+        return queryset.filter(committee_id=self.value()) | queryset.filter(
+            committee__isnull=True
+        ).filter(Exists(seats))
+
+
+@admin.register(Deadline, site=site)
+class DeadlineAdmin(TenantAdmin):
+    list_display = (
+        "title_display",
+        "status_display",
+        "due_date",
+        "person",
+        "committee",
+        "unit",
+        "done_on",
+    )
+    list_filter = (StatusFilter, RuleFilter, OmraadeFilter, CommitteeFilter, "manual")
+    list_select_related = ("person", "committee", "unit")
+    search_fields = ("person__first_name", "person__last_name", "committee__name", "unit__name")
+    date_hierarchy = "due_date"
+    readonly_fields = (
+        "title_display",
+        "source_display",
+        "status_display",
+        "rule",
+        "due_date",
+        "person",
+        "committee",
+        "unit",
+        "state",
+        "done_on",
+        "manual",
+        "fulfilled_display",
+        "note",
+    )
+    fields = readonly_fields
+    actions = ["mark_done", "reopen"]
+
+    def limit_to_units(self, queryset, unit_ids):
+        coverage = CommitteeUnit.objects.filter(
+            committee=OuterRef("committee_id"), unit__in=unit_ids
+        )
+        return queryset.filter(unit__in=unit_ids) | queryset.filter(unit__isnull=True).filter(
+            Exists(coverage)
+        )
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .visible()
+            .with_status(timezone.localdate())
+            .annotate(omraade=omraade_of_unit())
+        )
+
+    def has_add_permission(self, request):
+        return False  # deadlines are made by the rules
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("frist"))
+    def title_display(self, obj):
+        return obj.title
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_display(self, obj):
+        return Status(obj.status).label
+
+    @admin.display(description=_("kilde"))
+    def source_display(self, obj):
+        return obj.source
+
+    @admin.display(description=_("opfyldt af"))
+    def fulfilled_display(self, obj):
+        return obj.fulfilled_by or "—"
+
+    class DoneForm(forms.Form):
+        done_on = forms.DateField(label=_("Opfyldt den"), initial=timezone.localdate)
+        note = forms.CharField(label=_("Bemærkning"), required=False, widget=forms.Textarea)
+
+    @admin.action(description=_("Markér som opfyldt"), permissions=["change"])
+    def mark_done(self, request, queryset):
+        if "apply" in request.POST:
+            form = self.DoneForm(request.POST)
+            if form.is_valid():
+                count = 0
+                for deadline in queryset:
+                    try:
+                        deadline_mark_done(
+                            deadline,
+                            done_on=form.cleaned_data["done_on"],
+                            note=form.cleaned_data["note"],
+                            acting_user=request.user,
+                        )
+                        count += 1
+                    except ValidationError as error:
+                        self.message_user(
+                            request, f"{deadline}: {error.messages[0]}", messages.ERROR
+                        )
+                self.message_user(request, _("%(n)s frister markeret som opfyldt.") % {"n": count})
+                return None
+        else:
+            form = self.DoneForm()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Markér som opfyldt"),
+            "form": form,
+            "deadlines": queryset,
+            "action": "mark_done",
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "deadlines/admin/mark_done.html", context)
+
+    @admin.action(description=_("Genåbn (fortryd manuel registrering)"), permissions=["change"])
+    def reopen(self, request, queryset):
+        for deadline in queryset.filter(manual=True):
+            deadline_reopen(deadline, acting_user=request.user)
+        self.message_user(request, _("Fristerne er genåbnet."))
+
+
+class RuleSettingForm(forms.ModelForm):
+    rule = forms.ChoiceField(label=_("regel"))
+
+    class Meta:
+        model = RuleSetting
+        fields = ("rule", "enabled", "values")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rule"].choices = [
+            (r.code, f"{r.title_plain} ({_('lovpligtig') if r.statutory else _('lokal')})")
+            for r in registry.all()
+        ]
+        self.fields["values"].help_text = _('Fx {"months": 3}. Tilladte værdier: ') + "; ".join(
+            f"{r.code}: "
+            + ", ".join(
+                f"{p.name} ({p.label}, standard {p.default}"
+                + (f", min {p.minimum}" if p.minimum is not None else "")
+                + (f", max {p.maximum}" if p.maximum is not None else "")
+                + ")"
+                for p in r.parameters
+            )
+            for r in registry.all()
+            if r.parameters
+        )
+
+    def clean(self):
+        data = super().clean()
+        rule = registry.get(data.get("rule", ""))
+        if rule is None:
+            return data
+        if not data.get("enabled", True) and rule.statutory:
+            self.add_error("enabled", _("En lovpligtig regel kan ikke slås fra."))
+        values = data.get("values") or {}
+        if not isinstance(values, dict):
+            self.add_error("values", _("Angiv værdierne som et JSON-objekt."))
+            return data
+        params = {p.name: p for p in rule.parameters}
+        for name, value in values.items():
+            if name not in params:
+                self.add_error(
+                    "values", _("Reglen har ingen værdi ved navn “%(name)s”.") % {"name": name}
+                )
+                continue
+            try:
+                params[name].validate(value)
+            except ValidationError as error:
+                self.add_error("values", error)
+        return data
+
+
+@admin.register(RuleSetting, site=site)
+class RuleSettingAdmin(TenantAdmin):
+    form = RuleSettingForm
+    list_display = ("__str__", "rule", "enabled", "values")
+    list_filter = ("enabled",)
+
+    def limit_to_units(self, queryset, unit_ids):
+        return queryset.none()  # kommune-wide settings: HR with the whole kommune only
+
+    def save_via_service(self, request, obj, form, change):
+        from .services import rule_setting_save
+
+        rule_setting_save(obj, acting_user=request.user)
+
+
+from . import admin_views  # noqa: E402,F401  (registers the compliance overview page)

@@ -1,0 +1,375 @@
+"""The deadline engine.
+
+Rules live in the app they concern (`<app>/rules.py`) and register here. A rule says, for the
+subjects it is asked about, which duties exist (`Want`s): key, due date, who is responsible and
+whether something in the system already fulfils it. The engine reconciles those wants with the
+stored `Deadline` rows of the kommune in scope:
+
+- a new want becomes an open (or done/waived) row;
+- a changed want updates its row (due date moved, fulfilled, waiver ended);
+- an open row that is no longer wanted is cancelled (the person left, the committee closed);
+- a row a person marked done or waived by hand keeps that state.
+
+Services call `refresh()` for the people/committees a change touched, inside the same transaction;
+the scheduled `evaluate_all()` re-evaluates everything and repairs whatever was missed. Both are
+idempotent: running them again writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from core.tenancy import scopes_disabled, tenant_scope
+
+from .models import Deadline, RuleSetting
+
+logger = logging.getLogger(__name__)
+
+Subject = Literal["person", "committee"]
+
+
+@dataclass(frozen=True)
+class Param:
+    """A local number of a rule. `minimum`/`maximum` are the law's bounds: a kommune can make a
+    duty stricter, never weaker than the law (e.g. the AMR course "within 3 months": maximum 3)."""
+
+    name: str
+    label: str
+    default: int
+    minimum: int | None = None
+    maximum: int | None = None
+
+    def validate(self, value) -> int:
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ValidationError(_("%(label)s skal være et helt tal.") % {"label": self.label})
+        if self.minimum is not None and value < self.minimum:
+            raise ValidationError(
+                _("%(label)s kan ikke være under %(min)s.")
+                % {"label": self.label, "min": self.minimum}
+            )
+        if self.maximum is not None and value > self.maximum:
+            raise ValidationError(
+                _("%(label)s kan ikke være over %(max)s (lovens krav).")
+                % {"label": self.label, "max": self.maximum}
+            )
+        return value
+
+
+@dataclass
+class Want:
+    key: str
+    due_date: datetime.date
+    person_id: int | None = None
+    committee_id: int | None = None
+    unit_id: int | None = None
+    params: dict = field(default_factory=dict)
+    done_on: datetime.date | None = None
+    fulfilled_by: tuple[type[models.Model], int] | None = None
+    waived: bool = False
+    note: str = ""
+
+
+class Rule:
+    code: str = ""
+    title: str = ""  # may use %(name)s placeholders filled from the deadline's params
+    source: str = ""
+    subject: Subject = "person"
+    statutory: bool = True
+    parameters: tuple[Param, ...] = ()
+    what_to_do: str = ""
+
+    def wants(self, ctx: Context) -> Iterable[Want]:
+        raise NotImplementedError
+
+    def scope(self, ctx: Context) -> set[int] | None:
+        """The ids of `subject` whose rows this evaluation reconciles (None: all of them). A rule
+        whose duties depend on other subjects than the one a change touched widens it here, and
+        its `wants` must then cover exactly these ids."""
+        return ctx.ids_for(self.subject)
+
+    @property
+    def title_plain(self) -> str:
+        return str(self.title).split(":")[0] if "%(" in str(self.title) else str(self.title)
+
+    def render_title(self, deadline: Deadline) -> str:
+        text = str(self.title)
+        if deadline.params and "%(" in text:
+            try:
+                return text % deadline.params
+            except (KeyError, TypeError, ValueError):
+                return self.title_plain
+        return text
+
+    def param_defaults(self) -> dict[str, int]:
+        return {p.name: p.default for p in self.parameters}
+
+
+class Registry:
+    def __init__(self):
+        self._rules: dict[str, Rule] = {}
+
+    def register(self, rule_class: type[Rule]) -> type[Rule]:
+        rule = rule_class()
+        if not rule.code or rule.code in self._rules:
+            raise ValueError(f"Rule code missing or registered twice: {rule.code!r}")
+        self._rules[rule.code] = rule
+        return rule_class
+
+    def get(self, code: str) -> Rule | None:
+        return self._rules.get(code)
+
+    def all(self) -> list[Rule]:
+        return list(self._rules.values())
+
+    def choices(self) -> list[tuple[str, str]]:
+        return [(r.code, r.title_plain) for r in self._rules.values()]
+
+
+registry = Registry()
+register = registry.register
+
+
+class Context:
+    """One evaluation: the kommune in scope, today, the local settings and the subjects asked
+    about (None = all). Rules share loaded data through `memo`."""
+
+    def __init__(self, kommune, today: datetime.date, person_ids=None, committee_ids=None):
+        self.kommune = kommune
+        self.today = today
+        self.person_ids = None if person_ids is None else set(person_ids)
+        self.committee_ids = None if committee_ids is None else set(committee_ids)
+        self._memo: dict = {}
+        self._settings = {s.rule: s for s in RuleSetting.objects.all()}
+
+    @property
+    def is_full(self) -> bool:
+        return self.person_ids is None and self.committee_ids is None
+
+    def ids_for(self, subject: Subject) -> set[int] | None:
+        """The subject ids to evaluate (None: all of them)."""
+        if self.is_full:
+            return None
+        ids = self.person_ids if subject == "person" else self.committee_ids
+        return ids or set()
+
+    def filter(self, queryset, lookup: str, subject: Subject):
+        ids = self.ids_for(subject)
+        return queryset if ids is None else queryset.filter(**{f"{lookup}__in": ids})
+
+    def enabled(self, rule: Rule) -> bool:
+        setting = self._settings.get(rule.code)
+        return rule.statutory or setting is None or setting.enabled
+
+    def param(self, rule: Rule, name: str) -> int:
+        """The kommune's local number, never beyond the law's bounds: a stored value that fails
+        `Param.validate` (written around the admin) is clamped to the bound, or the default."""
+        param = next(p for p in rule.parameters if p.name == name)
+        setting = self._settings.get(rule.code)
+        if setting is None or name not in setting.values:
+            return param.default
+        value = setting.values[name]
+        try:
+            return param.validate(value)
+        except ValidationError:
+            if not isinstance(value, int) or isinstance(value, bool):
+                return param.default
+            if param.minimum is not None:
+                value = max(value, param.minimum)
+            if param.maximum is not None:
+                value = min(value, param.maximum)
+            return value
+
+    def memo(self, key, loader):
+        if key not in self._memo:
+            self._memo[key] = loader()
+        return self._memo[key]
+
+
+@dataclass
+class Result:
+    created: int = 0
+    updated: int = 0
+    cancelled: int = 0
+    failed: list[str] = field(default_factory=list)  # kommuner whose evaluation raised
+
+    def __iadd__(self, other: Result) -> Result:
+        self.created += other.created
+        self.updated += other.updated
+        self.cancelled += other.cancelled
+        self.failed += other.failed
+        return self
+
+    @property
+    def changed(self) -> int:
+        return self.created + self.updated + self.cancelled
+
+
+UPDATE_FIELDS = [
+    "due_date",
+    "state",
+    "params",
+    "done_on",
+    "fulfilled_type",
+    "fulfilled_id",
+    "person",
+    "committee",
+    "unit",
+    "note",
+    "updated",
+]
+
+
+def _target_state(row: Deadline | None, want: Want) -> tuple[str, datetime.date | None]:
+    if want.done_on is not None:
+        return Deadline.State.DONE, want.done_on
+    if row is not None and row.manual and row.state in (Deadline.State.DONE, Deadline.State.WAIVED):
+        return row.state, row.done_on
+    if want.waived:
+        return Deadline.State.WAIVED, None
+    return Deadline.State.OPEN, None
+
+
+def reconcile(ctx: Context, rule: Rule, wants: Iterable[Want], acting_user=None) -> Result:
+    result = Result()
+    queryset = Deadline.objects.filter(rule=rule.code)
+    ids = rule.scope(ctx)
+    if ids is not None:
+        if not ids:
+            return result
+        queryset = queryset.filter(**{f"{rule.subject}_id__in": ids})
+    existing = {row.key: row for row in queryset}
+    wants = list(wants)
+    if ids is not None:
+        # A duty whose subject moved (a proposal moved to another udvalg) has its row outside
+        # this scope: adopt it instead of creating the key twice.
+        missing = {want.key for want in wants} - existing.keys()
+        if missing:
+            outside = Deadline.objects.filter(rule=rule.code, key__in=missing)
+            existing.update((row.key, row) for row in outside)
+    content_types = {}
+    to_create, to_update = [], []
+    now = timezone.now()
+    seen = set()
+    for want in wants:
+        seen.add(want.key)
+        row = existing.get(want.key)
+        state, done_on = _target_state(row, want)
+        fulfilled_type_id = fulfilled_id = None
+        if want.fulfilled_by is not None and state == Deadline.State.DONE:
+            model, fulfilled_id = want.fulfilled_by
+            if model not in content_types:
+                content_types[model] = ContentType.objects.get_for_model(model).pk
+            fulfilled_type_id = content_types[model]
+        values = {
+            "due_date": want.due_date,
+            "state": state,
+            "params": want.params,
+            "done_on": done_on,
+            "fulfilled_type_id": fulfilled_type_id,
+            "fulfilled_id": fulfilled_id,
+            "person_id": want.person_id,
+            "committee_id": want.committee_id,
+            "unit_id": want.unit_id,
+        }
+        if row is None:
+            to_create.append(
+                Deadline(
+                    kommune_id=ctx.kommune.pk,
+                    rule=rule.code,
+                    key=want.key,
+                    note=want.note,
+                    **values,
+                )
+            )
+            continue
+        if row.manual and state == Deadline.State.DONE and want.done_on is None:
+            # Kept as the person registered it.
+            values["fulfilled_type_id"] = row.fulfilled_type_id
+            values["fulfilled_id"] = row.fulfilled_id
+        changed = False
+        for name, value in values.items():
+            if getattr(row, name) != value:
+                setattr(row, name, value)
+                changed = True
+        if changed:
+            if want.done_on is not None:
+                row.manual = False
+            row.updated = now
+            to_update.append(row)
+    for key, row in existing.items():
+        # Open rows, and rows the engine itself waived (a waiver of a closed committee), lapse;
+        # done rows and a person's own registration stay as history.
+        lapses = row.state == Deadline.State.OPEN or (
+            row.state == Deadline.State.WAIVED and not row.manual
+        )
+        if key not in seen and lapses:
+            row.state = Deadline.State.CANCELLED
+            row.updated = now
+            to_update.append(row)
+            result.cancelled += 1
+    if to_create:
+        bulk_create_with_history(to_create, Deadline, batch_size=1000, default_user=acting_user)
+        result.created += len(to_create)
+    if to_update:
+        bulk_update_with_history(
+            to_update,
+            Deadline,
+            UPDATE_FIELDS + ["manual"],
+            batch_size=1000,
+            default_user=acting_user,
+        )
+        result.updated += len(to_update) - result.cancelled
+    return result
+
+
+def evaluate(ctx: Context, acting_user=None, rules: Iterable[Rule] | None = None) -> Result:
+    total = Result()
+    for rule in rules or registry.all():
+        wants = rule.wants(ctx) if ctx.enabled(rule) else ()
+        total += reconcile(ctx, rule, wants, acting_user)
+    return total
+
+
+def refresh(kommune, *, persons=(), committees=(), acting_user=None, today=None) -> Result:
+    """Update at once the deadlines of the people and committees a change touched. Call inside
+    the service's transaction and tenant scope."""
+    person_ids = {getattr(p, "pk", p) for p in persons if p is not None}
+    committee_ids = {getattr(c, "pk", c) for c in committees if c is not None}
+    if not person_ids and not committee_ids:
+        return Result()
+    ctx = Context(kommune, today or timezone.localdate(), person_ids, committee_ids)
+    return evaluate(ctx, acting_user)
+
+
+def evaluate_kommune(kommune, today=None) -> Result:
+    with tenant_scope(kommune), transaction.atomic():
+        return evaluate(Context(kommune, today or timezone.localdate()))
+
+
+def evaluate_all(today=None) -> Result:
+    """Full re-evaluation of every kommune; safe to run at any time. One kommune's error (bad
+    data, a bug in a rule) is logged and does not stop the others; the caller sees it in
+    `Result.failed` and the next run tries again."""
+    from organisations.models import Kommune
+
+    total = Result()
+    with scopes_disabled():
+        kommuner = list(Kommune.objects.all())
+    for kommune in kommuner:
+        try:
+            total += evaluate_kommune(kommune, today)
+        except Exception:
+            logger.exception("Deadline evaluation failed for kommune %s", kommune.pk)
+            total.failed.append(kommune.name)
+    return total

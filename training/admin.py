@@ -1,0 +1,72 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from core.admin import TenantAdmin, TenantInline
+from core.admin_site import site
+
+from .models import Completion, CourseDate, CourseType, Enrolment, Provider
+from .services import completion_delete, completion_save
+
+
+@admin.register(CourseType, site=site)
+class CourseTypeAdmin(TenantAdmin):
+    list_display = ("name", "kind", "days", "hours")
+    list_filter = ("kind",)
+    search_fields = ("name",)
+
+    def limit_to_units(self, queryset, unit_ids):
+        return queryset  # course types are shared by the whole kommune
+
+
+@admin.register(Provider, site=site)
+class ProviderAdmin(TenantAdmin):
+    list_display = ("name", "email", "url")
+    search_fields = ("name",)
+
+    def limit_to_units(self, queryset, unit_ids):
+        return queryset
+
+
+class EnrolmentInline(TenantInline):
+    model = Enrolment
+    fields = ("person", "status")
+    autocomplete_fields = ("person",)
+
+
+@admin.register(CourseDate, site=site)
+class CourseDateAdmin(TenantAdmin):
+    list_display = ("course_type", "starts_on", "ends_on", "provider", "location", "capacity")
+    list_filter = (("course_type", admin.RelatedOnlyFieldListFilter), "starts_on")
+    list_select_related = ("course_type", "provider")
+    search_fields = ("course_type__name", "location")
+    date_hierarchy = "starts_on"
+    inlines = [EnrolmentInline]
+
+    def limit_to_units(self, queryset, unit_ids):
+        return queryset
+
+
+@admin.register(Completion, site=site)
+class CompletionAdmin(TenantAdmin):
+    unit_lookup = "person__unit"
+    list_display = ("person", "course_type", "completed_on", "hours", "has_certificate")
+    list_filter = (("course_type", admin.RelatedOnlyFieldListFilter), "course_type__kind")
+    list_select_related = ("person", "course_type")
+    search_fields = ("person__first_name", "person__last_name", "person__employee_number")
+    autocomplete_fields = ("person",)
+    date_hierarchy = "completed_on"
+    fields = ("person", "course_type", "completed_on", "hours", "certificate")
+
+    @admin.display(description=_("kursusbevis"), boolean=True)
+    def has_certificate(self, obj):
+        return bool(obj.certificate)
+
+    def save_via_service(self, request, obj, form, change):
+        completion_save(obj, acting_user=request.user)
+
+    def delete_model(self, request, obj):
+        completion_delete(obj, acting_user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for completion in queryset:
+            completion_delete(completion, acting_user=request.user)
