@@ -1,0 +1,511 @@
+"""Planning, grouping and sending of reminders.
+
+The periodic tick does three things per kommune, each safe to repeat:
+
+1. `reminders_plan`: for every open deadline whose current stage (before_30 … after_30,
+   escalations) has no reminder row yet, insert one row per recipient. The unique key
+   (deadline, recipient, reason) and ON CONFLICT DO NOTHING make a second run, a late run or a
+   concurrent run insert nothing new. Only the latest stage is planned: a deadline first seen
+   when it is already 40 days overdue gets one "after 30 days" reminder, not six.
+2. `digests_build`: group each person's due, unsent items into that person's digest of the day
+   (unique per person and day), so a person gets one e-mail, not one per deadline.
+3. `digest_send`: claim a digest with a conditional UPDATE (pending → sending), re-check that its
+   deadlines are still open, send one e-mail, mark it sent. Of two workers only one wins the
+   claim. A failed send is recorded and retried with backoff; one bad digest never stops the
+   others.
+
+Exactly once, with one honest exception: if a worker dies after the mail server accepted a
+message but before the "sent" mark was committed, the claim expires and the digest is sent again.
+Nothing can make SMTP and the database commit together; a rare duplicate beats a statutory
+reminder that silently never arrives.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from core.email import send_templated
+from core.history import set_history_user
+from core.tenancy import scopes_disabled, tenant_scope
+from deadlines.models import Deadline
+from organisations.models import Kommune, Person
+
+from .models import Frequency, ReminderDigest, ReminderItem, ReminderPreference
+from .recipients import DEADLINE_COLUMNS, Recipient, Resolver
+from .stages import DEADLINE_TRACK, Stage, deadline_stages, escalation_stages, horizon_days
+
+logger = logging.getLogger(__name__)
+
+EMAIL_TEMPLATE = "reminders/email/digest"
+INTERRUPTED = "Afsendelsen blev afbrudt (arbejdsprocessen stoppede); forsøges igen."
+
+
+@dataclass
+class TickResult:
+    planned: int = 0
+    digest_ids: list[int] = field(default_factory=list)
+    sent: int = 0
+    failed: int = 0
+
+
+def _days(n: int) -> datetime.timedelta:
+    return datetime.timedelta(days=n)
+
+
+def current_stage(due_date: datetime.date, today: datetime.date) -> Stage | None:
+    """The latest stage of the deadline track that has been reached today."""
+    reached = [s for s in deadline_stages() if s.date_for(due_date) <= today]
+    return reached[-1] if reached else None
+
+
+# --- 1. planning ---------------------------------------------------------------------------------
+
+
+def _unplanned_deadlines(today: datetime.date):
+    """Open deadlines whose current stage, or a reached escalation, has no reminder row yet.
+
+    The stage is computed in the database, so a tick in steady state reads only the handful of
+    deadlines that reached a new stage today — not every open deadline of the kommune."""
+    stage = Case(
+        *[
+            When(due_date__lte=today - _days(s.offset), then=Value(s.reason))
+            for s in reversed(deadline_stages())
+        ],
+        default=Value(""),
+        output_field=CharField(),
+    )
+
+    def missing(reason) -> Exists:
+        return ~Exists(ReminderItem.objects.filter(deadline=OuterRef("pk"), reason=reason))
+
+    needed = missing(OuterRef("stage"))
+    for esc in escalation_stages():
+        needed |= Q(due_date__lte=today - _days(esc.offset)) & missing(esc.reason)
+    return (
+        Deadline.objects.open()
+        .filter(due_date__lte=today + _days(horizon_days()))
+        .annotate(stage=stage)
+        .filter(needed)
+        .order_by("pk")
+        .values(*DEADLINE_COLUMNS)
+    )
+
+
+def _item(
+    kommune_id: int, deadline: dict, stage: Stage, recipient: Recipient, today
+) -> ReminderItem:
+    item = ReminderItem(
+        kommune_id=kommune_id,
+        deadline_id=deadline["pk"],
+        recipient_id=recipient.person_id,
+        reason=stage.reason,
+        track=stage.track,
+        basis=recipient.basis,
+        basis_role=recipient.role,
+        basis_unit_id=recipient.unit_id,
+        planned_for=stage.date_for(deadline["due_date"]),
+        due_date=deadline["due_date"],
+    )
+    # Recorded, not silently dropped: HR sees who could not be reached and why.
+    if recipient.contact.has_left(today):
+        item.state, item.skip_reason = ReminderItem.State.SKIPPED, ReminderItem.SkipReason.LEFT
+    elif not recipient.contact.email:
+        item.state, item.skip_reason = ReminderItem.State.SKIPPED, ReminderItem.SkipReason.NO_EMAIL
+    return item
+
+
+def _items_for(kommune_id: int, deadline: dict, resolver: Resolver, today) -> list[ReminderItem]:
+    items = []
+    stage = current_stage(deadline["due_date"], today)
+    responsible = resolver.responsible(deadline)
+    if stage is not None:
+        items += [_item(kommune_id, deadline, stage, r, today) for r in responsible]
+    overdue = (today - deadline["due_date"]).days
+    reached = [esc for esc in escalation_stages() if overdue >= esc.offset]
+    if reached:
+        chain = resolver.leader_chain(deadline, exclude={r.person_id for r in responsible})
+        for esc, leader in zip(reached, chain, strict=False):
+            items.append(_item(kommune_id, deadline, esc, leader, today))
+    if not responsible:
+        # Debug only: it is looked at again every tick until someone holds the role, and the
+        # compliance overview already shows HR the committee without a formand.
+        logger.debug("reminders: deadline %s has nobody to remind", deadline["pk"])
+    return items
+
+
+def reminders_plan(kommune: Kommune, *, today: datetime.date) -> int:
+    """Insert the reminder rows that today's stages call for. Call in the kommune's scope."""
+    deadlines = list(_unplanned_deadlines(today))
+    resolver = Resolver(deadlines, today)
+    items: list[ReminderItem] = []
+    for deadline in deadlines:
+        try:
+            items += _items_for(kommune.pk, deadline, resolver, today)
+        except Exception:
+            logger.exception("reminders: could not plan deadline %s", deadline["pk"])
+    # Sorted so that concurrent ticks insert in the same order and wait on, never deadlock with,
+    # each other.
+    items.sort(key=lambda i: (i.deadline_id, i.recipient_id, i.reason))
+    ReminderItem.objects.bulk_create(items, batch_size=500, ignore_conflicts=True)
+
+    waiting = ReminderItem.objects.filter(state=ReminderItem.State.PENDING, digest__isnull=True)
+    # A newer stage of the same deadline replaces an older one still waiting (a weekly digest
+    # held "30 days before" back, and now "7 days before" is due): one current message.
+    newer = ReminderItem.objects.filter(
+        deadline=OuterRef("deadline"),
+        recipient=OuterRef("recipient"),
+        track=OuterRef("track"),
+        planned_for__gt=OuterRef("planned_for"),
+    )
+    waiting.filter(Exists(newer)).update(state=ReminderItem.State.SUPERSEDED)
+    # Fulfilled, waived or lapsed since it was planned: nothing to remind of.
+    waiting.exclude(deadline__state=Deadline.State.OPEN).update(state=ReminderItem.State.CANCELLED)
+    return len(items)
+
+
+# --- 2. grouping ---------------------------------------------------------------------------------
+
+
+def _groupable_items(today: datetime.date):
+    items = ReminderItem.objects.filter(
+        state=ReminderItem.State.PENDING, digest__isnull=True, planned_for__lte=today
+    )
+    if today.weekday() != 0:
+        # Weekly digests hold back only the reminders before a deadline. On the day, after it
+        # and escalations are statutory follow-up and cannot wait for Monday.
+        items = items.exclude(
+            track=DEADLINE_TRACK,
+            reason__startswith="before_",
+            recipient__reminder_preference__frequency=Frequency.WEEKLY,
+        )
+    return items
+
+
+def digests_build(kommune: Kommune, *, today: datetime.date) -> int:
+    """Put each person's due items into their digest of the day. Call in scope, in a transaction."""
+    items = _groupable_items(today)
+    recipients = list(
+        items.order_by("recipient_id").values_list("recipient_id", flat=True).distinct()
+    )
+    if not recipients:
+        return 0
+    ReminderDigest.objects.bulk_create(
+        [ReminderDigest(kommune_id=kommune.pk, recipient_id=pk, day=today) for pk in recipients],
+        ignore_conflicts=True,
+    )
+    # Today's digest came to nothing earlier (its deadlines were fulfilled before it went out):
+    # it is still the one digest of the day, so it takes the new items.
+    ReminderDigest.objects.filter(
+        day=today, state=ReminderDigest.State.EMPTY, recipient_id__in=recipients
+    ).update(state=ReminderDigest.State.PENDING)
+    # Lock today's pending digests while items are added: a sender's claim (pending → sending)
+    # waits for this transaction, so it never sends a digest while items are being added to it.
+    # A digest already sent today is not pending: its person's new items wait for tomorrow.
+    open_digests = list(
+        ReminderDigest.objects.select_for_update()
+        .filter(day=today, state=ReminderDigest.State.PENDING, recipient_id__in=recipients)
+        .order_by("pk")
+        .values_list("recipient_id", flat=True)
+    )
+    todays_digest = (
+        ReminderDigest.objects.filter(
+            recipient=OuterRef("recipient"), day=today, state=ReminderDigest.State.PENDING
+        )
+        .order_by()
+        .values("pk")[:1]
+    )
+    return items.filter(recipient_id__in=open_digests).update(digest=Subquery(todays_digest))
+
+
+def _recover_interrupted(now: datetime.datetime) -> None:
+    """A digest left "sending" past the claim timeout: its worker died. Retry it (or give up)."""
+    cutoff = now - datetime.timedelta(minutes=settings.REMINDER_CLAIM_TIMEOUT_MINUTES)
+    ReminderDigest.objects.filter(state=ReminderDigest.State.SENDING, claimed_at__lt=cutoff).update(
+        state=Case(
+            When(
+                attempts__gte=settings.REMINDER_MAX_ATTEMPTS,
+                then=Value(ReminderDigest.State.FAILED),
+            ),
+            default=Value(ReminderDigest.State.PENDING),
+        ),
+        last_error=INTERRUPTED,
+        next_attempt_at=now,
+        claimed_at=None,
+    )
+
+
+def reminders_prepare(
+    kommune: Kommune | int,
+    *,
+    now: datetime.datetime | None = None,
+    on_ready: Callable[[int], object] | None = None,
+) -> TickResult:
+    """Plan and group one kommune's reminders, and return the digests due for sending.
+
+    `on_ready(digest_id)` (the Celery task's `delay`) runs after the commit, so a worker never
+    picks up a digest this transaction has not committed — or one it rolled back."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    result = TickResult()
+    if isinstance(kommune, int):
+        with scopes_disabled():
+            kommune = Kommune.objects.get(pk=kommune)
+    with tenant_scope(kommune), transaction.atomic():
+        _recover_interrupted(now)
+        result.planned = reminders_plan(kommune, today=today)
+        # Grouping waits for the morning: after the nightly deadline re-evaluation, and not at
+        # night. Planning above runs anyway, so the morning tick has little left to do.
+        if timezone.localtime(now).hour >= settings.REMINDER_SEND_HOUR:
+            digests_build(kommune, today=today)
+        result.digest_ids = list(
+            ReminderDigest.objects.filter(
+                state=ReminderDigest.State.PENDING, next_attempt_at__lte=now
+            )
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if on_ready is not None:
+            for digest_id in result.digest_ids:
+                transaction.on_commit(lambda pk=digest_id: on_ready(pk))
+    return result
+
+
+# --- 3. sending ----------------------------------------------------------------------------------
+
+
+def digest_send(digest_id: int, *, now: datetime.datetime | None = None) -> str:
+    """Send one digest if it is still pending and due. Returns what happened: "sent", "failed",
+    "empty" or "not_claimed" (another worker has it, it was sent, or its retry is not due)."""
+    now = now or timezone.now()
+    # Load the tenant with scopes disabled, then do the work inside that kommune's scope.
+    with scopes_disabled():
+        kommune_id = (
+            ReminderDigest.objects.filter(pk=digest_id).values_list("kommune_id", flat=True).first()
+        )
+    if kommune_id is None:
+        logger.warning("reminders: digest %s does not exist", digest_id)
+        return "not_claimed"
+    with tenant_scope(kommune_id):
+        return _digest_send_in_scope(digest_id, now)
+
+
+def _digest_send_in_scope(digest_id: int, now: datetime.datetime) -> str:
+    # The claim: one UPDATE, atomic on its own. Of two workers (or a retry racing the tick)
+    # exactly one sees the row still pending and due; the other updates nothing and stops.
+    claimed = ReminderDigest.objects.filter(
+        pk=digest_id, state=ReminderDigest.State.PENDING, next_attempt_at__lte=now
+    ).update(state=ReminderDigest.State.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    if not claimed:
+        return "not_claimed"
+    try:
+        digest = ReminderDigest.objects.select_related(
+            "recipient", "recipient__reminder_preference"
+        ).get(pk=digest_id)
+        delivery = _delivery(digest, timezone.localdate(now))
+        if delivery is None:
+            return "empty"
+        rendered = send_templated(
+            digest.recipient.email,
+            EMAIL_TEMPLATE,
+            delivery.context,
+            delivery.language,
+            headers={"X-MED-Reminder": str(digest.public_id)},
+        )
+    except Exception as error:
+        _record_failure(digest_id, error, now)
+        return "failed"
+    # Outside the try: once the mail server has the message, a database error here must not be
+    # taken for a failed send and retried at once (the claim timeout handles a crash).
+    _mark_sent(digest, delivery, rendered.subject)
+    return "sent"
+
+
+@dataclass
+class _Delivery:
+    live: list[int]
+    closed: list[int]
+    context: dict
+    language: str
+
+
+def _delivery(digest: ReminderDigest, today: datetime.date) -> _Delivery | None:
+    """What to send, re-checked after the claim; None when there is nothing (marked so)."""
+    recipient = digest.recipient
+    items = list(
+        digest.items.filter(state=ReminderItem.State.PENDING)
+        .select_related("deadline", "deadline__person", "deadline__committee", "basis_unit")
+        .order_by("deadline__due_date", "deadline_id", "track", "pk")
+    )
+    # A deadline fulfilled, waived or lapsed since it was planned is not reminded of.
+    live = [i for i in items if i.deadline.state == Deadline.State.OPEN]
+    closed = [i.pk for i in items if i.deadline.state != Deadline.State.OPEN]
+    skip_reason = ""
+    if recipient.left_on is not None and recipient.left_on <= today:
+        skip_reason = ReminderItem.SkipReason.LEFT
+    elif not recipient.email:
+        skip_reason = ReminderItem.SkipReason.NO_EMAIL
+    if live and not skip_reason:
+        return _Delivery(
+            live=[i.pk for i in live],
+            closed=closed,
+            context=digest_context(recipient, live, today),
+            language=preference_for(recipient).language,
+        )
+    with transaction.atomic():
+        ReminderItem.objects.filter(pk__in=closed).update(state=ReminderItem.State.CANCELLED)
+        if skip_reason:
+            ReminderItem.objects.filter(pk__in=[i.pk for i in live]).update(
+                state=ReminderItem.State.SKIPPED, skip_reason=skip_reason
+            )
+        ReminderDigest.objects.filter(pk=digest.pk).update(
+            state=ReminderDigest.State.EMPTY, claimed_at=None
+        )
+    return None
+
+
+def _mark_sent(digest: ReminderDigest, delivery: _Delivery, subject: str) -> None:
+    sent_at = timezone.now()
+    with transaction.atomic():
+        ReminderDigest.objects.filter(pk=digest.pk, state=ReminderDigest.State.SENDING).update(
+            state=ReminderDigest.State.SENT,
+            sent_at=sent_at,
+            to_email=digest.recipient.email,
+            subject=subject[:255],
+            language=delivery.language,
+            last_error="",
+            claimed_at=None,
+        )
+        ReminderItem.objects.filter(pk__in=delivery.live).update(
+            state=ReminderItem.State.SENT, sent_at=sent_at
+        )
+        ReminderItem.objects.filter(pk__in=delivery.closed).update(
+            state=ReminderItem.State.CANCELLED
+        )
+
+
+def _record_failure(digest_id: int, error: Exception, now: datetime.datetime) -> None:
+    """Keep the error on the digest and schedule the retry: 15, 30, 60 … minutes, then give up."""
+    logger.warning("reminders: sending digest %s failed: %r", digest_id, error)
+    text = f"{type(error).__name__}: {error}"[:2000]
+    attempts, errors = ReminderDigest.objects.filter(pk=digest_id).values_list(
+        "attempts", "errors"
+    )[0]
+    gave_up = attempts >= settings.REMINDER_MAX_ATTEMPTS
+    backoff = datetime.timedelta(minutes=settings.REMINDER_RETRY_MINUTES * 2 ** (attempts - 1))
+    ReminderDigest.objects.filter(pk=digest_id, state=ReminderDigest.State.SENDING).update(
+        state=ReminderDigest.State.FAILED if gave_up else ReminderDigest.State.PENDING,
+        next_attempt_at=now + backoff,
+        last_error=text,
+        errors=[*(errors or []), {"at": now.isoformat(), "error": text}],
+        claimed_at=None,
+    )
+    if gave_up:
+        logger.error("reminders: gave up digest %s after %s attempts", digest_id, attempts)
+
+
+def digest_context(recipient: Person, items: list[ReminderItem], today: datetime.date) -> dict:
+    """One entry per deadline with the reasons this person gets it. Titles, sources and role
+    names stay lazy objects: the e-mail helper renders them in the recipient's language."""
+    entries: dict[int, dict] = {}
+    for item in items:
+        deadline = item.deadline
+        entry = entries.get(deadline.pk)
+        if entry is None:
+            rule = deadline.rule_obj
+            days = (deadline.due_date - today).days
+            entry = entries[deadline.pk] = {
+                "deadline": deadline,
+                "what_to_do": rule.what_to_do if rule else "",
+                "responsible": deadline.person or deadline.committee,
+                "days_left": max(days, 0),
+                "days_overdue": max(-days, 0),
+                "items": [],
+                "own": False,
+                "escalation": False,
+            }
+        entry["items"].append(item)
+        entry["escalation" if item.is_escalation else "own"] = True
+    return {
+        "recipient": recipient,
+        "entries": list(entries.values()),
+        "overdue_count": sum(1 for e in entries.values() if e["days_overdue"]),
+        "today": today,
+        "site_url": _own_page_url(),
+    }
+
+
+def _own_page_url() -> str:
+    """The person's own reminders page, or the site when that page is not routed."""
+    try:
+        return settings.SITE_URL.rstrip("/") + reverse("reminders:mine")
+    except NoReverseMatch:
+        return settings.SITE_URL
+
+
+# --- the whole tick, in-process --------------------------------------------------------------------
+
+
+def reminders_run(*, now: datetime.datetime | None = None) -> TickResult:
+    """Prepare every kommune and send what is due, in this process. Celery runs the same steps
+    as separate tasks (`reminders.tasks`); this is for tests and `manage.py shell`."""
+    now = now or timezone.now()
+    total = TickResult()
+    with scopes_disabled():
+        kommune_ids = list(Kommune.objects.order_by("pk").values_list("pk", flat=True))
+    for kommune_id in kommune_ids:
+        try:
+            prepared = reminders_prepare(kommune_id, now=now)
+        except Exception:
+            logger.exception("reminders: preparing kommune %s failed", kommune_id)
+            continue
+        total.planned += prepared.planned
+        total.digest_ids += prepared.digest_ids
+        for digest_id in prepared.digest_ids:
+            outcome = digest_send(digest_id, now=now)
+            total.sent += outcome == "sent"
+            total.failed += outcome == "failed"
+    return total
+
+
+# --- preferences ---------------------------------------------------------------------------------
+
+
+def preference_for(person: Person) -> ReminderPreference:
+    """The person's preference, or the defaults (daily, Danish) when they never chose."""
+    try:
+        return person.reminder_preference
+    except ReminderPreference.DoesNotExist:
+        return ReminderPreference(kommune_id=person.kommune_id, person=person)
+
+
+@transaction.atomic
+def preference_set(
+    person: Person, *, frequency: str, language: str, acting_user=None
+) -> ReminderPreference:
+    """A person chooses how often their digest comes and its language. Statutory reminders
+    cannot be switched off: weekly only holds the "before" reminders back until Monday."""
+    preference = preference_for(person)
+    preference.frequency = Frequency(frequency)
+    preference.language = language
+    set_history_user(preference, acting_user)
+    preference.save()
+    return preference

@@ -1,0 +1,171 @@
+"""The Celery side: the tasks and the beat schedule, eagerly in-process, and then for real — a
+Celery worker and Celery beat as subprocesses against Redis and the test PostgreSQL database,
+delivering a reminder e-mail to the file backend."""
+
+from __future__ import annotations
+
+import email
+import os
+import signal
+import subprocess
+import sys
+import time
+from email import policy
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.core import mail
+from django.db import connection
+from django.utils import timezone
+
+from config.celery import app as celery_app
+from core.tenancy import tenant_scope
+from deadlines.tasks import deadlines_evaluate_all
+from reminders.models import ReminderDigest
+from reminders.tasks import reminders_tick
+
+from .test_reminders import AMO_BASIC, DUE, World, at, to
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_it_schedules_the_tick_and_the_nightly_evaluation_in_one_place():
+    schedule = celery_app.conf.beat_schedule
+    tasks = {entry["task"] for entry in schedule.values()}
+    assert {"reminders.tick", "deadlines.evaluate_all"} <= tasks
+    celery_app.loader.import_default_modules()
+    assert tasks <= set(celery_app.tasks)  # every scheduled name is a registered task
+    tick = next(e for e in schedule.values() if e["task"] == "reminders.tick")
+    assert tick["options"]["expires"] <= tick["schedule"].total_seconds()
+
+
+def test_it_runs_the_nightly_evaluation_task(org_a):
+    with tenant_scope(org_a.kommune):
+        from deadlines.models import Deadline
+
+        Deadline.objects.all().delete()
+    assert deadlines_evaluate_all() > 0  # the org's duties are back
+    assert deadlines_evaluate_all() == 0  # and a second run changes nothing
+
+
+@pytest.fixture
+def eager_celery():
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False
+
+
+def test_it_runs_the_celery_tick_twice_and_sends_once(
+    org_a, eager_celery, django_capture_on_commit_callbacks
+):
+    world = World(org_a)
+    world.deadline(person=world.arne)
+    mail.outbox = []
+    with time_machine.travel(at(DUE, 9), tick=False):
+        for _ in range(2):
+            # The tick enqueues per-kommune tasks, which enqueue sends, all after their commits.
+            with django_capture_on_commit_callbacks(execute=True):
+                reminders_tick.delay()
+    assert len(to("arne@a.dk")) == 1
+    [digest] = world.digests()
+    assert digest.state == ReminderDigest.State.SENT
+
+
+# --- the real thing ------------------------------------------------------------------------------
+
+
+def database_url() -> str:
+    db = connection.settings_dict
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def read_mails(folder: Path) -> list[email.message.EmailMessage]:
+    """The file backend appends each message to a .log file, separated by a line of dashes."""
+    messages = []
+    for path in sorted(folder.glob("*.log")):
+        for chunk in path.read_bytes().split(b"\n" + b"-" * 79 + b"\n"):
+            if chunk.strip():
+                messages.append(email.message_from_bytes(chunk, policy=policy.default))
+    return messages
+
+
+def start(args: list[str], env: dict, log: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", *args],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        # Its own process group, so stopping it also stops anything it forked.
+        start_new_session=True,
+    )
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_it_delivers_a_reminder_through_a_real_worker_and_beat(
+    require_postgres, require_redis, org_a, tmp_path
+):
+    world = World(org_a)
+    world.deadline(person=world.arne, due=timezone.localdate())  # due today: sent at once
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("EMAIL_", "DJANGO_", "REMINDER_"))
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DJANGO_DEBUG="1",
+        DATABASE_URL=database_url(),
+        DB_CONN_MAX_AGE="0",
+        REDIS_URL=settings.REDIS_URL,
+        # Mails as files in VAR_DIR/mail, and beat's schedule file there too.
+        VAR_DIR=str(tmp_path),
+        REMINDER_TICK_SECONDS="1",
+        REMINDER_SEND_HOUR="0",
+    )
+    worker_log, beat_log = tmp_path / "worker.log", tmp_path / "beat.log"
+    processes = []
+    found = None
+    try:
+        processes.append(
+            start(
+                ["worker", "--pool=solo", "--loglevel=INFO", "--without-gossip",
+                 "--without-mingle", "--purge"],
+                env,
+                worker_log,
+            )
+        )  # fmt: skip
+        processes.append(start(["beat", "--loglevel=INFO"], env, beat_log))
+        deadline = time.monotonic() + 90
+        while found is None and time.monotonic() < deadline:
+            assert all(p.poll() is None for p in processes), "a Celery process stopped"
+            found = next(
+                (m for m in read_mails(tmp_path / "mail") if AMO_BASIC in m["subject"]), None
+            )
+            time.sleep(0.5)
+    finally:
+        for process in processes:
+            stop(process)
+    logs = f"\n--- worker ---\n{worker_log.read_text()}\n--- beat ---\n{beat_log.read_text()}"
+    assert found is not None, f"no reminder e-mail within 90 seconds{logs}"
+    assert found["to"] == "arne@a.dk"
+    assert AMO_BASIC in found.get_body(("plain",)).get_content()
+    assert found.get_body(("html",)) is not None
+    [digest] = world.digests()
+    assert digest.state == ReminderDigest.State.SENT
+    assert len(read_mails(tmp_path / "mail")) == 1  # many ticks, one e-mail
