@@ -1,0 +1,261 @@
+"""Who may see and do what with meetings. One helper per object type is the single place that
+decides; another kommune's object and a missing one give the same 404 (the tenant scope hides the
+other kommune's rows), an object the viewer may see but not change gives 403.
+
+- Members of the committee see its meetings, agendas and (once sent) referater, propose items
+  and give afbud.
+- The formandskab (formand + næstformand) settles the agenda and approves the referat; in a
+  committee without them (AMG, TRIO) the leder and the employee side's representative take the
+  two approval slots.
+- The sekretær and the formandskab write the referat and record attendance.
+- The leader of a unit the committee covers may read; HR of the kommune may read (and maintains
+  meetings in the admin), limited HR only for the committees covering their units.
+- A published referat is readable by the employees the committee covers (seed 003: "Referater
+  publiceres derudover på Medarbejdersiden").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from committees.models import Committee, CommitteeUnit, Membership
+from core.access import Viewer, get_viewer
+from core.admin import allowed_unit_ids
+from core.admin_site import is_kommune_staff
+
+from .models import ActionItem, AgendaItem, DocumentJob, ItemAttachment, Meeting, Referat
+from .selectors import committees_covering, meeting_queryset, referat_of
+
+Role = Membership.Role
+FIRST_SLOT = "first"  # formand (ledelse in the MED committees of seed 003)
+SECOND_SLOT = "second"  # næstformand (the employee side)
+
+
+def approver_roles(present_roles: set[str]) -> dict[str, set[str]]:
+    """The roles that fill each of the two approval slots of a committee's referat.
+
+    Seed 003: "Referatet udsendes efter godkendelse af formanden og næstformanden". Committees
+    without a formandskab (AMG, TRIO) have the leder for the first slot and the elected
+    representatives for the second."""
+    first = (
+        {Role.FORMAND}
+        if Role.FORMAND in present_roles
+        else {
+            Role.LEDER,
+            Role.LEDELSESREPRAESENTANT,
+        }
+    )
+    second = (
+        {Role.NAESTFORMAND}
+        if Role.NAESTFORMAND in present_roles
+        else {
+            Role.AMR,
+            Role.TR,
+            Role.MEDARBEJDERREPRAESENTANT,
+        }
+    )
+    return {FIRST_SLOT: first, SECOND_SLOT: second}
+
+
+@dataclass
+class CommitteeAccess:
+    """The viewer's standing in one committee (the årshjul page and every meeting of it)."""
+
+    committee: object
+    viewer: Viewer
+    is_hr: bool = False
+
+    @cached_property
+    def roles(self) -> set[str]:
+        return self.viewer.roles_in(self.committee)
+
+    @cached_property
+    def present_roles(self) -> set[str]:
+        return set(
+            Membership.objects.filter(committee_id=self.committee.pk, ended_on__isnull=True)
+            .values_list("role", flat=True)
+            .distinct()
+        )
+
+    @property
+    def is_member(self) -> bool:
+        return self.committee.pk in self.viewer.committee_ids
+
+    @cached_property
+    def is_covering_leader(self) -> bool:
+        return self.committee.pk in self.viewer.visible_committee_ids
+
+    @cached_property
+    def is_covered_employee(self) -> bool:
+        person = self.viewer.person
+        if person is None or person.unit_id is None:
+            return False
+        return self.committee.pk in committees_covering(person.unit)
+
+    @property
+    def can_read_agenda(self) -> bool:
+        return self.is_member or self.is_covering_leader or self.is_hr
+
+    @property
+    def can_propose(self) -> bool:
+        return self.is_member
+
+    @cached_property
+    def slots(self) -> set[str]:
+        """The approval slots this viewer fills (usually one; none for most members)."""
+        if not self.roles:
+            return set()
+        return {
+            slot for slot, roles in approver_roles(self.present_roles).items() if self.roles & roles
+        }
+
+    @property
+    def can_chair(self) -> bool:
+        """Settle the agenda, plan meetings, register the final approval and publish."""
+        return bool(self.slots)
+
+    @property
+    def can_write(self) -> bool:
+        """Write the referat and record attendance: the sekretær and the formandskab."""
+        return Role.SEKRETAER in self.roles or self.can_chair
+
+    @property
+    def is_employee_side(self) -> bool:
+        return any(
+            seat.committee_id == self.committee.pk and seat.side == Membership.Side.MEDARBEJDER
+            for seat in self.viewer.seats
+        )
+
+
+@dataclass
+class MeetingAccess(CommitteeAccess):
+    meeting: Meeting = None
+
+    @classmethod
+    def of(cls, meeting: Meeting, viewer: Viewer) -> MeetingAccess:
+        return cls(committee=meeting.committee, viewer=viewer, meeting=meeting)
+
+    def can_read_referat(self, referat: Referat | None) -> bool:
+        if referat is None or referat.state in (Referat.State.DRAFT, Referat.State.APPROVED):
+            return self.can_write or self.is_hr
+        if referat.state == Referat.State.PUBLISHED:
+            return self.can_read_agenda or self.is_covered_employee
+        return self.can_read_agenda
+
+
+def _hr_may_see(request, committee_id: int) -> bool:
+    if not is_kommune_staff(request):
+        return False
+    unit_ids = allowed_unit_ids(request)
+    if unit_ids is None:
+        return True
+    return CommitteeUnit.objects.filter(committee_id=committee_id, unit_id__in=unit_ids).exists()
+
+
+def _access(request, meeting: Meeting | None) -> MeetingAccess:
+    if meeting is None or meeting.committee is None:
+        raise Http404
+    access = MeetingAccess.of(meeting, get_viewer(request))
+    if not (access.is_member or access.is_covering_leader):
+        access.is_hr = _hr_may_see(request, meeting.committee_id)
+    return access
+
+
+def get_committee_access(request, public_id) -> CommitteeAccess:
+    """The committee's årshjul: members, leaders of covered units and HR; else 404."""
+    committee = Committee.objects.filter(public_id=public_id).first()
+    if committee is None:
+        raise Http404
+    access = CommitteeAccess(committee, get_viewer(request))
+    if not (access.is_member or access.is_covering_leader):
+        access.is_hr = _hr_may_see(request, committee.pk)
+    if not access.can_read_agenda:
+        raise Http404
+    return access
+
+
+def get_meeting_for_user(request, public_id) -> MeetingAccess:
+    """The meeting page and the agenda: members, leaders of covered units and HR."""
+    access = _access(request, meeting_queryset().filter(public_id=public_id).first())
+    if not access.can_read_agenda:
+        raise Http404
+    return access
+
+
+def get_referat_for_user(request, public_id) -> tuple[MeetingAccess, Referat | None]:
+    """The referat of a meeting, if the viewer may read it in its current state. Before there
+    is one, only those who write it see the (empty) page."""
+    access = _access(request, meeting_queryset().filter(public_id=public_id).first())
+    referat = referat_of(access.meeting)
+    if not access.can_read_referat(referat):
+        raise Http404
+    return access, referat
+
+
+def require(allowed: bool) -> None:
+    """A visible object, an action this viewer may not take: 403."""
+    if not allowed:
+        raise PermissionDenied
+
+
+def get_item_for_user(request, public_id) -> tuple[AgendaItem, MeetingAccess]:
+    item = AgendaItem.objects.select_related("meeting").filter(public_id=public_id).first()
+    if item is None:
+        raise Http404
+    access = get_meeting_for_user(request, item.meeting.public_id)
+    return item, access
+
+
+def get_attachment_for_user(request, public_id) -> ItemAttachment:
+    """Material: whoever may read the agenda; with a published referat, the covered employees."""
+    attachment = (
+        ItemAttachment.objects.select_related("item", "item__meeting", "item__meeting__committee")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if attachment is None:
+        raise Http404
+    access = _access(request, attachment.item.meeting)
+    if access.can_read_agenda:
+        return attachment
+    if attachment.item.status == AgendaItem.Status.ACCEPTED and access.can_read_referat(
+        referat_of(access.meeting)
+    ):
+        return attachment
+    raise Http404
+
+
+def get_action_for_user(request, public_id) -> tuple[ActionItem, bool]:
+    """A follow-up action and whether the viewer may close it (its owner or the writers)."""
+    action = (
+        ActionItem.objects.select_related("item", "item__meeting", "owner")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if action is None:
+        raise Http404
+    access = _access(request, action.item.meeting)
+    is_owner = access.viewer.person is not None and action.owner_id == access.viewer.person.pk
+    if not (is_owner or access.can_read_agenda):
+        raise Http404
+    return action, is_owner or access.can_write
+
+
+def get_document_job_for_user(request, public_id) -> DocumentJob:
+    """A background document: only the user who ordered it (in this kommune)."""
+    job = DocumentJob.objects.filter(public_id=public_id, requested_by=request.user).first()
+    if job is None:
+        raise Http404
+    return job
+
+
+def get_person_for_feed(request):
+    """The logged-in person of the request's kommune (their own calendar feed)."""
+    person = get_viewer(request).person
+    if person is None:
+        raise Http404
+    return person

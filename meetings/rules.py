@@ -1,0 +1,249 @@
+"""Duties around meetings (deadline rules): the forretningsorden's minimum number of meetings,
+next year's meeting plan, the dispatch of agendas, and the follow-up actions of referater.
+
+Each loads what it needs in one or two queries per evaluation (flat for any kommune size)."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from committees.models import Committee
+from committees.rules import first_unit
+from deadlines.dates import add_months
+from deadlines.engine import Param, Rule, Want, register
+
+from .models import DEFAULT_DISPATCH_DAYS, ActionItem, Meeting, MeetingPlan, Procedure, Referat
+
+# How far back meetings keep their dispatch duty in the evaluation (older rows stay as they are).
+DISPATCH_HORIZON_DAYS = 400
+
+
+def _committees(ctx) -> list[Committee]:
+    def load():
+        queryset = ctx.filter(Committee.objects.filter(closed_on__isnull=True), "pk", "committee")
+        return list(queryset.only("pk", "kind", "established_on"))
+
+    return ctx.memo("meetings:open_committees", load)
+
+
+def _procedures(ctx) -> dict[int, dict]:
+    def load():
+        queryset = ctx.filter(Procedure.objects.all(), "committee_id", "committee")
+        return {
+            row["committee_id"]: row
+            for row in queryset.values(
+                "committee_id", "meetings_per_year", "plan_required", "dispatch_days"
+            )
+        }
+
+    return ctx.memo("meetings:procedures", load)
+
+
+def _minimum(ctx, committee: Committee, hovedmed_minimum: int) -> int | None:
+    """Seed 003: KommuneMED meets at least five times a year (the kommune's local number); any
+    committee's forretningsorden may set its own minimum."""
+    row = _procedures(ctx).get(committee.pk)
+    minimum = row["meetings_per_year"] if row else None
+    if minimum is None and committee.kind == Committee.Kind.HOVEDMED:
+        minimum = hovedmed_minimum
+    return minimum
+
+
+def _plan_required(ctx, committee: Committee) -> bool:
+    row = _procedures(ctx).get(committee.pk)
+    if row is None:
+        return committee.kind == Committee.Kind.HOVEDMED
+    return row["plan_required"]
+
+
+def _year_end(year: int) -> datetime.date:
+    return datetime.date(year, 12, 31)
+
+
+@register
+class MeetingsPerYear(Rule):
+    """Seed 003 (Albertslund, KommuneMED's forretningsorden): "Der afholdes møde i MED-udvalget …
+    dog mindst fem gange om året". Due at the end of each calendar year, fulfilled on the day the
+    minimum-th meeting is held. The number is local: the kommune's default for HovedMED, or the
+    committee's own forretningsorden."""
+
+    code = "meetings.minimum_per_year"
+    title = _("Mindst %(count)s møder i %(year)s")
+    source = _("Seed 003: KommuneMEDs forretningsorden (lokal MED-aftale)")
+    subject = "committee"
+    statutory = False
+    what_to_do = _("Planlæg og hold udvalgets møder, så årets mindste antal nås.")
+    parameters = (
+        Param(
+            "hovedmed_minimum",
+            _("Mindste antal møder om året i HovedMED/KommuneMED"),
+            5,
+            minimum=1,
+            maximum=52,
+        ),
+    )
+
+    def wants(self, ctx):
+        hovedmed_minimum = ctx.param(self, "hovedmed_minimum")
+        committees = [(c, m) for c in _committees(ctx) if (m := _minimum(ctx, c, hovedmed_minimum))]
+        if not committees:
+            return
+        years = (ctx.today.year - 1, ctx.today.year)
+        held = defaultdict(list)
+        for committee_id, day in (
+            Meeting.objects.filter(
+                committee_id__in=[c.pk for c, _m in committees],
+                status=Meeting.Status.PLANNED,
+                date__year__gte=years[0],
+                date__lte=ctx.today,
+            )
+            .order_by("date")
+            .values_list("committee_id", "date")
+        ):
+            held[(committee_id, day.year)].append(day)
+        for committee, minimum in committees:
+            for year in years:
+                if committee.established_on.year > year:
+                    continue
+                days = held[(committee.pk, year)]
+                done = days[minimum - 1] if len(days) >= minimum else None
+                yield Want(
+                    key=f"c{committee.pk}:{year}",
+                    due_date=_year_end(year),
+                    committee_id=committee.pk,
+                    unit_id=first_unit(ctx, committee.pk),
+                    params={"count": minimum, "year": year},
+                    done_on=done,
+                )
+
+
+@register
+class NextYearPlan(Rule):
+    """Seed 003: "der udarbejdes mødeplan for året senest i december måned". The plan for a year
+    is due at the end of the month (local number, December) of the year before; it is fulfilled
+    when the committee's årshjul for that year is adopted."""
+
+    code = "meetings.next_year_plan"
+    title = _("Mødeplan for %(year)s")
+    source = _("Seed 003: KommuneMEDs forretningsorden (lokal MED-aftale)")
+    subject = "committee"
+    statutory = False
+    what_to_do = _("Læg næste års møder i årshjulet og vedtag mødeplanen.")
+    parameters = (Param("month", _("Senest i måned (1–12) året før"), 12, minimum=1, maximum=12),)
+
+    def wants(self, ctx):
+        month = ctx.param(self, "month")
+        committees = [c for c in _committees(ctx) if _plan_required(ctx, c)]
+        if not committees:
+            return
+        targets = (ctx.today.year, ctx.today.year + 1)
+        adopted = {
+            (committee_id, year): (pk, day)
+            for pk, committee_id, year, day in MeetingPlan.objects.filter(
+                committee_id__in=[c.pk for c in committees],
+                year__in=targets,
+                adopted_on__isnull=False,
+            ).values_list("pk", "committee_id", "year", "adopted_on")
+        }
+        for committee in committees:
+            for year in targets:
+                # The last day of `month` in the year before the plan's year.
+                due = add_months(datetime.date(year - 1, month, 1), 1) - datetime.timedelta(days=1)
+                if committee.established_on > due:
+                    continue
+                plan = adopted.get((committee.pk, year))
+                yield Want(
+                    key=f"c{committee.pk}:plan{year}",
+                    due_date=due,
+                    committee_id=committee.pk,
+                    unit_id=first_unit(ctx, committee.pk),
+                    params={"year": year},
+                    done_on=plan[1] if plan else None,
+                    fulfilled_by=(MeetingPlan, plan[0]) if plan else None,
+                )
+
+
+@register
+class AgendaDispatch(Rule):
+    """Seed 003: "Udsendelse af materiale til møderne sker senest 7 dage før mødet" (the
+    committee's forretningsorden may set another number). Fulfilled when the dispatch job sent
+    the agenda; a late dispatch is an overdue deadline like any other."""
+
+    code = "meetings.agenda_dispatch"
+    title = _("Udsendelse af dagsorden til mødet %(date)s")
+    source = _("Seed 003: KommuneMEDs forretningsorden (lokal MED-aftale)")
+    subject = "committee"
+    statutory = False
+    what_to_do = _("Fastlæg dagsordenen, så den og materialet udsendes til tiden.")
+
+    def wants(self, ctx):
+        since = ctx.today - datetime.timedelta(days=DISPATCH_HORIZON_DAYS)
+        queryset = ctx.filter(
+            Meeting.objects.filter(status=Meeting.Status.PLANNED, date__gte=since),
+            "committee_id",
+            "committee",
+        ).filter(committee__closed_on__isnull=True)
+        procedures = _procedures(ctx)
+        for pk, committee_id, day, dispatched_at in queryset.values_list(
+            "pk", "committee_id", "date", "dispatched_at"
+        ):
+            row = procedures.get(committee_id)
+            days = row["dispatch_days"] if row else DEFAULT_DISPATCH_DAYS
+            done = timezone.localdate(dispatched_at) if dispatched_at else None
+            yield Want(
+                key=f"m{pk}",
+                due_date=day - datetime.timedelta(days=days),
+                committee_id=committee_id,
+                unit_id=first_unit(ctx, committee_id),
+                params={"date": day.strftime("%d.%m.%Y")},
+                done_on=done,
+                fulfilled_by=(Meeting, pk) if done else None,
+            )
+
+
+@register
+class ActionFollowUp(Rule):
+    """A follow-up action in a referat approved by the formandskab is a duty of its owner by
+    its due date (the forretningsorden's referat; seed 003). Closing the action fulfils it."""
+
+    code = "meetings.action_follow_up"
+    title = _("Opfølgning fra referat: %(action)s")
+    source = _("Referat godkendt af formand og næstformand (seed 003, forretningsorden)")
+    subject = "person"
+    statutory = False
+    what_to_do = _("Udfør opfølgningen og markér den som udført på referatet.")
+
+    def wants(self, ctx):
+        queryset = ctx.filter(
+            ActionItem.objects.filter(item__meeting__referat__state__in=Referat.APPROVED_STATES),
+            "owner_id",
+            "person",
+        ).filter(
+            Q(owner__left_on__isnull=True)
+            | Q(owner__left_on__gt=ctx.today)
+            | Q(done_on__isnull=False)
+        )
+        for pk, owner_id, unit_id, committee_id, text, due_on, done_on in queryset.values_list(
+            "pk",
+            "owner_id",
+            "owner__unit_id",
+            "item__meeting__committee_id",
+            "text",
+            "due_on",
+            "done_on",
+        ):
+            yield Want(
+                key=f"a{pk}",
+                due_date=due_on,
+                person_id=owner_id,
+                committee_id=committee_id,
+                unit_id=unit_id,
+                params={"action": text[:120]},
+                done_on=done_on,
+                fulfilled_by=(ActionItem, pk) if done_on else None,
+            )

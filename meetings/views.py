@@ -1,0 +1,831 @@
+"""Portal pages of the meetings: årshjul, meeting (agenda, proposals, afbud, attendance), referat,
+PDFs, calendar feed and documents.
+
+Thin views: the tenant scope is active (TenantMiddleware); objects come from meetings/access.py
+(404 for what the viewer may not see, 403 for what they may see but not do); each POST calls one
+service and redirects (a `ValidationError` becomes a message, nothing is half-saved)."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from committees.models import Committee
+from core.admin import allowed_unit_ids
+from core.admin_site import is_kommune_staff
+from core.tenancy import scopes_disabled, tenant_scope
+from organisations.models import Person
+from portal.views import kommune_required
+
+from . import ical, services
+from .access import (
+    get_action_for_user,
+    get_attachment_for_user,
+    get_committee_access,
+    get_document_job_for_user,
+    get_item_for_user,
+    get_meeting_for_user,
+    get_person_for_feed,
+    get_referat_for_user,
+    require,
+)
+from .documents import agenda_pdf, referat_pdf, training_pdf
+from .forms import (
+    ActionForm,
+    AfbudForm,
+    AttendanceForm,
+    DecideForm,
+    DocumentForm,
+    FinalApprovalForm,
+    MeetingForm,
+    MinutesForm,
+    NotesForm,
+    ProposalForm,
+    RequestForm,
+    TrioForm,
+)
+from .models import AgendaItem, CalendarFeed, Meeting, MeetingRequest
+from .selectors import (
+    adjacent_meetings,
+    agenda_for,
+    attendance_rows,
+    committee_years,
+    dispatch_due,
+    employee_side_ids,
+    invitees,
+    meetings_for_person,
+    next_meeting,
+    open_requests,
+    previous_referat,
+    procedure_for,
+    proposal_deadline,
+    referat_of,
+)
+
+
+def _run(request, action, success: str, target: str):
+    """Call one service; a ValidationError is shown to the user, and nothing was saved."""
+    try:
+        action()
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+    else:
+        messages.success(request, success)
+    return HttpResponseRedirect(target)
+
+
+def _form_errors(request, form) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for text in errors:
+            messages.error(request, f"{label}: {text}" if label else text)
+
+
+def _meeting_url(meeting: Meeting) -> str:
+    return reverse("meetings:meeting", args=[meeting.public_id])
+
+
+def _referat_url(meeting: Meeting) -> str:
+    return reverse("meetings:referat", args=[meeting.public_id])
+
+
+def _pdf(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+# --- the årshjul ---------------------------------------------------------------------------------
+
+
+@kommune_required
+@require_GET
+def committee_meetings(request, public_id):
+    access = get_committee_access(request, public_id)
+    committee = access.committee
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("aar", today.year))
+    except ValueError:
+        year = today.year
+    settings_ = procedure_for(committee)
+    years = committee_years(committee, [year, year + 1], settings_)
+    meetings = [m for y in years for m in y.meetings]
+    adjacent = adjacent_meetings(meetings)
+    for meeting in meetings:
+        meeting.trio_meetings = adjacent.get(meeting.pk, [])
+    person = access.viewer.person
+    requests = list(open_requests(committee)) if access.is_member else []
+    signed = set()
+    if requests and person is not None:
+        signed = set(
+            MeetingRequest.objects.filter(
+                pk__in=[r.pk for r in requests], signatures__person=person
+            ).values_list("pk", flat=True)
+        )
+    context = {
+        "committee": committee,
+        "access": access,
+        "years": years,
+        "year": year,
+        "today": today,
+        "settings": settings_,
+        "form": MeetingForm(initial={"date": today + datetime.timedelta(days=30)}),
+        "requests": requests,
+        "signed": signed,
+        "employee_side_count": len(employee_side_ids(committee, today)),
+        "request_form": RequestForm(),
+    }
+    return render(request, "meetings/committee.html", context)
+
+
+@kommune_required
+@require_POST
+def meeting_create(request, public_id):
+    access = get_committee_access(request, public_id)
+    require(access.can_write)
+    form = MeetingForm(request.POST)
+    target = reverse("meetings:committee", args=[public_id])
+    if not form.is_valid():
+        _form_errors(request, form)
+        return HttpResponseRedirect(target)
+    try:
+        meeting = services.meeting_create(
+            committee=access.committee, acting_user=request.user, **form.cleaned_data
+        )
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+        return HttpResponseRedirect(target)
+    messages.success(request, _("Mødet er oprettet med de faste punkter."))
+    return HttpResponseRedirect(_meeting_url(meeting))
+
+
+@kommune_required
+@require_POST
+def plan_adopt(request, public_id):
+    access = get_committee_access(request, public_id)
+    require(access.can_chair)
+    try:
+        year = int(request.POST.get("year", ""))
+    except ValueError as error:
+        raise Http404 from error
+    return _run(
+        request,
+        lambda: services.plan_adopt(access.committee, year=year, acting_user=request.user),
+        _("Mødeplanen for %(year)s er vedtaget.") % {"year": year},
+        reverse("meetings:committee", args=[public_id]) + f"?aar={year}",
+    )
+
+
+@kommune_required
+@require_POST
+def request_create(request, public_id):
+    access = get_committee_access(request, public_id)
+    require(access.is_member and access.viewer.person is not None)
+    form = RequestForm(request.POST)
+    target = reverse("meetings:committee", args=[public_id])
+    if not form.is_valid():
+        _form_errors(request, form)
+        return HttpResponseRedirect(target)
+    return _run(
+        request,
+        lambda: services.meeting_request_create(
+            access.committee,
+            person=access.viewer.person,
+            questions=form.cleaned_data["questions"],
+            acting_user=request.user,
+        ),
+        _("Anmodningen om et møde er oprettet."),
+        target,
+    )
+
+
+@kommune_required
+@require_POST
+def request_sign(request, public_id):
+    meeting_request = (
+        MeetingRequest.objects.select_related("committee").filter(public_id=public_id).first()
+    )
+    if meeting_request is None:
+        raise Http404
+    access = get_committee_access(request, meeting_request.committee.public_id)
+    require(access.is_member and access.viewer.person is not None)
+    return _run(
+        request,
+        lambda: services.meeting_request_sign(
+            meeting_request, person=access.viewer.person, acting_user=request.user
+        ),
+        _("Du har tilsluttet dig anmodningen."),
+        reverse("meetings:committee", args=[meeting_request.committee.public_id]),
+    )
+
+
+@kommune_required
+@require_POST
+def request_call(request, public_id):
+    meeting_request = (
+        MeetingRequest.objects.select_related("committee", "created_by")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if meeting_request is None:
+        raise Http404
+    access = get_committee_access(request, meeting_request.committee.public_id)
+    require(access.can_chair)
+    form = MeetingForm(request.POST)
+    target = reverse("meetings:committee", args=[meeting_request.committee.public_id])
+    if not form.is_valid():
+        _form_errors(request, form)
+        return HttpResponseRedirect(target)
+    fields = {k: v for k, v in form.cleaned_data.items() if k != "kind"}
+    return _run(
+        request,
+        lambda: services.meeting_request_call(meeting_request, acting_user=request.user, **fields),
+        _("Mødet er indkaldt."),
+        target,
+    )
+
+
+# --- the meeting ---------------------------------------------------------------------------------
+
+
+@kommune_required
+@require_GET
+def meeting_detail(request, public_id):
+    access = get_meeting_for_user(request, public_id)
+    meeting = access.meeting
+    settings_ = procedure_for(meeting.committee)
+    today = timezone.localdate()
+    agenda = agenda_for(meeting, include_pending=access.can_chair)
+    person = access.viewer.person
+    rows = attendance_rows(meeting)
+    mine = next((r for r in rows if person is not None and r.person.pk == person.pk), None)
+    deadline = proposal_deadline(meeting, settings_)
+    context = {
+        "meeting": meeting,
+        "access": access,
+        "agenda": agenda,
+        "rows": rows,
+        "mine": mine,
+        "today": today,
+        "proposal_deadline": deadline,
+        "dispatch_due": dispatch_due(meeting, settings_),
+        "can_propose": access.can_propose
+        and not meeting.is_cancelled
+        and meeting.agenda_settled_at is None
+        and today <= deadline,
+        "proposal_form": ProposalForm(),
+        "afbud_form": AfbudForm(),
+        "attendance_form": AttendanceForm(rows=rows) if access.can_write else None,
+        "edit_form": MeetingForm(instance=meeting) if access.can_write else None,
+        "trio_form": TrioForm(amg=meeting.committee)
+        if access.can_chair and meeting.committee.kind == Committee.Kind.AMG
+        else None,
+        "adjacent": list(meeting.adjacent_meetings.select_related("committee")),
+        "previous_referat": previous_referat(meeting),
+        "referat": referat_of(meeting),
+    }
+    return render(request, "meetings/meeting.html", context)
+
+
+@kommune_required
+@require_POST
+def meeting_edit(request, public_id):
+    access = get_meeting_for_user(request, public_id)
+    require(access.can_write)
+    meeting = access.meeting
+    form = MeetingForm(request.POST, instance=meeting)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return HttpResponseRedirect(_meeting_url(meeting))
+    return _run(
+        request,
+        lambda: services.meeting_save(form.instance, acting_user=request.user),
+        _("Mødet er ændret; udsendte invitationer opdateres."),
+        _meeting_url(meeting),
+    )
+
+
+@kommune_required
+@require_POST
+def meeting_cancel(request, public_id):
+    access = get_meeting_for_user(request, public_id)
+    require(access.can_chair)
+    return _run(
+        request,
+        lambda: services.meeting_cancel(
+            access.meeting, reason=request.POST.get("reason", ""), acting_user=request.user
+        ),
+        _("Mødet er aflyst."),
+        _meeting_url(access.meeting),
+    )
+
+
+@kommune_required
+@require_POST
+def trio_add(request, public_id):
+    access = get_meeting_for_user(request, public_id)
+    require(access.can_chair)
+    form = TrioForm(request.POST, amg=access.meeting.committee)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return HttpResponseRedirect(_meeting_url(access.meeting))
+    return _run(
+        request,
+        lambda: services.trio_meeting_add(
+            access.meeting, trio=form.cleaned_data["trio"], acting_user=request.user
+        ),
+        _("TRIO-mødet er planlagt i tilknytning til mødet."),
+        _meeting_url(access.meeting),
+    )
+
+
+@kommune_required
+@require_POST
+def item_propose(request, public_id):
+    access = get_meeting_for_user(request, public_id)
+    require(access.can_propose and access.viewer.person is not None)
+    form = ProposalForm(request.POST, request.FILES)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return HttpResponseRedirect(_meeting_url(access.meeting))
+    data = form.cleaned_data
+    if access.can_write:
+        action = lambda: services.item_add(  # noqa: E731
+            access.meeting,
+            title=data["title"],
+            description=data["description"],
+            person=access.viewer.person,
+            files=data["files"],
+            acting_user=request.user,
+        )
+        success = _("Punktet er sat på dagsordenen.")
+    else:
+        action = lambda: services.item_propose(  # noqa: E731
+            access.meeting,
+            person=access.viewer.person,
+            title=data["title"],
+            description=data["description"],
+            files=data["files"],
+            acting_user=request.user,
+        )
+        success = _("Dit forslag er sendt til formanden og næstformanden.")
+    return _run(request, action, success, _meeting_url(access.meeting))
+
+
+@kommune_required
+@require_POST
+def item_decide(request, public_id):
+    access = get_meeting_for_user(request, public_id)
+    require(access.can_chair)
+    form = DecideForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return HttpResponseRedirect(_meeting_url(access.meeting))
+    item = AgendaItem.objects.filter(
+        meeting=access.meeting, public_id=form.cleaned_data["item"]
+    ).first()
+    if item is None:
+        raise Http404
+    return _run(
+        request,
+        lambda: services.item_decide(
+            item,
+            accept=form.cleaned_data["accept"],
+            reason=form.cleaned_data["reason"],
+            acting_user=request.user,
+        ),
+        _("Forslaget er behandlet."),
+        _meeting_url(access.meeting),
+    )
+
+
+@kommune_required
+@require_POST
+def agenda_settle(request, public_id):
+    access = get_meeting_for_user(request, public_id)
+    require(access.can_chair)
+    return _run(
+        request,
+        lambda: services.agenda_settle(access.meeting, acting_user=request.user),
+        _("Dagsordenen er fastlagt og udsendes til medlemmerne."),
+        _meeting_url(access.meeting),
+    )
+
+
+@kommune_required
+@require_POST
+def afbud(request, public_id):
+    access = get_meeting_for_user(request, public_id)
+    require(access.is_member and access.viewer.person is not None)
+    person = access.viewer.person
+    if request.POST.get("withdraw"):
+        return _run(
+            request,
+            lambda: services.afbud_withdraw(
+                access.meeting, person=person, acting_user=request.user
+            ),
+            _("Dit afbud er trukket tilbage."),
+            _meeting_url(access.meeting),
+        )
+    form = AfbudForm(request.POST)
+    form.is_valid()
+    return _run(
+        request,
+        lambda: services.afbud_give(
+            access.meeting,
+            person=person,
+            note=form.cleaned_data.get("note", ""),
+            acting_user=request.user,
+        ),
+        _("Dit afbud er registreret."),
+        _meeting_url(access.meeting),
+    )
+
+
+@kommune_required
+@require_POST
+def attendance(request, public_id):
+    access = get_meeting_for_user(request, public_id)
+    require(access.can_write)
+    form = AttendanceForm(request.POST, rows=attendance_rows(access.meeting))
+    if not form.is_valid():
+        _form_errors(request, form)
+        return HttpResponseRedirect(_meeting_url(access.meeting))
+    return _run(
+        request,
+        lambda: services.attendance_record(
+            access.meeting, statuses=form.statuses(), acting_user=request.user
+        ),
+        _("Fremmødet er registreret."),
+        _meeting_url(access.meeting),
+    )
+
+
+@kommune_required
+@require_GET
+def meeting_agenda_pdf(request, public_id):
+    access = get_meeting_for_user(request, public_id)
+    return _pdf(agenda_pdf(access.meeting), f"dagsorden-{access.meeting.date:%Y-%m-%d}.pdf")
+
+
+@kommune_required
+@require_GET
+def attachment_download(request, public_id):
+    attachment = get_attachment_for_user(request, public_id)
+    try:
+        handle = attachment.file.open("rb")
+    except (FileNotFoundError, ValueError) as error:
+        raise Http404 from error
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type or "application/octet-stream",
+    )
+
+
+# --- the referat ---------------------------------------------------------------------------------
+
+
+@kommune_required
+@require_GET
+def referat_detail(request, public_id):
+    access, referat = get_referat_for_user(request, public_id)
+    meeting = access.meeting
+    agenda = agenda_for(meeting)
+    editable = access.can_write and (referat is None or referat.is_editable)
+    rows = attendance_rows(meeting)
+    upcoming = next_meeting(meeting)
+    today = timezone.localdate()
+    person = access.viewer.person
+    approved_by_me = (
+        referat is not None
+        and person is not None
+        and person.pk
+        in (
+            referat.first_approved_by_id,
+            referat.second_approved_by_id,
+        )
+    )
+    context = {
+        "meeting": meeting,
+        "access": access,
+        "referat": referat,
+        "agenda": agenda,
+        "rows": rows,
+        "editable": editable,
+        "notes_form": NotesForm(initial={"notes": referat.notes if referat else ""}),
+        "can_reopen": access.can_write
+        and referat is not None
+        and not referat.is_locked
+        and (
+            referat.state != referat.State.DRAFT
+            or bool(referat.first_approved_by_id or referat.second_approved_by_id)
+        ),
+        "next_meeting": upcoming,
+        "can_final": access.can_chair
+        and referat is not None
+        and referat.state == referat.State.SENT
+        and upcoming is not None
+        and upcoming.date <= today,
+        "final_form": FinalApprovalForm(),
+        "approved_by_me": approved_by_me,
+        "today": today,
+    }
+    return render(request, "meetings/referat.html", context)
+
+
+def _writable_item(request, public_id) -> tuple[AgendaItem, object]:
+    item, access = get_item_for_user(request, public_id)
+    require(access.can_write)
+    return item, access
+
+
+@kommune_required
+@require_POST
+def minutes_save(request, public_id):
+    item, access = _writable_item(request, public_id)
+    form = MinutesForm(request.POST, prefix=f"i{item.pk}")
+    if not form.is_valid():
+        _form_errors(request, form)
+        return HttpResponseRedirect(_referat_url(access.meeting))
+    return _run(
+        request,
+        lambda: services.minutes_write(
+            item,
+            minutes=form.cleaned_data["minutes"],
+            decisions=form.decision_list(),
+            acting_user=request.user,
+        ),
+        _("Referatet af punktet er gemt."),
+        _referat_url(access.meeting) + f"#punkt-{item.public_id}",
+    )
+
+
+@kommune_required
+@require_POST
+def notes_save(request, public_id):
+    access, _referat = get_referat_for_user(request, public_id)
+    require(access.can_write)
+    form = NotesForm(request.POST)
+    form.is_valid()
+    return _run(
+        request,
+        lambda: services.referat_notes_write(
+            access.meeting, notes=form.cleaned_data.get("notes", ""), acting_user=request.user
+        ),
+        _("Indledningen er gemt."),
+        _referat_url(access.meeting),
+    )
+
+
+@kommune_required
+@require_POST
+def action_add(request, public_id):
+    item, access = _writable_item(request, public_id)
+    form = ActionForm(request.POST, people=invitees(access.meeting))
+    if not form.is_valid():
+        _form_errors(request, form)
+        return HttpResponseRedirect(_referat_url(access.meeting))
+    return _run(
+        request,
+        lambda: services.action_add(item, acting_user=request.user, **form.cleaned_data),
+        _("Opfølgningen er tilføjet."),
+        _referat_url(access.meeting) + f"#punkt-{item.public_id}",
+    )
+
+
+@kommune_required
+@require_POST
+def action_remove(request, public_id):
+    action, _can_close = get_action_for_user(request, public_id)
+    _item, access = _writable_item(request, action.item.public_id)
+    return _run(
+        request,
+        lambda: services.action_remove(action, acting_user=request.user),
+        _("Opfølgningen er fjernet."),
+        _referat_url(access.meeting),
+    )
+
+
+@kommune_required
+@require_POST
+def action_close(request, public_id):
+    action, can_close = get_action_for_user(request, public_id)
+    require(can_close)
+    target = request.POST.get("next") or reverse("portal:home")
+    if not target.startswith("/") or target.startswith("//"):
+        target = reverse("portal:home")
+    return _run(
+        request,
+        lambda: services.action_close(action, acting_user=request.user),
+        _("Opfølgningen er markeret som udført."),
+        target,
+    )
+
+
+@kommune_required
+@require_POST
+def referat_approve(request, public_id):
+    access, _referat = get_referat_for_user(request, public_id)
+    require(access.can_chair and access.viewer.person is not None)
+    return _run(
+        request,
+        lambda: services.referat_approve(
+            access.meeting,
+            person=access.viewer.person,
+            slots=access.slots,
+            acting_user=request.user,
+        ),
+        _("Din godkendelse er registreret."),
+        _referat_url(access.meeting),
+    )
+
+
+@kommune_required
+@require_POST
+def referat_reopen(request, public_id):
+    access, _referat = get_referat_for_user(request, public_id)
+    require(access.can_write)
+    return _run(
+        request,
+        lambda: services.referat_reopen(access.meeting, acting_user=request.user),
+        _("Referatet er genåbnet som kladde; det skal godkendes igen."),
+        _referat_url(access.meeting),
+    )
+
+
+@kommune_required
+@require_POST
+def referat_final(request, public_id):
+    access, _referat = get_referat_for_user(request, public_id)
+    require(access.can_chair and access.viewer.person is not None)
+    form = FinalApprovalForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return HttpResponseRedirect(_referat_url(access.meeting))
+    upcoming = next_meeting(access.meeting)
+    if upcoming is None:
+        messages.error(request, _("Udvalget har intet næste møde."))
+        return HttpResponseRedirect(_referat_url(access.meeting))
+    return _run(
+        request,
+        lambda: services.referat_final_approve(
+            access.meeting,
+            at_meeting=upcoming,
+            person=access.viewer.person,
+            acting_user=request.user,
+        ),
+        _("Referatet er endeligt godkendt og låst."),
+        _referat_url(access.meeting),
+    )
+
+
+@kommune_required
+@require_POST
+def referat_publish(request, public_id):
+    access, _referat = get_referat_for_user(request, public_id)
+    require(access.can_chair)
+    return _run(
+        request,
+        lambda: services.referat_publish(access.meeting, acting_user=request.user),
+        _("Referatet er offentliggjort for udvalgets medlemmer og de ansatte, det dækker."),
+        _referat_url(access.meeting),
+    )
+
+
+@kommune_required
+@require_GET
+def meeting_referat_pdf(request, public_id):
+    access, referat = get_referat_for_user(request, public_id)
+    return _pdf(referat_pdf(access.meeting, referat), f"referat-{access.meeting.date:%Y-%m-%d}.pdf")
+
+
+# --- calendar feed -------------------------------------------------------------------------------
+
+
+@kommune_required
+def feed_manage(request):
+    person = get_person_for_feed(request)
+    token = None
+    if request.method == "POST":
+        if request.POST.get("revoke"):
+            services.feed_revoke(person, acting_user=request.user)
+            messages.success(request, _("Kalenderadressen er slettet; den virker ikke længere."))
+            return HttpResponseRedirect(reverse("meetings:feed"))
+        token = services.feed_issue(person, acting_user=request.user)
+    feed = CalendarFeed.objects.filter(person=person).first()
+    url = request.build_absolute_uri(reverse("meetings:feed_ics", args=[token])) if token else None
+    return render(request, "meetings/feed.html", {"person": person, "feed": feed, "feed_url": url})
+
+
+@require_GET
+def feed_ics(request, token):
+    """The subscribable calendar: no login (calendar programs cannot log in); the secret token
+    is the key. An unknown, revoked or replaced token is a 404."""
+    digest = services.feed_token_hash(token)
+    with scopes_disabled():
+        feed = (
+            CalendarFeed.objects.select_related("person", "kommune")
+            .filter(token_hash=digest)
+            .first()
+        )
+    if feed is None or feed.person.left_on is not None:
+        raise Http404
+    with tenant_scope(feed.kommune):
+        since = timezone.localdate() - datetime.timedelta(days=365)
+        meetings = list(meetings_for_person(feed.person, since))
+        data = ical.feed(
+            meetings,
+            name=_("Møder – %(name)s") % {"name": feed.person.full_name},
+            url_for=lambda m: request.build_absolute_uri(_meeting_url(m)),
+        )
+        services.feed_touch(feed)
+    response = HttpResponse(data, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=900"
+    return response
+
+
+# --- documents -----------------------------------------------------------------------------------
+
+
+def _may_order_documents(request) -> bool:
+    """Every employee must be able to know the AMO (BEK § 33 stk. 2): anyone of the kommune."""
+    from core.access import get_viewer
+
+    return get_viewer(request).person is not None or is_kommune_staff(request)
+
+
+@kommune_required
+def documents(request):
+    if not _may_order_documents(request):
+        raise Http404
+    form = DocumentForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            job = services.document_request(
+                kind=form.cleaned_data["kind"],
+                omraade=form.cleaned_data["omraade"],
+                user=request.user,
+                kommune=request.kommune,
+            )
+            messages.success(request, _("Dokumentet dannes; det kan hentes her om lidt."))
+            return HttpResponseRedirect(reverse("meetings:document", args=[job.public_id]))
+        _form_errors(request, form)
+    from .models import DocumentJob
+
+    jobs = DocumentJob.objects.filter(requested_by=request.user).select_related("omraade")[:20]
+    return render(request, "meetings/documents.html", {"form": form, "jobs": jobs})
+
+
+@kommune_required
+@require_GET
+def document(request, public_id):
+    job = get_document_job_for_user(request, public_id)
+    if request.GET.get("hent") and job.state == job.State.DONE and job.file:
+        try:
+            handle = job.file.open("rb")
+        except FileNotFoundError as error:
+            raise Http404 from error
+        return FileResponse(
+            handle,
+            as_attachment=True,
+            filename=f"{job.kind}-{job.created:%Y-%m-%d}.pdf",
+            content_type="application/pdf",
+        )
+    return render(request, "meetings/document.html", {"job": job})
+
+
+@kommune_required
+@require_GET
+def training_record_pdf(request):
+    """A person's own training record; HR may fetch anyone's with ?person=<public id>."""
+    from core.access import get_viewer
+
+    wanted = request.GET.get("person")
+    if wanted and is_kommune_staff(request):
+        try:
+            wanted = uuid.UUID(wanted)
+        except ValueError as error:
+            raise Http404 from error
+        person = Person.objects.filter(public_id=wanted).first()
+        unit_ids = allowed_unit_ids(request)
+        if person is None or (unit_ids is not None and person.unit_id not in unit_ids):
+            raise Http404
+    else:
+        person = get_viewer(request).person
+        if person is None:
+            raise Http404
+    return _pdf(training_pdf(person), f"uddannelse-{person.pk}.pdf")
