@@ -1,0 +1,98 @@
+"""Who may see and change an APV in the portal.
+
+AML § 15 a: the written APV must be available to the management, the AMO and the employees.
+So an APV is visible to
+- the members of the arbejdsmiljøgruppe (who also update the handlingsplan and its phases);
+- the employees the group covers (their unit, or a unit above theirs, is covered);
+- the leaders of the covered units (and the leaders above them);
+- the kommune's HR staff.
+Only the group's members change it (HR maintains everything in the admin). Another kommune's
+APV and a missing one give the same 404; an APV the viewer may see but not change gives 403.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from committees.models import Committee, CommitteeUnit
+from core.access import Viewer, get_viewer
+from core.admin_site import is_kommune_staff
+
+from .models import ApvActionItem, ApvCycle
+
+
+def path_ids(path: str) -> list[int]:
+    return [int(part) for part in path.split("/") if part]
+
+
+def covering_amg_ids(viewer: Viewer) -> set[int]:
+    """The AMGs that cover the viewer's own unit (or a unit above it). One query."""
+    person = viewer.person
+    if person is None or person.unit is None:
+        return set()
+    ancestors = path_ids(person.unit.path) or [person.unit_id]
+    return set(
+        CommitteeUnit.objects.filter(
+            unit_id__in=ancestors, committee__kind=Committee.Kind.AMG
+        ).values_list("committee_id", flat=True)
+    )
+
+
+def visible_amg_ids(request) -> set[int]:
+    """AMGs whose APV the viewer may read (None of the HR staff shortcut: see `may_read`)."""
+    viewer = get_viewer(request)
+    if not hasattr(request, "_apv_amg_ids"):
+        request._apv_amg_ids = (
+            viewer.committee_ids | viewer.visible_committee_ids | covering_amg_ids(viewer)
+        )
+    return request._apv_amg_ids
+
+
+@dataclass
+class CycleAccess:
+    cycle: ApvCycle
+    viewer: Viewer
+    can_edit: bool
+
+    def require_edit(self) -> None:
+        if not self.can_edit:
+            raise PermissionDenied
+
+
+def may_read_amg(request, committee_id: int) -> bool:
+    return committee_id in visible_amg_ids(request) or is_kommune_staff(request)
+
+
+def may_edit_amg(request, committee_id: int) -> bool:
+    return committee_id in get_viewer(request).committee_ids
+
+
+def get_amg_for_user(request, public_id) -> tuple[Committee, bool]:
+    committee = Committee.objects.filter(public_id=public_id, kind=Committee.Kind.AMG).first()
+    if committee is None or not may_read_amg(request, committee.pk):
+        raise Http404
+    return committee, may_edit_amg(request, committee.pk)
+
+
+def get_cycle_for_user(request, public_id) -> CycleAccess:
+    cycle = ApvCycle.objects.select_related("committee").filter(public_id=public_id).first()
+    if cycle is None or not may_read_amg(request, cycle.committee_id):
+        raise Http404
+    return CycleAccess(cycle, get_viewer(request), may_edit_amg(request, cycle.committee_id))
+
+
+def get_action_item_for_user(request, public_id) -> tuple[ApvActionItem, CycleAccess]:
+    item = (
+        ApvActionItem.objects.select_related("cycle", "cycle__committee", "owner")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if item is None or not may_read_amg(request, item.cycle.committee_id):
+        raise Http404
+    viewer = get_viewer(request)
+    is_owner = viewer.person is not None and item.owner_id == viewer.person.pk
+    can_edit = may_edit_amg(request, item.cycle.committee_id) or is_owner
+    return item, CycleAccess(item.cycle, viewer, can_edit)

@@ -1,0 +1,133 @@
+"""Reads of the APV shared by the portal page, the CSV and the PDF (one selector each), and the
+survey results."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+
+from committees.models import Committee, CommitteeUnit
+from organisations.models import Person, Unit
+
+from .models import ApvActionItem, ApvCycle, SurveyInvitation, SurveyResponse
+
+
+def covered_unit_ids(committee: Committee) -> set[int]:
+    """The units an AMG covers and everything below them (two queries)."""
+    paths = list(
+        Unit.objects.filter(
+            pk__in=CommitteeUnit.objects.filter(committee=committee).values("unit_id")
+        ).values_list("path", flat=True)
+    )
+    if not paths:
+        return set()
+    query = Q()
+    for prefix in paths:
+        query |= Q(path__startswith=prefix)
+    return set(Unit.objects.filter(query).values_list("pk", flat=True))
+
+
+def covered_people(committee: Committee) -> QuerySet[Person]:
+    """The employees an AMG covers: the people of its units (and below) who have not left."""
+    return Person.objects.filter(
+        unit_id__in=covered_unit_ids(committee), left_on__isnull=True
+    ).order_by("pk")
+
+
+def handlingsplan_rows(cycle: ApvCycle) -> list[ApvActionItem]:
+    """The written handlingsplan: the page, the CSV and the PDF all read this."""
+    return list(
+        ApvActionItem.objects.filter(cycle=cycle)
+        .select_related("owner", "assessment")
+        .order_by("due_on", "pk")
+    )
+
+
+def latest_cycles(committee_ids) -> dict[int, ApvCycle]:
+    """AMG id -> its newest APV cycle (one query)."""
+    result: dict[int, ApvCycle] = {}
+    rows = (
+        ApvCycle.objects.filter(committee_id__in=committee_ids)
+        .select_related("committee")
+        .order_by("committee_id", "-started_on", "-pk")
+    )
+    for cycle in rows:
+        result.setdefault(cycle.committee_id, cycle)
+    return result
+
+
+def open_items_for(committee_ids, limit: int = 20) -> list[ApvActionItem]:
+    return list(
+        ApvActionItem.objects.filter(cycle__committee_id__in=committee_ids)
+        .exclude(status=ApvActionItem.Status.DONE)
+        .select_related("owner", "cycle", "cycle__committee")
+        .order_by("due_on", "pk")[:limit]
+    )
+
+
+# --- the anonymous survey ------------------------------------------------------------------------
+
+
+@dataclass
+class ItemResult:
+    area: str
+    text: str
+    counts: dict[int, int]
+    answered: int
+
+    @property
+    def problem_share(self) -> int:
+        """Per cent of those who answered the question who see minor or major problems."""
+        if not self.answered:
+            return 0
+        return round(100 * (self.counts.get(1, 0) + self.counts.get(2, 0)) / self.answered)
+
+
+@dataclass
+class SurveyResults:
+    invited: int
+    responded: int
+    minimum: int
+    items: list[ItemResult] = field(default_factory=list)
+
+    @property
+    def visible(self) -> bool:
+        """Results are shown only when enough have answered that nobody can be singled out."""
+        return self.responded >= self.minimum
+
+    @property
+    def rate(self) -> int:
+        return round(100 * self.responded / self.invited) if self.invited else 0
+
+
+def survey_results(cycle: ApvCycle) -> SurveyResults:
+    """Counts per question. Below APV_SURVEY_MIN_RESPONSES answers no item is computed at all,
+    so a template cannot show them by mistake. Three queries."""
+    invited = SurveyInvitation.objects.filter(cycle=cycle).exclude(
+        send_state=SurveyInvitation.SendState.SKIPPED
+    )
+    results = SurveyResults(
+        invited=invited.count(),
+        responded=SurveyResponse.objects.filter(cycle=cycle).count(),
+        minimum=settings.APV_SURVEY_MIN_RESPONSES,
+    )
+    if not results.visible:
+        return results
+    counts: dict[int, Counter] = defaultdict(Counter)
+    for answers in SurveyResponse.objects.filter(cycle=cycle).values_list("answers", flat=True):
+        for item_id, rating in answers.items():
+            counts[int(item_id)][int(rating)] += 1
+    for item in cycle.items.order_by("order", "pk"):
+        item_counts = counts.get(item.pk, Counter())
+        results.items.append(
+            ItemResult(
+                area=item.get_area_display(),
+                text=item.text,
+                counts=dict(item_counts),
+                answered=sum(item_counts.values()),
+            )
+        )
+    return results

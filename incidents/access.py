@@ -1,0 +1,198 @@
+"""Who may see an incident. Incident details are health data (GDPR art. 9); this module is the
+one place that decides, for the portal, the admin and the unions app alike.
+
+May see a case:
+- the injured person (their own case);
+- the leader of the unit, and every leader above it (Unit.path, via `Viewer.led_unit_ids`);
+- the members of the AMO group handling it (`Incident.committee`, normally the unit's AMG);
+- the members of the arbejdsmiljøudvalg the case was brought to (BEK § 31 stk. 2 nr. 8): they
+  must handle it once it is theirs;
+- HR/arbejdsmiljø staff of the kommune with a `HealthDataAccess` grant (and, for staff limited
+  to some units, only within those). Plain HR sees counts, never details;
+- a union kreds, for a case forwarded to it with the injured person's consent (that case only).
+
+Nobody else — not the reporter as such, not a colleague, not an AMR of another group. Another
+kommune's incident and a missing one are the same 404.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.http import Http404
+
+from committees.models import Membership
+from core.access import Viewer, get_viewer
+from core.admin import allowed_unit_ids
+from core.admin_site import staff_role
+from core.tenancy import scopes_disabled
+
+from .models import HealthDataAccess, Incident, IncidentForward, IncidentMeasure
+from .selectors import incident_queryset
+
+INJURED = "injured"
+LEADER = "leader"
+AMG = "amg"
+UDVALG = "udvalg"
+HR = "hr"
+HANDLER_ROLES = frozenset({LEADER, AMG, UDVALG, HR})
+
+
+def has_health_data_access(request) -> bool:
+    """HR staff of the request's kommune with an explicit grant. Superusers need one too: a
+    technical administrator does not read health data by default."""
+    if not hasattr(request, "_health_data_access"):
+        staff = staff_role(request) if request.kommune is not None else None
+        request._health_data_access = (
+            staff is not None and HealthDataAccess.objects.filter(staff=staff).exists()
+        )
+    return request._health_data_access
+
+
+def hr_incident_unit_ids(request) -> set[int] | None:
+    """Units whose incidents the HR user with a grant may see; None = the whole kommune."""
+    ids = allowed_unit_ids(request)
+    return None if ids is None else set(ids)
+
+
+def incident_roles(
+    viewer: Viewer, incident: Incident, *, hr: bool = False, hr_unit_ids: set[int] | None = None
+) -> set[str]:
+    """The viewer's reasons to see this incident (empty: they may not)."""
+    roles = set()
+    person = viewer.person
+    if person is not None:
+        if incident.injured_id == person.pk:
+            roles.add(INJURED)
+        if incident.unit_id in viewer.led_unit_ids:
+            roles.add(LEADER)
+        if incident.committee_id in viewer.committee_ids:
+            roles.add(AMG)
+        if incident.escalated_to_id and incident.escalated_to_id in viewer.committee_ids:
+            roles.add(UDVALG)
+    if hr and (hr_unit_ids is None or incident.unit_id in hr_unit_ids):
+        roles.add(HR)
+    return roles
+
+
+@dataclass
+class IncidentAccess:
+    incident: Incident
+    viewer: Viewer
+    roles: set[str]
+
+    @property
+    def can_handle(self) -> bool:
+        """Record the investigation, measures, absence, EASY, closure and escalation."""
+        return bool(self.roles & HANDLER_ROLES)
+
+    @property
+    def is_injured(self) -> bool:
+        return INJURED in self.roles
+
+    @property
+    def can_forward(self) -> bool:
+        """Seed 000: the AMR collects injuries and forwards them to the kreds. An AMR of the
+        handling group, and only for a case with an injured person (whose consent it needs)."""
+        if self.incident.injured_id is None:
+            return False
+        return Membership.Role.AMR in self.viewer.roles_in(self.incident.committee)
+
+
+def get_incident_for_user(request, public_id) -> IncidentAccess:
+    viewer = get_viewer(request)
+    incident = incident_queryset().filter(public_id=public_id).first()
+    if incident is None:
+        raise Http404
+    hr = has_health_data_access(request)
+    roles = incident_roles(
+        viewer, incident, hr=hr, hr_unit_ids=hr_incident_unit_ids(request) if hr else None
+    )
+    if not roles:
+        raise Http404
+    return IncidentAccess(incident, viewer, roles)
+
+
+def get_measure_for_user(request, public_id) -> tuple[IncidentMeasure, IncidentAccess | None]:
+    """A preventive measure, for those who handle its case and for its owner. The owner of a
+    measure need not see the case itself (health data): they get the measure and nothing more,
+    so the second value is None for them."""
+    measure = (
+        IncidentMeasure.objects.select_related("incident", "owner")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if measure is None:
+        raise Http404
+    viewer = get_viewer(request)
+    try:
+        access = get_incident_for_user(request, measure.incident.public_id)
+    except Http404:
+        access = None
+    is_owner = viewer.person is not None and measure.owner_id == viewer.person.pk
+    if access is not None and (access.can_handle or is_owner):
+        return measure, access
+    if is_owner:
+        return measure, None
+    raise Http404
+
+
+def get_forward_for_injured(request, public_id) -> IncidentForward:
+    """Only the injured person withdraws their consent."""
+    forward = IncidentForward.objects.select_related("incident").filter(public_id=public_id).first()
+    viewer = get_viewer(request)
+    if forward is None or viewer.person is None or forward.incident.injured_id != viewer.person.pk:
+        raise Http404
+    return forward
+
+
+# --- for the unions app (a kreds officer works across kommuner, outside any tenant scope) ------
+
+
+def incident_visible_to_kreds_officer(incident: Incident, kreds_public_ids: Iterable) -> bool:
+    """May an officer of one of these kredse see this incident? Only when it was forwarded to
+    one of them with the injured person's consent, and the consent was not withdrawn.
+
+    The unions app decides which kredse the user is an officer of (unions.KredsOfficer) and
+    records the view with `incidents.services.incident_log_view(..., channel=KREDS)`."""
+    wanted = {uuid.UUID(str(k)) for k in kreds_public_ids}
+    if not wanted:
+        return False
+    with scopes_disabled():
+        return IncidentForward.objects.filter(
+            incident_id=incident.pk,
+            kreds_public_id__in=wanted,
+            withdrawn_on__isnull=True,
+        ).exists()
+
+
+def incidents_forwarded_to_kreds(kreds_public_id) -> list[Incident]:
+    """Every case forwarded, with live consent, to this kreds, in any kommune. Read with scopes
+    disabled because the kreds spans kommuner; the filter on the forward is the access rule."""
+    with scopes_disabled():
+        forwarded = IncidentForward.objects.filter(
+            kreds_public_id=uuid.UUID(str(kreds_public_id)), withdrawn_on__isnull=True
+        ).values("incident_id")
+        return list(
+            Incident.objects.filter(pk__in=forwarded)
+            .select_related("unit", "kommune", "injured")
+            .order_by("-occurred_on")
+        )
+
+
+def get_udvalg_for_overview(request, public_id):
+    """The yearly overview of an arbejdsmiljøudvalg (counts only): its members and the
+    kommune's HR staff read it."""
+    from committees.models import Committee
+    from core.admin_site import is_kommune_staff
+
+    from .selectors import UDVALG_KINDS
+
+    committee = Committee.objects.filter(public_id=public_id, kind__in=UDVALG_KINDS).first()
+    if committee is None:
+        raise Http404
+    if committee.pk not in get_viewer(request).committee_ids and not is_kommune_staff(request):
+        raise Http404
+    return committee

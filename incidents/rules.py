@@ -1,0 +1,206 @@
+"""Duties that follow from incidents and from Arbejdstilsynet's visits (deadline rules).
+
+Every duty hangs on the AMO group that handles the case (`Incident.committee`), so a targeted
+refresh of that committee reconciles it; the person answering for it (the unit's leader, a
+measure's owner) is reminded directly. Titles carry the case reference only — a deadline or a
+reminder e-mail never tells what happened or to whom."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from committees.rules import first_unit
+from deadlines.engine import Param, Rule, Want, register
+
+from .easy import easy_due_date
+from .models import ACCIDENT_KINDS, Incident, IncidentMeasure, InspectionOrder
+from .selectors import leaders_by_unit, nearest_leader
+
+# A duty done longer ago than this is settled history: the engine keeps done rows as they are
+# (only open rows lapse), so the rules need not re-derive every old case on each evaluation.
+SETTLED_AFTER_DAYS = 400
+
+
+def reference(pk: int, occurred_on: datetime.date) -> str:
+    return f"H-{occurred_on.year}-{pk:05d}"
+
+
+def leaders(ctx) -> dict[int, int]:
+    return ctx.memo("incident_leaders", leaders_by_unit)
+
+
+def settled(ctx) -> datetime.date:
+    return ctx.today - datetime.timedelta(days=SETTLED_AFTER_DAYS)
+
+
+@register
+class EasyReport(Rule):
+    """BEK om anmeldelse af arbejdsulykker m.v. § 1 (since 2022): an accident with absence of at
+    least 1 day beyond the injury day is reported to Arbejdstilsynet (EASY) no later than 14 days
+    after the first day of absence. The numbers are settings (INCIDENT_EASY_*); recording the
+    EASY reference fulfils the duty. The employer reports: the unit's leader answers for it."""
+
+    code = "incidents.easy_report"
+    title = _("Anmeld arbejdsulykke til Arbejdstilsynet (EASY): %(ref)s")
+    source = _("BEK om anmeldelse af arbejdsulykker m.v. § 1")
+    subject = "committee"
+    what_to_do = _("Anmeld ulykken i EASY og registrér referencen på sagen.")
+
+    def wants(self, ctx):
+        queryset = ctx.filter(
+            Incident.objects.filter(kind__in=sorted(ACCIDENT_KINDS), absence_days__gt=0).filter(
+                Q(easy_reported_on__isnull=True) | Q(easy_reported_on__gte=settled(ctx))
+            ),
+            "committee_id",
+            "committee",
+        )
+        rows = queryset.values_list(
+            "pk",
+            "kind",
+            "occurred_on",
+            "absence_first_day",
+            "absence_days",
+            "easy_reported_on",
+            "committee_id",
+            "unit_id",
+            "unit__path",
+        )
+        for pk, kind, occurred, first_day, days, reported, committee_id, unit_id, path in rows:
+            due = easy_due_date(kind=kind, occurred_on=occurred, first_day=first_day, days=days)
+            if due is None:
+                continue
+            yield Want(
+                key=f"c{committee_id}:i{pk}",
+                due_date=due,
+                person_id=nearest_leader(path, leaders(ctx)),
+                committee_id=committee_id,
+                unit_id=unit_id,
+                params={"ref": reference(pk, occurred)},
+                done_on=reported,
+                fulfilled_by=(Incident, pk) if reported else None,
+            )
+
+
+@register
+class Investigation(Rule):
+    """BEK om systematisk arbejdsmiljøarbejde § 31 stk. 2 nr. 4 and § 33 stk. 4: the AMO
+    follows up on every accident, poisoning, health damage and near miss — causes investigated,
+    preventive measures decided. How soon is local (default 30 days after the report); closing
+    the case fulfils it."""
+
+    code = "incidents.investigation"
+    title = _("Undersøg hændelse og beslut forebyggelse: %(ref)s")
+    source = _("BEK om systematisk arbejdsmiljøarbejde § 31 stk. 2 nr. 4 og § 33 stk. 4")
+    subject = "committee"
+    what_to_do = _(
+        "Undersøg årsagerne i arbejdsmiljøgruppen, beslut forebyggende tiltag og afslut sagen."
+    )
+    parameters = (Param("days", _("Dage efter anmeldelsen"), 30, minimum=1, maximum=90),)
+
+    def wants(self, ctx):
+        days = ctx.param(self, "days")
+        queryset = ctx.filter(
+            Incident.objects.filter(Q(closed_on__isnull=True) | Q(closed_on__gte=settled(ctx))),
+            "committee_id",
+            "committee",
+        )
+        for pk, occurred, reported_on, closed_on, committee_id, unit_id in queryset.values_list(
+            "pk", "occurred_on", "reported_on", "closed_on", "committee_id", "unit_id"
+        ):
+            yield Want(
+                key=f"c{committee_id}:i{pk}",
+                due_date=reported_on + datetime.timedelta(days=days),
+                committee_id=committee_id,
+                unit_id=unit_id,
+                params={"ref": reference(pk, occurred)},
+                done_on=closed_on,
+                fulfilled_by=(Incident, pk) if closed_on else None,
+            )
+
+
+@register
+class MeasureDue(Rule):
+    """BEK om systematisk arbejdsmiljøarbejde § 31 stk. 2 nr. 4: the AMG helps carry out the
+    measures that prevent a repeat. Each measure has an owner and a due date."""
+
+    code = "incidents.measure"
+    title = _("Forebyggende tiltag efter hændelse %(ref)s")
+    source = _("BEK om systematisk arbejdsmiljøarbejde § 31 stk. 2 nr. 4")
+    subject = "committee"
+    what_to_do = _("Gennemfør det forebyggende tiltag og registrér det som gennemført.")
+
+    def wants(self, ctx):
+        queryset = ctx.filter(
+            IncidentMeasure.objects.filter(Q(done_on__isnull=True) | Q(done_on__gte=settled(ctx))),
+            "incident__committee_id",
+            "committee",
+        )
+        rows = queryset.values_list(
+            "pk",
+            "owner_id",
+            "due_on",
+            "done_on",
+            "incident_id",
+            "incident__occurred_on",
+            "incident__committee_id",
+            "incident__unit_id",
+        )
+        for pk, owner_id, due_on, done_on, incident_id, occurred, committee_id, unit_id in rows:
+            yield Want(
+                key=f"c{committee_id}:m{pk}",
+                due_date=due_on,
+                person_id=owner_id,
+                committee_id=committee_id,
+                unit_id=unit_id,
+                params={"ref": reference(incident_id, occurred)},
+                done_on=done_on,
+                fulfilled_by=(IncidentMeasure, pk) if done_on else None,
+            )
+
+
+@register
+class InspectionOrderDue(Rule):
+    """AML § 77 and Arbejdstilsynet's påbud: a påbud is complied with by its deadline (a
+    strakspåbud at once); a rådgivningspåbud also requires an authorised arbejdsmiljørådgiver
+    (seed 004). Seed 003: "Der tages action på besøg eller vejledninger/påbud fra
+    Arbejdstilsynet". Vejledninger have no deadline."""
+
+    code = "incidents.inspection_order"
+    title = _("Påbud fra Arbejdstilsynet: %(title)s")
+    source = _("Arbejdsmiljøloven § 77; Arbejdstilsynets påbud; seed 003")
+    subject = "committee"
+    what_to_do = _("Efterkom påbuddet og registrér hvad der er gjort.")
+
+    def wants(self, ctx):
+        queryset = ctx.filter(
+            InspectionOrder.objects.exclude(kind=InspectionOrder.Kind.VEJLEDNING).filter(
+                Q(complied_on__isnull=True) | Q(complied_on__gte=settled(ctx)),
+                visit__committee__isnull=False,
+                due_on__isnull=False,
+            ),
+            "visit__committee_id",
+            "committee",
+        )
+        rows = queryset.values_list(
+            "pk",
+            "title",
+            "due_on",
+            "complied_on",
+            "visit__committee_id",
+            "visit__unit_id",
+            "visit__unit__path",
+        )
+        for pk, title, due_on, complied_on, committee_id, unit_id, path in rows:
+            yield Want(
+                key=f"c{committee_id}:o{pk}",
+                due_date=due_on,
+                person_id=nearest_leader(path, leaders(ctx)),
+                committee_id=committee_id,
+                unit_id=unit_id or first_unit(ctx, committee_id),
+                params={"title": title[:80]},
+                done_on=complied_on,
+                fulfilled_by=(InspectionOrder, pk) if complied_on else None,
+            )
