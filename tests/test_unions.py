@@ -1,0 +1,626 @@
+"""Unions: a kreds officer sees their consenting AMR/TR members across the kreds' kommuner —
+only those, only while consent lasts — with training and deadlines (overdue first), filters,
+CSV export, network groups with e-mail invitations; the person manages their own statement.
+
+Personas: the officer of the kreds; the officer of another kreds (covering the same kommune);
+a plain employee; the members themselves. Builders here are shared with test_unions_privacy.py
+and test_elections.py."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from dataclasses import dataclass
+
+import pytest
+import time_machine
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from committees.models import Membership
+from core.tenancy import scopes_disabled, tenant_scope
+from deadlines.engine import evaluate_kommune
+from organisations.models import Person
+from training.models import Completion, CourseKind, CourseType
+from unions.models import (
+    Kommunegruppe,
+    Kreds,
+    KredsOfficer,
+    NetworkGroup,
+    NetworkInvitation,
+    NetworkMeeting,
+    SendState,
+    Union,
+    UnionMembership,
+)
+from unions.selectors import kreds_structure, member_rows
+from unions.services import (
+    network_invitations_send,
+    network_meeting_create,
+    union_consent_withdraw,
+    union_membership_state,
+)
+
+from . import factories as f
+
+# Distinctive names: the privacy tests assert they never appear anywhere HR can look.
+UNION_NAME = "Unionstest Lærerforening"
+KREDS_NAME = "Kreds Zulu-22"
+GRUPPE_A = "Gruppe Vestzulu"
+GRUPPE_B = "Gruppe Østzulu"
+SECRET_STRINGS = (UNION_NAME, KREDS_NAME, GRUPPE_A, GRUPPE_B, "Yankeeforbund", "Kreds Yankee")
+
+
+@dataclass
+class World:
+    union: Union
+    kreds: Kreds
+    gruppe_a: Kommunegruppe
+    gruppe_b: Kommunegruppe
+    other_kreds: Kreds
+    officer: object
+    other_officer: object
+
+
+def build_world(org_a, org_b) -> World:
+    union = Union.objects.create(name=UNION_NAME, short_name="ULZ")
+    kreds = Kreds.objects.create(union=union, name=KREDS_NAME, email="zulu22@kreds.example")
+    kreds.kommuner.add(org_a.kommune, org_b.kommune)
+    gruppe_a = Kommunegruppe.objects.create(kreds=kreds, name=GRUPPE_A)
+    gruppe_a.kommuner.add(org_a.kommune)
+    gruppe_b = Kommunegruppe.objects.create(kreds=kreds, name=GRUPPE_B)
+    gruppe_b.kommuner.add(org_b.kommune)
+    other_union = Union.objects.create(name="Yankeeforbund")
+    other_kreds = Kreds.objects.create(union=other_union, name="Kreds Yankee")
+    other_kreds.kommuner.add(org_a.kommune)
+    officer = f.user("officer_zulu")
+    KredsOfficer.objects.create(user=officer, kreds=kreds)
+    other_officer = f.user("officer_yankee")
+    KredsOfficer.objects.create(user=other_officer, kreds=other_kreds)
+    return World(union, kreds, gruppe_a, gruppe_b, other_kreds, officer, other_officer)
+
+
+def join(person: Person, kreds: Kreds, consent: bool = True) -> UnionMembership:
+    with tenant_scope(person.kommune_id):
+        return union_membership_state(person=person, kreds=kreds, consent=consent, acting_user=None)
+
+
+def member(org, first, last, role=Membership.Role.AMR, committee=None, start=None, **kwargs):
+    """A person with an e-mail and a seat in the org's AMG (or `committee`)."""
+    with tenant_scope(org.kommune):
+        person = f.person(
+            org.kommune, first, last, unit=org.workplace, email=f"{first}.{last}@x.dk".lower()
+        )
+        f.membership(person, committee or org.amg, role, start=start, **kwargs)
+    return person
+
+
+@pytest.fixture
+def world(org_a, org_b) -> World:
+    return build_world(org_a, org_b)
+
+
+@pytest.fixture
+def eager_celery():
+    """Run `.delay()` in-process (the test settings keep Celery non-eager)."""
+    from config.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+def overview_url(kreds) -> str:
+    return reverse("unions:overview", args=[kreds.public_id])
+
+
+def export_url(kreds) -> str:
+    return reverse("unions:export", args=[kreds.public_id])
+
+
+def csv_rows(response) -> list[list[str]]:
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
+
+
+# --- what the officer sees -----------------------------------------------------------------------
+
+
+def test_it_shows_consenting_amr_and_tr_members_across_the_kreds_kommuner(
+    client, org_a, org_b, world
+):
+    alfa = member(org_a, "Asta", "Alfamedlem")
+    beta = member(org_b, "Bent", "Betamedlem", role=Membership.Role.TR)
+    silent = member(org_a, "Svend", "Udensamtykke")
+    seatless = member(org_a, "Sara", "Udenhverv", role=Membership.Role.MEDARBEJDERREPRAESENTANT)
+    join(alfa, world.kreds)
+    join(beta, world.kreds)
+    join(silent, world.kreds, consent=False)
+    join(seatless, world.kreds)
+
+    client.force_login(world.officer)
+    response = client.get(overview_url(world.kreds))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Asta Alfamedlem" in body and "Bent Betamedlem" in body
+    assert "Alfa AMG Nord" in body and "Beta AMG Nord" in body
+    assert "Alfa Skole Nord" in body  # the workplace
+    assert "Tillidsrepræsentant (TR)" in body
+    assert "Svend" not in body  # stated the kreds, but no consent
+    assert "Sara" not in body  # consenting, but not an AMR or TR
+    assert "Arne" not in body  # the fixture's AMR never stated a union
+
+
+def test_it_hides_a_member_at_once_when_consent_is_withdrawn(client, org_a, org_b, world):
+    alfa = member(org_a, "Asta", "Alfamedlem")
+    membership = join(alfa, world.kreds)
+    client.force_login(world.officer)
+    assert "Asta Alfamedlem" in client.get(overview_url(world.kreds)).content.decode()
+    assert any("Asta Alfamedlem" in r for r in csv_rows(client.get(export_url(world.kreds))))
+
+    with tenant_scope(org_a.kommune):
+        union_consent_withdraw(membership, acting_user=None)
+
+    assert "Asta" not in client.get(overview_url(world.kreds)).content.decode()
+    rows = csv_rows(client.get(export_url(world.kreds)))
+    assert rows[0][0] == "Navn" and len(rows) == 1
+    assert member_rows(kreds_structure(world.kreds), today=timezone.localdate()) == []
+
+
+def test_it_shows_the_officer_of_another_kreds_nothing(client, org_a, org_b, world, employee_a):
+    alfa = member(org_a, "Asta", "Alfamedlem")
+    join(alfa, world.kreds)
+
+    # The other kreds covers kommune A too, but Asta chose this kreds.
+    client.force_login(world.other_officer)
+    for url in (overview_url(world.kreds), export_url(world.kreds)):
+        assert client.get(url).status_code == 404
+    own = client.get(overview_url(world.other_kreds))
+    assert own.status_code == 200 and "Asta" not in own.content.decode()
+    own_csv = csv_rows(client.get(export_url(world.other_kreds)))
+    assert len(own_csv) == 1
+    # A missing kreds looks the same as someone else's.
+    missing = client.get(reverse("unions:overview", args=["00000000-0000-0000-0000-000000000000"]))
+    assert missing.status_code == 404
+
+    # A plain employee is no officer at all.
+    client.force_login(employee_a)
+    assert client.get(reverse("unions:index")).status_code == 404
+    assert client.get(overview_url(world.kreds)).status_code == 404
+
+
+def test_it_works_for_an_officer_who_is_also_an_employee_of_one_kommune(
+    client, org_a, org_b, world
+):
+    """The officer's view does not depend on request.kommune: an officer linked to a person in
+    kommune A (so the request runs in A's scope) still sees the members in kommune B."""
+    join(member(org_b, "Bent", "Betamedlem"), world.kreds)
+    with tenant_scope(org_a.kommune):
+        f.person(org_a.kommune, "Olga", "Officer", unit=org_a.workplace, user=world.officer)
+    client.force_login(world.officer)
+    assert "Bent Betamedlem" in client.get(overview_url(world.kreds)).content.decode()
+    home = client.get(reverse("portal:home")).content.decode()
+    assert overview_url(world.kreds) in home  # the kreds panel on the portal home
+
+
+def test_it_sends_the_officer_from_the_index_to_their_kreds(client, world):
+    client.force_login(world.officer)
+    response = client.get(reverse("unions:index"))
+    assert response.status_code == 302 and response["Location"] == overview_url(world.kreds)
+
+
+def test_it_filters_by_kommune_and_kommunegruppe(client, org_a, org_b, world):
+    join(member(org_a, "Asta", "Alfamedlem"), world.kreds)
+    join(member(org_b, "Bent", "Betamedlem"), world.kreds)
+    client.force_login(world.officer)
+
+    by_kommune = client.get(overview_url(world.kreds), {"kommune": org_a.kommune.code})
+    body = by_kommune.content.decode()
+    assert "Asta" in body and "Bent" not in body
+
+    by_gruppe = client.get(overview_url(world.kreds), {"kommunegruppe": world.gruppe_b.public_id})
+    body = by_gruppe.content.decode()
+    assert "Bent" in body and "Asta" not in body
+    exported = csv_rows(
+        client.get(export_url(world.kreds), {"kommunegruppe": world.gruppe_b.public_id})
+    )
+    assert [r[0] for r in exported[1:]] == ["Bent Betamedlem"]
+    assert exported[1][3] == GRUPPE_B
+
+    # Another kreds' kommunegruppe is not a choice: an error, and nothing shown.
+    foreign = Kommunegruppe.objects.create(kreds=world.other_kreds, name="Fremmed gruppe")
+    response = client.get(overview_url(world.kreds), {"kommunegruppe": foreign.public_id})
+    assert response.context["form"].errors and response.context["rows"] == []
+    assert (
+        client.get(export_url(world.kreds), {"kommunegruppe": foreign.public_id}).status_code == 404
+    )
+
+
+TODAY = datetime.date(2026, 2, 2)
+
+
+def test_it_lists_members_with_overdue_training_first(client, org_a, org_b, world):
+    """AML § 9 (as amended 2024): the AMR completes the 3-day arbejdsmiljøuddannelse within
+    3 months of joining the AMO; an AMR elected in June 2025 without the course is overdue in
+    February 2026, one elected in January 2026 is not yet — the overdue one comes first even
+    though the name sorts last. The course done shows in its own column."""
+    with time_machine.travel(datetime.datetime(2026, 2, 2, 10, tzinfo=datetime.UTC), tick=False):
+        fresh = member(org_a, "Aase", "Aaberg", start=datetime.date(2026, 1, 5))
+        late = member(org_a, "Øjvind", "Østergaard", start=datetime.date(2025, 6, 1))
+        done = member(org_b, "Birte", "Bakke", start=datetime.date(2025, 6, 1))
+        with tenant_scope(org_b.kommune):
+            course = CourseType.objects.create(
+                kommune=org_b.kommune, name="AMR-grunduddannelse", kind=CourseKind.AMO_BASIC
+            )
+            Completion.objects.create(
+                kommune=org_b.kommune,
+                person=done,
+                course_type=course,
+                completed_on=datetime.date(2025, 8, 1),
+                hours=22,
+            )
+        for person in (fresh, late, done):
+            join(person, world.kreds)
+        for org in (org_a, org_b):
+            evaluate_kommune(org.kommune)
+
+        rows = member_rows(kreds_structure(world.kreds), today=TODAY)
+        assert [r.person.last_name for r in rows][0] == "Østergaard"
+        assert rows[0].overdue and rows[0].overdue[0].rule == "training.amo_basic"
+        birte = next(r for r in rows if r.person == done)
+        assert not birte.overdue
+        assert [c.course_type.name for c in birte.completions] == ["AMR-grunduddannelse"]
+        # The AMR term end (new election due) is among the deadlines the kreds follows.
+        assert any(d.rule == "committees.amr_term_end" for d in birte.deadlines)
+
+        client.force_login(world.officer)
+        body = client.get(overview_url(world.kreds)).content.decode()
+    assert body.index("Østergaard") < body.index("Aaberg")
+    assert "Overskredet" in body and "AMR-grunduddannelse" in body
+
+
+def add_members(org, kreds, n: int, start: int = 0) -> None:
+    """n consenting AMRs in their own workplaces and AMGs, with deadlines and a course each."""
+    with tenant_scope(org.kommune):
+        course = CourseType.objects.filter(kind=CourseKind.AMO_BASIC).first()
+        if course is None:
+            course = CourseType.objects.create(
+                kommune=org.kommune, name="3-dages", kind=CourseKind.AMO_BASIC
+            )
+        for i in range(start, start + n):
+            wp = f.unit(org.kommune, f"Sted {i}", parent=org.omraade)
+            amg = f.committee(org.kommune, f"AMG {i}", parent=org.med, units=[wp])
+            person = f.person(org.kommune, "Per", f"Medlem{i:04d}", unit=wp, email=f"p{i}@x.dk")
+            Membership.objects.create(
+                kommune=org.kommune,
+                person=person,
+                committee=amg,
+                role=Membership.Role.AMR,
+                side=Membership.Side.MEDARBEJDER,
+                start_date=datetime.date(2025, 1, 1),
+                term_end=datetime.date(2027, 1, 1),
+            )
+            Completion.objects.create(
+                kommune=org.kommune,
+                person=person,
+                course_type=course,
+                completed_on=datetime.date(2025, 2, 1),
+                hours=22,
+            )
+            UnionMembership.objects.create(
+                kommune=org.kommune, person=person, kreds=kreds, consent_given_at=timezone.now()
+            )
+    evaluate_kommune(org.kommune)
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx)
+
+
+def test_the_officer_pages_run_the_same_queries_for_10_and_300_members(client, org_a, org_b, world):
+    add_members(org_a, world.kreds, 5)
+    add_members(org_b, world.kreds, 5, start=5)
+    client.force_login(world.officer)
+    urls = [overview_url(world.kreds), export_url(world.kreds)]
+    for url in urls:
+        count_queries(client, url)  # warm caches (session, content types)
+    small = [count_queries(client, url) for url in urls]
+    assert len(member_rows(kreds_structure(world.kreds), today=timezone.localdate())) == 10
+
+    add_members(org_a, world.kreds, 145, start=10)
+    add_members(org_b, world.kreds, 145, start=155)
+    large = [count_queries(client, url) for url in urls]
+    assert len(member_rows(kreds_structure(world.kreds), today=timezone.localdate())) == 300
+    assert small == large, (small, large)
+
+
+def test_it_exports_one_line_per_seat_safe_for_spreadsheets(client, org_a, org_b, world):
+    person = member(org_a, "=HYPERLINK(1)", "Regneark")
+    with tenant_scope(org_a.kommune):
+        f.membership(person, org_a.med, Membership.Role.TR)
+    join(person, world.kreds)
+    client.force_login(world.officer)
+    response = client.get(export_url(world.kreds))
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    rows = csv_rows(response)
+    assert rows[0][:3] == ["Navn", "E-mail", "Kommune"]
+    assert len(rows) == 3  # one line per seat (AMR in the AMG, TR in the LokalMED)
+    assert {r[6] for r in rows[1:]} == {"Alfa AMG Nord", "Alfa LokalMED Nord"}
+    assert all(r[0].startswith("'=") for r in rows[1:])  # no formula runs in a spreadsheet
+    assert rows[1][8] == "01.01.2027" or rows[2][8] == "01.01.2027"  # AMR term end (2 years)
+
+
+# --- network groups and meetings -----------------------------------------------------------------
+
+
+def test_a_network_meeting_invites_the_groups_consenting_members_once(
+    client, org_a, org_b, world, eager_celery, django_capture_on_commit_callbacks
+):
+    """Seed 001: one AMR network per kommunegruppe, meetings of about 2 hours on a theme."""
+    asta = member(org_a, "Asta", "Alfamedlem")
+    tove = member(org_a, "Tove", "Trmedlem", role=Membership.Role.TR)  # AMR-only group
+    bent = member(org_b, "Bent", "Betamedlem")  # the other kommunegruppe
+    svend = member(org_a, "Svend", "Udensamtykke")
+    for person in (asta, tove, bent):
+        join(person, world.kreds)
+    join(svend, world.kreds, consent=False)
+    group = NetworkGroup.objects.create(
+        kreds=world.kreds, kommunegruppe=world.gruppe_a, name="AMR-netværk Vest"
+    )
+
+    client.force_login(world.officer)
+    page = client.get(reverse("unions:network", args=[world.kreds.public_id]))
+    assert "AMR-netværk Vest" in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("unions:meeting_new", args=[world.kreds.public_id, group.public_id]),
+            {
+                "day": (timezone.localdate() + datetime.timedelta(days=14)).isoformat(),
+                "start_time": "15:00",
+                "duration_minutes": "120",
+                "theme": "Støj i klasselokalet",
+                "location": "Kredskontoret",
+            },
+        )
+    assert response.status_code == 302
+    meeting = NetworkMeeting.objects.get(group=group)
+    assert meeting.duration == datetime.timedelta(hours=2)
+    assert [m.to for m in mail.outbox] == [["asta.alfamedlem@x.dk"]]
+    assert "Støj i klasselokalet" in mail.outbox[0].body
+    assert mail.outbox[0].alternatives[0][1] == "text/html"
+
+    # A second run (a redelivered task) sends nothing; a new consenting AMR is added by "invite new".
+    assert network_invitations_send(meeting.pk) == {}
+    nina = member(org_a, "Nina", "Nymedlem")
+    join(nina, world.kreds)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("unions:meeting", args=[world.kreds.public_id, meeting.public_id]))
+    assert [m.to for m in mail.outbox][1:] == [["nina.nymedlem@x.dk"]]
+
+    # Withdrawn consent: gone from the meeting page at once.
+    with tenant_scope(org_a.kommune), scopes_disabled():
+        union_consent_withdraw(UnionMembership.objects.get(person=nina), acting_user=None)
+    detail = client.get(reverse("unions:meeting", args=[world.kreds.public_id, meeting.public_id]))
+    assert "Asta" in detail.content.decode() and "Nina" not in detail.content.decode()
+
+
+def test_an_invitation_is_not_sent_after_consent_is_withdrawn(org_a, org_b, world):
+    asta = member(org_a, "Asta", "Alfamedlem")
+    membership = join(asta, world.kreds)
+    group = NetworkGroup.objects.create(
+        kreds=world.kreds, name="Årligt møde for AMR og TR", roles=NetworkGroup.Roles.AMR_TR
+    )
+    meeting = network_meeting_create(
+        group=group,
+        starts_at=timezone.now() + datetime.timedelta(days=30),
+        theme="Årsmøde",
+        location="Hotel",
+        acting_user=world.officer,
+    )
+    with tenant_scope(org_a.kommune):
+        union_consent_withdraw(membership, acting_user=None)
+    assert network_invitations_send(meeting.pk) == {"skipped": 1}
+    assert mail.outbox == []
+    with scopes_disabled():
+        assert NetworkInvitation.objects.get().state == SendState.SKIPPED
+
+
+def test_an_officer_cannot_use_another_kreds_kommunegruppe(client, world):
+    foreign = Kommunegruppe.objects.create(kreds=world.other_kreds, name="Fremmed gruppe")
+    client.force_login(world.officer)
+    response = client.post(
+        reverse("unions:network", args=[world.kreds.public_id]),
+        {"name": "Snyd", "kommunegruppe": foreign.public_id, "roles": "amr"},
+    )
+    assert response.status_code == 200
+    assert "kommunegruppe" in response.context["form"].errors
+    assert not NetworkGroup.objects.filter(name="Snyd").exists()
+    other_group = NetworkGroup.objects.create(kreds=world.other_kreds, name="Deres gruppe")
+    url = reverse("unions:meeting_new", args=[world.kreds.public_id, other_group.public_id])
+    assert client.get(url).status_code == 404
+
+
+# --- the person's own statement ------------------------------------------------------------------
+
+
+@pytest.fixture
+def asta_login(org_a):
+    user = f.user("asta")
+    with tenant_scope(org_a.kommune):
+        person = f.person(org_a.kommune, "Asta", "Alfamedlem", unit=org_a.workplace, user=user)
+        f.membership(person, org_a.amg, Membership.Role.AMR)
+    return user, person
+
+
+def test_a_person_states_their_kreds_gives_and_withdraws_consent(client, org_a, world, asta_login):
+    user, person = asta_login
+    only_b = Kreds.objects.create(union=world.union, name="Kreds kun B")
+    only_b.kommuner.add(world.gruppe_b.kommuner.get())
+    client.force_login(user)
+    url = reverse("unions:my_union")
+    page = client.get(url).content.decode()
+    assert KREDS_NAME in page and "Kreds kun B" not in page  # only kredse covering kommune A
+
+    # A kreds that does not cover the person's kommune is refused; nothing is saved.
+    response = client.post(url, {"action": "save", "kreds": only_b.public_id, "consent": "on"})
+    assert "Vælg en kreds, der dækker din kommune." in response.content.decode()
+    with scopes_disabled():
+        assert not UnionMembership.objects.exists()
+
+    client.post(url, {"action": "save", "kreds": world.kreds.public_id, "consent": "on"})
+    with tenant_scope(org_a.kommune):
+        membership = UnionMembership.objects.get(person=person)
+    assert membership.has_consent
+    assert "Kredsen kan se dine hverv." in client.get(reverse("portal:home")).content.decode()
+    assert member_rows(kreds_structure(world.kreds), today=timezone.localdate())
+
+    client.post(url, {"action": "withdraw"})
+    with tenant_scope(org_a.kommune):
+        membership.refresh_from_db()
+    assert not membership.has_consent
+    assert member_rows(kreds_structure(world.kreds), today=timezone.localdate()) == []
+
+    # Moving to another kreds never carries an old consent over.
+    client.post(url, {"action": "save", "kreds": world.kreds.public_id, "consent": "on"})
+    client.post(url, {"action": "save", "kreds": world.other_kreds.public_id})
+    with tenant_scope(org_a.kommune):
+        membership.refresh_from_db()
+    assert membership.kreds == world.other_kreds and not membership.has_consent
+
+
+def test_a_person_can_erase_their_statement_with_its_history(client, org_a, world, asta_login):
+    user, person = asta_login
+    join(person, world.kreds)
+    client.force_login(user)
+    client.post(reverse("unions:my_union"), {"action": "remove"})
+    with tenant_scope(org_a.kommune):
+        assert not UnionMembership.objects.exists()
+        assert not UnionMembership.history.exists()
+
+
+def test_the_own_page_needs_a_person(client, world, django_user_model):
+    # A kreds officer with no person in any kommune is taken to the kreds view instead.
+    client.force_login(world.officer)
+    response = client.get(reverse("unions:my_union"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("unions:index")
+    # Anyone else without a person gets the portal's "no kommune" page.
+    client.force_login(django_user_model.objects.create_user("nobody", password="x"))
+    response = client.get(reverse("unions:my_union"))
+    assert response.status_code == 403
+
+
+# --- demo ----------------------------------------------------------------------------------------
+
+
+def test_the_union_demo_loads_once_and_shows_only_consenting_members(client, db):
+    from organisations.demo_loader import load_demo
+    from unions.demo import load_union_demo
+
+    today = datetime.date(2026, 11, 22)
+    load_demo(today=today)
+    load_union_demo(today)
+    with scopes_disabled():
+        counts = (
+            UnionMembership.objects.count(),
+            Kreds.objects.count(),
+            NetworkMeeting.objects.count(),
+        )
+    load_union_demo(today)
+    with scopes_disabled():
+        assert (
+            (UnionMembership.objects.count(), Kreds.objects.count(), NetworkMeeting.objects.count())
+            == counts
+            == (7, 3, 1)
+        )
+
+    kreds22 = Kreds.objects.get(name="Kreds 22")
+    rows = member_rows(kreds_structure(kreds22), today=today)
+    assert len(rows) == 5  # five consent to Kreds 22; one chose Hovedstaden, one did not consent
+    login = client.post(reverse("portal:login"), {"username": "kreds.officer", "password": "demo"})
+    assert login.status_code == 302
+    response = client.get(reverse("unions:index"), follow=True)
+    assert response.status_code == 200
+    assert rows[0].person.full_name in response.content.decode()
+
+
+# --- the superusers' admin of the union side -----------------------------------------------------
+
+
+def test_superusers_maintain_unions_in_the_admin(client, org_a, org_b, world):
+    admin_user = f.user("root", staff=True, superuser=True)
+    client.force_login(admin_user)
+    client.post(reverse("admin:choose_kommune"), {"kommune": org_a.kommune.pk})
+    for model in ("union", "kreds", "kommunegruppe", "kredsofficer", "networkgroup"):
+        for view in ("changelist", "add"):
+            response = client.get(reverse(f"admin:unions_{model}_{view}"))
+            assert response.status_code == 200, (model, view)
+    assert KREDS_NAME in client.get(reverse("admin:unions_kreds_changelist")).content.decode()
+
+    # A kommunegruppe can only hold kommuner its kreds covers.
+    response = client.post(
+        reverse("admin:unions_kommunegruppe_add"),
+        {"kreds": world.other_kreds.pk, "name": "For bred", "kommuner": [org_b.kommune.pk]},
+    )
+    assert response.status_code == 200
+    assert "kommuner" in response.context["adminform"].form.errors
+    assert not Kommunegruppe.objects.filter(name="For bred").exists()
+
+
+# --- injuries forwarded by an AMR ----------------------------------------------------------------
+
+
+def test_a_forwarded_injury_reaches_only_that_kreds_until_consent_is_withdrawn(
+    client, org_a, world
+):
+    """Seed 000: with the injured person's consent the AMR forwards the case to the kreds, which
+    then sees that case only; the other kreds gets the same 404 as a missing case."""
+    from incidents.models import IncidentViewLog
+    from incidents.services import incident_forward, incident_forward_withdraw
+
+    from .samples_incidents import make_incident
+
+    with tenant_scope(org_a.kommune):
+        injured = f.person(org_a.kommune, "Ida", "Skadet", unit=org_a.workplace)
+        forwarded = make_incident(org_a, injured=injured, description="Faldt på trappen")
+        make_incident(org_a, injured=injured, description="Ikke videresendt")
+        forward = incident_forward(
+            forwarded,
+            kreds_public_id=world.kreds.public_id,
+            consent_given_on=timezone.localdate(),
+            forwarded_by=org_a.amr.person,
+        )
+    url = reverse("unions:incident", args=[world.kreds.public_id, forwarded.public_id])
+
+    client.force_login(world.officer)
+    page = client.get(overview_url(world.kreds))
+    assert page.context["forwarded"] == [forwarded]
+    detail = client.get(url)
+    assert detail.status_code == 200
+    assert "Faldt på trappen" in detail.content.decode() and "Ida Skadet" in detail.content.decode()
+    with tenant_scope(org_a.kommune):
+        log = IncidentViewLog.objects.get(incident=forwarded)
+    assert (log.username, log.channel) == ("officer_zulu", IncidentViewLog.Channel.KREDS)
+
+    client.force_login(world.other_officer)
+    other_url = reverse("unions:incident", args=[world.other_kreds.public_id, forwarded.public_id])
+    assert client.get(other_url).status_code == 404
+    assert client.get(url).status_code == 404  # not an officer of this kreds
+    missing = reverse("unions:incident", args=[world.other_kreds.public_id, world.kreds.public_id])
+    assert client.get(missing).status_code == 404
+
+    with tenant_scope(org_a.kommune):
+        incident_forward_withdraw(forward)
+    client.force_login(world.officer)
+    assert client.get(overview_url(world.kreds)).context["forwarded"] == []
+    assert client.get(url).status_code == 404

@@ -1,0 +1,57 @@
+"""Who may see which kreds. A kreds officer's account belongs to the kreds, not to a kommune:
+these helpers never look at `request.kommune`. Missing, another kreds' and not-yours all give the
+same 404."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from .models import Kreds, KredsOfficer, NetworkGroup, NetworkMeeting
+
+
+def officer_kredse(user) -> QuerySet[Kreds]:
+    if not getattr(user, "is_authenticated", False):
+        return Kreds.objects.none()
+    return (
+        Kreds.objects.filter(officers__user=user)
+        .select_related("union")
+        .order_by("name")
+        .distinct()
+    )
+
+
+def is_kreds_officer(user) -> bool:
+    """For the portal: send an officer without a kommune to their kreds pages."""
+    return (
+        getattr(user, "is_authenticated", False) and KredsOfficer.objects.filter(user=user).exists()
+    )
+
+
+def get_kreds_for_officer(user, public_id) -> Kreds:
+    kreds = officer_kredse(user).filter(public_id=public_id).first()
+    if kreds is None:
+        raise Http404
+    return kreds
+
+
+def get_group_for_officer(kreds: Kreds, public_id) -> NetworkGroup:
+    group = (
+        NetworkGroup.objects.filter(kreds=kreds, public_id=public_id)
+        .select_related("kommunegruppe")
+        .first()
+    )
+    if group is None:
+        raise Http404
+    return group
+
+
+def get_meeting_for_officer(kreds: Kreds, public_id) -> NetworkMeeting:
+    meeting = (
+        NetworkMeeting.objects.filter(group__kreds=kreds, public_id=public_id)
+        .select_related("group", "group__kommunegruppe")
+        .first()
+    )
+    if meeting is None:
+        raise Http404
+    return meeting

@@ -1,0 +1,187 @@
+"""Forms of the union pages. Every choice field gets its queryset from the caller's scope (the
+officer's kreds, the person's kommune, the leader's units), so a posted id outside it is a form
+error, never a saved row. Choices carry UUIDs, not primary keys."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from committees.elections import ELECTION_ROLES
+from committees.models import Membership
+
+from .models import NetworkGroup
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def date_field(label, required=True, help_text=""):
+    return forms.DateField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=DateInput(),
+        input_formats=["%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y"],
+    )
+
+
+class KredsLabelChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.union.name} – {obj.name}"
+
+
+class UnionMembershipForm(forms.Form):
+    kreds = KredsLabelChoice(
+        queryset=None,
+        to_field_name="public_id",
+        label=_("Min faglige organisation og kreds"),
+        error_messages={"invalid_choice": _("Vælg en kreds, der dækker din kommune.")},
+    )
+    consent = forms.BooleanField(
+        required=False,
+        label=_("Jeg giver samtykke til, at kredsen kan se mine hverv som AMR og TR"),
+        help_text=_(
+            "Kredsen ser dit navn, din e-mail, arbejdsplads, dine hverv i MED- og "
+            "arbejdsmiljøorganisationen, valgperiode, uddannelse og frister. Du kan trække "
+            "samtykket tilbage når som helst; kredsen kan så ikke længere se det."
+        ),
+    )
+
+    def __init__(self, *args, kredse, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kreds"].queryset = kredse
+
+
+class PersonChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        unit = f", {obj.unit}" if obj.unit_id else ""
+        return f"{obj.full_name} ({obj.employee_number or '–'}{unit})"
+
+
+class ElectionForm(forms.Form):
+    """One form for the leader's portal page and HR's admin page; only the querysets differ."""
+
+    committee = forms.ModelChoiceField(
+        queryset=None,
+        to_field_name="public_id",
+        label=_("Udvalg"),
+        error_messages={"invalid_choice": _("Vælg et udvalg, du har adgang til.")},
+    )
+    person = PersonChoice(
+        queryset=None,
+        to_field_name="public_id",
+        label=_("Valgt person"),
+        error_messages={"invalid_choice": _("Vælg en medarbejder, du har adgang til.")},
+    )
+    role = forms.ChoiceField(
+        label=_("Hverv"),
+        choices=[(r.value, r.label) for r in ELECTION_ROLES],
+    )
+    start_date = date_field(_("Valgt fra"))
+    term_end = date_field(
+        _("Valgperiode slutter"),
+        required=False,
+        help_text=_("Tom for en AMR: kommunens valgperiode (2 år, op til 4 efter aftale)."),
+    )
+    employer_notified_on = date_field(
+        _("Arbejdsgiveren underrettet den"),
+        help_text=_("Beskyttelsen mod afskedigelse gælder fra underretningen."),
+    )
+
+    def __init__(self, *args, committees, persons, invalid_messages=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["committee"].queryset = committees
+        self.fields["person"].queryset = persons
+        for name, message in (invalid_messages or {}).items():
+            self.fields[name].error_messages["invalid_choice"] = message
+        if not self.is_bound:
+            today = timezone.localdate()
+            self.initial.setdefault("start_date", today)
+            self.initial.setdefault("employer_notified_on", today)
+            self.initial.setdefault("role", Membership.Role.AMR)
+
+
+class MemberFilterForm(forms.Form):
+    """Filters of the officer's member list (GET); the choices are the kreds' own."""
+
+    kommune = forms.ModelChoiceField(
+        queryset=None,
+        to_field_name="code",
+        required=False,
+        label=_("Kommune"),
+        empty_label=_("Alle kommuner"),
+    )
+    kommunegruppe = forms.ModelChoiceField(
+        queryset=None,
+        to_field_name="public_id",
+        required=False,
+        label=_("Kommunegruppe"),
+        empty_label=_("Alle kommunegrupper"),
+    )
+
+    def __init__(self, *args, structure, **kwargs):
+        super().__init__(*args, **kwargs)
+        from organisations.models import Kommune
+
+        from .models import Kommunegruppe
+
+        self.fields["kommune"].queryset = Kommune.objects.filter(
+            pk__in=structure.kommune_ids
+        ).order_by("name")
+        self.fields["kommunegruppe"].queryset = Kommunegruppe.objects.filter(
+            kreds=structure.kreds
+        ).order_by("name")
+
+
+class NetworkGroupForm(forms.Form):
+    name = forms.CharField(label=_("Navn"), max_length=200)
+    kommunegruppe = forms.ModelChoiceField(
+        queryset=None,
+        to_field_name="public_id",
+        required=False,
+        label=_("Kommunegruppe"),
+        empty_label=_("Hele kredsen"),
+    )
+    roles = forms.ChoiceField(
+        label=_("For"), choices=NetworkGroup.Roles.choices, initial=NetworkGroup.Roles.AMR
+    )
+
+    def __init__(self, *args, kreds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kommunegruppe"].queryset = kreds.kommunegrupper.order_by("name")
+
+
+class NetworkMeetingForm(forms.Form):
+    day = date_field(_("Dato"))
+    start_time = forms.TimeField(
+        label=_("Starttid"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    duration_minutes = forms.IntegerField(
+        label=_("Varighed (minutter)"),
+        min_value=15,
+        max_value=8 * 60,
+        initial=120,
+        help_text=_("Netværksmøderne varer typisk cirka 2 timer."),
+    )
+    theme = forms.CharField(label=_("Tema"), max_length=200)
+    location = forms.CharField(label=_("Sted"), max_length=200)
+    description = forms.CharField(label=_("Beskrivelse"), required=False, widget=forms.Textarea)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("day") and data.get("start_time"):
+            starts = datetime.datetime.combine(data["day"], data["start_time"])
+            data["starts_at"] = timezone.make_aware(starts)
+            if data["starts_at"] < timezone.now():
+                self.add_error("day", _("Mødet kan ikke ligge i fortiden."))
+        if data.get("duration_minutes"):
+            data["duration"] = datetime.timedelta(minutes=data["duration_minutes"])
+        return data

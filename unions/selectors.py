@@ -1,0 +1,253 @@
+"""Reads of union data for the kreds officers: the page, the CSV export and the invitations all
+use these, so what an officer can see is decided in one place.
+
+THE TENANCY EXCEPTION. Everywhere else tenant rows are read inside one kommune's scope. A kreds
+spans kommuner and its officers belong to no kommune, so these selectors read with
+`scopes_disabled()`. They make up for it themselves, in every query:
+
+- only union memberships of *this* kreds, only in kommuner the kreds covers;
+- only while the person's consent is active (withdrawing it hides the person at once, because
+  nothing is cached or copied: every read re-checks the consent columns);
+- only what follows from those memberships (the same people's seats, deadlines and courses).
+
+Nothing else may read union data across kommuner; the kommune's HR and leaders never read it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from committees.models import Membership
+from core.tenancy import scopes_disabled
+from deadlines.models import Deadline, Status
+from deadlines.selectors import URGENCY
+from organisations.models import Kommune, Person, Unit
+from training.models import Completion
+
+from .models import Kommunegruppe, Kreds, NetworkGroup, NetworkInvitation, UnionMembership
+
+# The seats a kreds follows (DESIGN: union officers see their members' AMR status; seed 000 and
+# 001 also bring the TR into the yearly meeting and the kommunegruppe).
+FOLLOWED_ROLES = (Membership.Role.AMR, Membership.Role.TR)
+# Deadlines shown to the kreds: the training duties and the AMR's term end (new election due).
+TERM_END_RULE = "committees.amr_term_end"
+TRAINING_RULE_PREFIX = "training."
+
+
+def followed_deadlines_q() -> Q:
+    return Q(rule__startswith=TRAINING_RULE_PREFIX) | Q(rule=TERM_END_RULE)
+
+
+@dataclass
+class MemberRow:
+    """One consenting member with an active AMR/TR seat, everything the kreds page shows."""
+
+    union_membership: UnionMembership
+    person: Person
+    kommune: Kommune
+    workplace: Unit | None
+    seats: list[Membership] = field(default_factory=list)
+    deadlines: list[Deadline] = field(default_factory=list)  # open, most urgent first
+    completions: list[Completion] = field(default_factory=list)
+    kommunegrupper: list[Kommunegruppe] = field(default_factory=list)
+    network_groups: list[NetworkGroup] = field(default_factory=list)
+
+    @property
+    def urgency(self) -> int:
+        return min((URGENCY[d.status] for d in self.deadlines), default=len(URGENCY))
+
+    @property
+    def next_due(self) -> datetime.date:
+        return min((d.due_date for d in self.deadlines), default=datetime.date.max)
+
+    @property
+    def overdue(self) -> list[Deadline]:
+        return [d for d in self.deadlines if d.status == Status.OVERDUE]
+
+    @property
+    def role_codes(self) -> set[str]:
+        return {seat.role for seat in self.seats}
+
+
+@dataclass
+class KredsStructure:
+    """The kreds' kommuner, kommunegrupper and network groups, loaded once per page."""
+
+    kreds: Kreds
+    kommuner: list[Kommune]
+    kommunegrupper: list[Kommunegruppe]
+    network_groups: list[NetworkGroup]
+
+    @property
+    def kommune_ids(self) -> set[int]:
+        return {k.pk for k in self.kommuner}
+
+    def gruppe_kommune_ids(self, gruppe: Kommunegruppe) -> set[int]:
+        # Only kommuner the kreds covers, even if the group was set up with more.
+        return {k.pk for k in gruppe.kommuner.all()} & self.kommune_ids
+
+    def group_kommune_ids(self, group: NetworkGroup) -> set[int]:
+        if group.kommunegruppe_id is None:
+            return self.kommune_ids
+        gruppe = next(g for g in self.kommunegrupper if g.pk == group.kommunegruppe_id)
+        return self.gruppe_kommune_ids(gruppe)
+
+
+def kreds_structure(kreds: Kreds) -> KredsStructure:
+    kommuner = list(kreds.kommuner.order_by("name"))
+    grupper = list(
+        kreds.kommunegrupper.order_by("name").prefetch_related(
+            Prefetch("kommuner", queryset=Kommune.objects.order_by("name"))
+        )
+    )
+    groups = list(kreds.network_groups.order_by("name"))
+    return KredsStructure(kreds, kommuner, grupper, groups)
+
+
+def _consenting_memberships(kreds: Kreds, kommune_ids: set[int]) -> QuerySet[UnionMembership]:
+    """Must run inside scopes_disabled(); see the module docstring."""
+    return UnionMembership.objects.consenting().filter(
+        kreds=kreds,
+        kommune_id__in=kommune_ids,
+        person__isnull=False,
+        person__left_on__isnull=True,
+    )
+
+
+def _active_seats(person_ids) -> QuerySet[Membership]:
+    return Membership.objects.filter(
+        person_id__in=person_ids,
+        role__in=FOLLOWED_ROLES,
+        ended_on__isnull=True,
+        committee__closed_on__isnull=True,
+    )
+
+
+def workplace_of(person: Person) -> Unit | None:
+    unit = person.unit
+    if unit is not None and unit.kind == Unit.Kind.AFDELING:
+        return unit.parent
+    return unit
+
+
+def member_rows(
+    structure: KredsStructure,
+    *,
+    today: datetime.date,
+    kommune: Kommune | None = None,
+    kommunegruppe: Kommunegruppe | None = None,
+) -> list[MemberRow]:
+    """The kreds' consenting members who hold an AMR/TR seat, optionally in one kommune or one
+    kommunegruppe; members with overdue training or an overdue new election first, then by
+    the next due date and name. A fixed number of queries, whatever the number of members."""
+    kommune_ids = structure.kommune_ids
+    if kommune is not None:
+        kommune_ids &= {kommune.pk}
+    if kommunegruppe is not None:
+        kommune_ids &= structure.gruppe_kommune_ids(kommunegruppe)
+    if not kommune_ids:
+        return []
+
+    with scopes_disabled():
+        members = _consenting_memberships(structure.kreds, kommune_ids)
+        people = members.values("person_id")
+        seats_by_person = defaultdict(list)
+        for seat in (
+            _active_seats(people).select_related("committee").order_by("role", "committee__name")
+        ):
+            seats_by_person[seat.person_id].append(seat)
+        if not seats_by_person:
+            return []
+        rows = {
+            um.person_id: MemberRow(
+                union_membership=um,
+                person=um.person,
+                kommune=um.kommune,
+                workplace=workplace_of(um.person),
+                seats=seats_by_person[um.person_id],
+            )
+            for um in members.select_related(
+                "person", "person__unit", "person__unit__parent", "kommune"
+            )
+            if um.person_id in seats_by_person
+        }
+        deadlines = (
+            Deadline.objects.filter(
+                followed_deadlines_q(), person__in=people, state=Deadline.State.OPEN
+            )
+            .with_status(today)
+            .select_related("committee")
+            .order_by("due_date", "pk")
+        )
+        for deadline in deadlines:
+            if deadline.person_id in rows:
+                rows[deadline.person_id].deadlines.append(deadline)
+        completions = (
+            Completion.objects.filter(person__in=people)
+            .select_related("course_type")
+            .order_by("-completed_on")
+        )
+        for completion in completions:
+            if completion.person_id in rows:
+                rows[completion.person_id].completions.append(completion)
+
+    for row in rows.values():
+        row.deadlines.sort(key=lambda d: (URGENCY[d.status], d.due_date))
+        row.kommunegrupper = [
+            g for g in structure.kommunegrupper if row.kommune.pk in structure.gruppe_kommune_ids(g)
+        ]
+        row.network_groups = [
+            g
+            for g in structure.network_groups
+            if row.kommune.pk in structure.group_kommune_ids(g)
+            and row.role_codes & set(g.role_codes)
+        ]
+    return sorted(
+        rows.values(),
+        key=lambda r: (r.urgency, r.next_due, r.person.last_name, r.person.first_name, r.person.pk),
+    )
+
+
+def forwarded_incidents(kreds: Kreds) -> list:
+    """Injuries forwarded to the kreds by an AMR with the injured person's consent (seed 000),
+    in any kommune of the kreds; a withdrawn consent removes the case at once. The injured person
+    need not be an AMR or TR, so these are listed on their own, not per member row."""
+    from incidents.access import incidents_forwarded_to_kreds
+
+    return incidents_forwarded_to_kreds(kreds.public_id)
+
+
+def group_invitees(group: NetworkGroup, structure: KredsStructure) -> list[UnionMembership]:
+    """The consenting members a network group invites: in the group's kommuner, holding an active
+    seat of a role the group is for, with an e-mail address."""
+    kommune_ids = structure.group_kommune_ids(group)
+    if not kommune_ids:
+        return []
+    with scopes_disabled():
+        members = _consenting_memberships(structure.kreds, kommune_ids).exclude(person__email="")
+        seated = _active_seats(members.values("person_id")).filter(role__in=group.role_codes)
+        return list(
+            members.filter(person__in=seated.values("person_id"))
+            .select_related("person")
+            .order_by("person__last_name", "person__first_name")
+        )
+
+
+def meeting_invitations(meeting) -> list[NetworkInvitation]:
+    """The invitations of a meeting the officer may see: only members whose consent is still
+    active (a withdrawn consent hides even that the person was invited)."""
+    with scopes_disabled():
+        return list(
+            NetworkInvitation.objects.filter(
+                meeting=meeting,
+                union_membership__in=UnionMembership.objects.consenting().filter(
+                    kreds=meeting.group.kreds, person__isnull=False
+                ),
+            )
+            .select_related("union_membership__person", "union_membership__kommune")
+            .order_by("union_membership__person__last_name")
+        )

@@ -1,0 +1,346 @@
+"""Writes of union data: a person's own statement and consent, the kreds' network groups and
+meetings with their e-mail invitations, and the kreds' notice of a new AMR/TR election.
+
+E-mails are sent after the commit by Celery tasks that take ids (unions/tasks.py). Each send is a
+row claimed with a conditional UPDATE, so a task that runs twice sends once, and the consent is
+re-checked after the claim: a consent withdrawn in between stops the e-mail."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from committees.models import Membership
+from core.email import send_templated
+from core.history import set_history_user
+from core.tenancy import scopes_disabled, tenant_scope
+from organisations.models import Person
+
+from .models import (
+    ElectionNotice,
+    Kommunegruppe,
+    Kreds,
+    NetworkGroup,
+    NetworkInvitation,
+    NetworkMeeting,
+    SendState,
+    UnionMembership,
+)
+from .selectors import group_invitees, kreds_structure, workplace_of
+
+logger = logging.getLogger(__name__)
+
+INVITATION_TEMPLATE = "unions/email/network_invitation"
+ELECTION_TEMPLATE = "unions/email/election_notice"
+
+
+# --- the person's own statement ------------------------------------------------------------------
+
+
+def kredse_covering(kommune_id: int):
+    return (
+        Kreds.objects.filter(kommuner=kommune_id)
+        .select_related("union")
+        .order_by("union__name", "name")
+    )
+
+
+def own_union_membership(person: Person) -> UnionMembership | None:
+    """The person's own statement (read in the person's kommune scope)."""
+    return UnionMembership.objects.filter(person=person).select_related("kreds__union").first()
+
+
+@transaction.atomic
+def union_membership_state(
+    *, person: Person, kreds: Kreds, consent: bool, acting_user
+) -> UnionMembership:
+    """The person states their kreds and whether the kreds may see their AMR/TR status.
+
+    Consent is given to one kreds: moving to another kreds needs a new consent (given now, in the
+    same form), never the old one carried over."""
+    if not kredse_covering(person.kommune_id).filter(pk=kreds.pk).exists():
+        raise ValidationError({"kreds": _("Kredsen dækker ikke din kommune.")})
+    now = timezone.now()
+    membership = own_union_membership(person)
+    if membership is None:
+        membership = UnionMembership(kommune_id=person.kommune_id, person=person, kreds=kreds)
+    elif membership.kreds_id != kreds.pk:
+        membership.kreds = kreds
+        if membership.has_consent:
+            membership.consent_withdrawn_at = now
+    if consent and not membership.has_consent:
+        membership.consent_given_at = now
+        membership.consent_withdrawn_at = None
+    elif not consent and membership.has_consent:
+        membership.consent_withdrawn_at = now
+    set_history_user(membership, acting_user)
+    membership.save()
+    return membership
+
+
+@transaction.atomic
+def union_consent_withdraw(membership: UnionMembership, *, acting_user) -> UnionMembership:
+    """Takes effect at once: every officer read re-checks the consent columns."""
+    if membership.has_consent:
+        membership.consent_withdrawn_at = timezone.now()
+        set_history_user(membership, acting_user)
+        membership.save(update_fields=["consent_withdrawn_at"])
+    return membership
+
+
+@transaction.atomic
+def union_membership_remove(membership: UnionMembership, *, acting_user) -> None:
+    """GDPR art. 17: the person erases their statement, with its history and its send records
+    (invitations, election notices cascade). Nothing of it is left to show anyone."""
+    pk = membership.pk
+    with tenant_scope(membership.kommune_id):
+        membership.delete()
+        UnionMembership.history.filter(id=pk).delete()
+
+
+# --- network groups and meetings -----------------------------------------------------------------
+
+
+@transaction.atomic
+def network_group_create(
+    *,
+    kreds: Kreds,
+    name: str,
+    kommunegruppe: Kommunegruppe | None,
+    roles: str,
+    acting_user,
+) -> NetworkGroup:
+    group = NetworkGroup(kreds=kreds, name=name, kommunegruppe=kommunegruppe, roles=roles)
+    group.full_clean()
+    set_history_user(group, acting_user)
+    group.save()
+    return group
+
+
+@transaction.atomic
+def network_meeting_create(
+    *,
+    group: NetworkGroup,
+    starts_at: datetime.datetime,
+    theme: str,
+    location: str,
+    duration: datetime.timedelta = datetime.timedelta(hours=2),
+    description: str = "",
+    acting_user,
+) -> NetworkMeeting:
+    """Plan a network meeting and invite the group's consenting members by e-mail."""
+    if duration <= datetime.timedelta(0):
+        raise ValidationError({"duration": _("Varigheden skal være positiv.")})
+    meeting = NetworkMeeting(
+        group=group,
+        starts_at=starts_at,
+        duration=duration,
+        theme=theme,
+        location=location,
+        description=description,
+        created_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+    )
+    meeting.full_clean()
+    set_history_user(meeting, acting_user)
+    meeting.save()
+    network_meeting_invite(meeting, acting_user=acting_user)
+    return meeting
+
+
+@transaction.atomic
+def network_meeting_invite(meeting: NetworkMeeting, *, acting_user) -> int:
+    """Invite the group's consenting members not invited yet (after the meeting was planned, a
+    newly elected AMR or a new consent). Returns how many invitations were added."""
+    structure = kreds_structure(meeting.group.kreds)
+    invitees = group_invitees(meeting.group, structure)
+    with scopes_disabled():
+        invited = set(
+            NetworkInvitation.objects.filter(meeting=meeting).values_list(
+                "union_membership_id", flat=True
+            )
+        )
+        new = [
+            NetworkInvitation(kommune_id=m.kommune_id, meeting=meeting, union_membership=m)
+            for m in invitees
+            if m.pk not in invited
+        ]
+        NetworkInvitation.objects.bulk_create(new, ignore_conflicts=True)
+    if new:
+        from .tasks import send_network_invitations
+
+        transaction.on_commit(lambda pk=meeting.pk: send_network_invitations.delay(pk))
+    return len(new)
+
+
+def network_invitations_send(meeting_id: int) -> dict[str, int]:
+    """Send the meeting's pending invitations; one failing address never stops the others."""
+    with scopes_disabled():
+        ids = list(
+            NetworkInvitation.objects.filter(
+                meeting_id=meeting_id, state=SendState.PENDING
+            ).values_list("pk", flat=True)
+        )
+    outcomes: dict[str, int] = {}
+    for invitation_id in ids:
+        outcome = network_invitation_send(invitation_id)
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return outcomes
+
+
+def network_invitation_send(invitation_id: int) -> str:
+    with scopes_disabled():
+        kommune_id = (
+            NetworkInvitation.objects.filter(pk=invitation_id)
+            .values_list("kommune_id", flat=True)
+            .first()
+        )
+    if kommune_id is None:
+        return "not_claimed"
+    with tenant_scope(kommune_id):
+        # The claim: of two workers exactly one turns the row from pending to sending.
+        claimed = NetworkInvitation.objects.filter(
+            pk=invitation_id, state=SendState.PENDING
+        ).update(state=SendState.SENDING, attempts=F("attempts") + 1)
+        if not claimed:
+            return "not_claimed"
+        invitation = NetworkInvitation.objects.select_related(
+            "meeting__group__kreds__union", "union_membership__person"
+        ).get(pk=invitation_id)
+        person = invitation.union_membership.person
+        if person is None or not invitation.union_membership.has_consent or not person.email:
+            _finish(invitation, SendState.SKIPPED, error="No active consent or no e-mail address.")
+            return "skipped"
+        meeting = invitation.meeting
+        try:
+            send_templated(
+                person.email,
+                INVITATION_TEMPLATE,
+                {
+                    "person": person,
+                    "meeting": meeting,
+                    "group": meeting.group,
+                    "kreds": meeting.group.kreds,
+                    "site_url": settings.SITE_URL,
+                },
+                _language_of(person),
+            )
+        except Exception as error:  # noqa: BLE001 - recorded on the row, never stops the batch
+            logger.warning("unions: invitation %s failed: %r", invitation_id, error)
+            _finish(invitation, SendState.FAILED, error=f"{type(error).__name__}: {error}")
+            return "failed"
+        _finish(invitation, SendState.SENT, to_email=person.email)
+        return "sent"
+
+
+def _finish(row, state: str, *, error: str = "", **fields) -> None:
+    type(row).objects.filter(pk=row.pk, state=SendState.SENDING).update(
+        state=state,
+        last_error=error[:2000],
+        sent_at=timezone.now() if state == SendState.SENT else None,
+        **fields,
+    )
+
+
+def _language_of(person: Person) -> str:
+    from reminders.services import preference_for
+
+    return preference_for(person).language or settings.LANGUAGE_CODE
+
+
+# --- election notices ----------------------------------------------------------------------------
+
+
+def election_notify_kreds(membership: Membership, *, acting_user=None) -> None:
+    """Called by `committees.elections.election_register` inside its transaction: if the elected
+    person has stated a kreds and consents, record a notice and e-mail the kreds after the commit.
+
+    Deliberately returns nothing: HR and leaders must not learn from the response whether a kreds
+    was told, because that would reveal the union membership."""
+    with tenant_scope(membership.kommune_id):
+        union_membership = UnionMembership.objects.filter(person_id=membership.person_id).first()
+        if union_membership is None or not union_membership.has_consent:
+            return
+        notice, created = ElectionNotice.objects.get_or_create(
+            membership=membership,
+            defaults={
+                "kommune_id": membership.kommune_id,
+                "union_membership": union_membership,
+                "kreds": union_membership.kreds,
+            },
+        )
+    if created:
+        from .tasks import send_election_notice
+
+        transaction.on_commit(lambda pk=notice.pk: send_election_notice.delay(pk))
+
+
+def kreds_recipients(kreds: Kreds) -> list[str]:
+    emails = [kreds.email] if kreds.email else []
+    emails += [
+        email
+        for email in kreds.officers.filter(receives_notifications=True)
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+        .order_by("user__email")
+    ]
+    return list(dict.fromkeys(emails))
+
+
+def election_notice_send(notice_id: int) -> str:
+    with scopes_disabled():
+        kommune_id = (
+            ElectionNotice.objects.filter(pk=notice_id).values_list("kommune_id", flat=True).first()
+        )
+    if kommune_id is None:
+        return "not_claimed"
+    with tenant_scope(kommune_id):
+        claimed = ElectionNotice.objects.filter(pk=notice_id, state=SendState.PENDING).update(
+            state=SendState.SENDING, attempts=F("attempts") + 1
+        )
+        if not claimed:
+            return "not_claimed"
+        notice = ElectionNotice.objects.select_related(
+            "kreds__union",
+            "union_membership",
+            "membership__person__unit__parent",
+            "membership__committee",
+            "kommune",
+        ).get(pk=notice_id)
+        recipients = kreds_recipients(notice.kreds)
+        membership = notice.membership
+        if (
+            membership is None
+            or not notice.union_membership.has_consent
+            or notice.union_membership.kreds_id != notice.kreds_id
+        ):
+            _finish(notice, SendState.SKIPPED, error="Consent withdrawn.")
+            return "skipped"
+        if not recipients:
+            _finish(notice, SendState.SKIPPED, error="The kreds has no e-mail address.")
+            return "skipped"
+        try:
+            send_templated(
+                recipients,
+                ELECTION_TEMPLATE,
+                {
+                    "kreds": notice.kreds,
+                    "membership": membership,
+                    "person": membership.person,
+                    "workplace": workplace_of(membership.person),
+                    "kommune": notice.kommune,
+                    "site_url": settings.SITE_URL,
+                },
+            )
+        except Exception as error:  # noqa: BLE001 - recorded on the row
+            logger.warning("unions: election notice %s failed: %r", notice_id, error)
+            _finish(notice, SendState.FAILED, error=f"{type(error).__name__}: {error}")
+            return "failed"
+        _finish(notice, SendState.SENT, to_emails=recipients)
+        return "sent"
