@@ -1,0 +1,34 @@
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from deadlines.selectors import deadlines_for_viewer
+from training.models import Completion
+
+from .registry import register_panel
+
+
+@register_panel("deadlines", _("Mine frister"), "portal/panels/deadlines.html", order=10)
+def my_deadlines(request, viewer):
+    if viewer.person is None:
+        return None
+    today = timezone.localdate()
+    return {"deadlines": deadlines_for_viewer(viewer, today), "today": today}
+
+
+@register_panel("committees", _("Mine udvalg og roller"), "portal/panels/committees.html", order=20)
+def my_committees(request, viewer):
+    if viewer.person is None:
+        return None
+    return {"seats": viewer.seats}
+
+
+@register_panel("training", _("Min uddannelse"), "portal/panels/training.html", order=60)
+def my_training(request, viewer):
+    if viewer.person is None:
+        return None
+    completions = (
+        Completion.objects.filter(person=viewer.person)
+        .select_related("course_type")
+        .order_by("-completed_on")
+    )
+    return {"completions": completions}

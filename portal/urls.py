@@ -1,0 +1,48 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+from . import views
+from .forms import LoginForm
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("kommune/", views.choose_kommune, name="choose_kommune"),
+    path("udvalg/<uuid:public_id>/", views.committee_detail, name="committee"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            authentication_form=LoginForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "adgangskode/nulstil/",
+        auth_views.PasswordResetView.as_view(
+            success_url=reverse_lazy("portal:password_reset_done"),
+            email_template_name="registration/password_reset_email.txt",
+            html_email_template_name="registration/password_reset_email.html",
+            subject_template_name="registration/password_reset_subject.txt",
+        ),
+        name="password_reset",
+    ),
+    path(
+        "adgangskode/nulstil/sendt/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "adgangskode/nulstil/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            success_url=reverse_lazy("portal:password_reset_complete")
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "adgangskode/nulstil/faerdig/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+]

@@ -1,0 +1,83 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from core.access import get_committee_for_user, get_viewer
+from core.tenancy import SESSION_KEY
+
+from .registry import panels
+
+
+def kommune_required(view):
+    """Portal pages need a kommune (the tenant scope); people linked in several pick one."""
+
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if request.kommune is None:
+            from unions.access import is_kreds_officer
+
+            if not request.available_kommuner and is_kreds_officer(request.user):
+                # A union officer's account belongs to the kreds, not to a kommune.
+                return HttpResponseRedirect(reverse("unions:index"))
+            if not request.available_kommuner:
+                return render(request, "portal/no_kommune.html", status=403)
+            return HttpResponseRedirect(f"{reverse('portal:choose_kommune')}?next={request.path}")
+        return view(request, *args, **kwargs)
+
+    wrapper.__name__ = view.__name__
+    return wrapper
+
+
+@kommune_required
+def home(request):
+    viewer = get_viewer(request)
+    blocks = []
+    for panel in panels():
+        context = panel.context(request, viewer)
+        if context is not None:
+            blocks.append((panel, context))
+    return render(request, "portal/home.html", {"viewer": viewer, "blocks": blocks})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def choose_kommune(request):
+    choices = request.available_kommuner
+    if request.method == "POST":
+        for kommune in choices:
+            if str(kommune.pk) == request.POST.get("kommune"):
+                request.session[SESSION_KEY] = kommune.pk
+                target = request.POST.get("next") or reverse("portal:home")
+                if not target.startswith("/") or target.startswith("//"):
+                    target = reverse("portal:home")
+                return HttpResponseRedirect(target)
+        messages.error(request, _("Vælg en kommune, du har adgang til."))
+    return render(
+        request,
+        "portal/choose_kommune.html",
+        {"choices": choices, "next": request.GET.get("next", "")},
+    )
+
+
+@kommune_required
+def committee_detail(request, public_id):
+    committee, can_chair = get_committee_for_user(request, public_id)
+    seats = (
+        committee.memberships.filter(ended_on__isnull=True)
+        .select_related("person")
+        .order_by("role", "person__last_name")
+    )
+    return render(
+        request,
+        "portal/committee.html",
+        {
+            "committee": committee,
+            "seats": seats,
+            "can_chair": can_chair,
+            "units": committee.units.order_by("name"),
+        },
+    )
