@@ -4,10 +4,18 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import TenantAdmin, TenantImportExportAdmin, TenantInline, count_of
 from core.admin_site import site
+from core.history import set_history_user
 
 from .models import AmoProposal, Committee, CommitteeUnit, Membership, ObligationWaiver
 from .resources import MembershipResource
-from .services import committee_save, membership_save, obligation_waiver_save, proposal_save
+from .services import (
+    committee_members_changed,
+    committee_save,
+    membership_delete,
+    membership_save,
+    obligation_waiver_save,
+    proposal_save,
+)
 
 
 def covers_units(unit_ids, committee_ref="pk"):
@@ -91,11 +99,23 @@ class CommitteeAdmin(TenantAdmin):
             return super().save_formset(request, form, formset, change)
         instances = formset.save(commit=False)
         for deleted in formset.deleted_objects:
+            request.removed_seat_persons.add(deleted.person_id)
+            set_history_user(deleted, request.user)
             deleted.delete()
         for membership in instances:
             if not membership.kommune_id:
                 membership.kommune = request.kommune
             membership_save(membership, acting_user=request.user)
+
+    def save_related(self, request, form, formsets, change):
+        """The inlines (covered units, seats) change what the committee and its members owe:
+        refresh their deadlines once all of them are saved."""
+        request.removed_seat_persons = set()  # per request: the admin instance is shared
+        super().save_related(request, form, formsets, change)
+        if any(formset.has_changed() for formset in formsets):
+            committee_members_changed(
+                form.instance, persons=request.removed_seat_persons, acting_user=request.user
+            )
 
 
 @admin.register(Membership, site=site)
@@ -145,6 +165,13 @@ class MembershipAdmin(TenantImportExportAdmin):
 
     def save_via_service(self, request, obj, form, change):
         membership_save(obj, acting_user=request.user)
+
+    def delete_model(self, request, obj):
+        membership_delete(obj, acting_user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for membership in queryset:
+            membership_delete(membership, acting_user=request.user)
 
 
 @admin.register(CommitteeUnit, site=site)

@@ -50,6 +50,35 @@ def membership_save(membership: Membership, *, acting_user=None) -> Membership:
 
 
 @transaction.atomic
+def membership_delete(membership: Membership, *, acting_user=None) -> None:
+    """A seat entered by mistake is deleted (a real departure is `ended_on`); the person's and
+    the committee's deadlines follow at once."""
+    kommune, person_id, committee_id = (
+        membership.kommune,
+        membership.person_id,
+        membership.committee_id,
+    )
+    set_history_user(membership, acting_user)
+    membership.delete()
+    refresh(kommune, persons=[person_id], committees=[committee_id], acting_user=acting_user)
+
+
+@transaction.atomic
+def committee_members_changed(committee: Committee, *, persons=(), acting_user=None) -> None:
+    """After the units a committee covers or its seats were changed together (the admin's
+    inlines): refresh the committee, its members and anyone who just lost a seat."""
+    members = set(
+        Membership.objects.filter(committee=committee).values_list("person_id", flat=True)
+    )
+    refresh(
+        committee.kommune,
+        persons=members | set(persons),
+        committees=[committee],
+        acting_user=acting_user,
+    )
+
+
+@transaction.atomic
 def committee_save(committee: Committee, *, acting_user=None) -> Committee:
     """Closing a committee ends its duties; the members' deadlines follow."""
     set_history_user(committee, acting_user)
