@@ -58,4 +58,11 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute="5,35"),
         "options": {"expires": 30 * 60},
     },
+    # Network invitations and election notices to a kreds whose send failed (or whose task was
+    # lost) are sent again, up to unions.services.MAX_SEND_ATTEMPTS times.
+    "unions-retry-sends": {
+        "task": "unions.retry_sends",
+        "schedule": crontab(minute="10,40"),
+        "options": {"expires": 30 * 60},
+    },
 }

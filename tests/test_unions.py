@@ -435,6 +435,57 @@ def test_an_invitation_is_not_sent_after_consent_is_withdrawn(org_a, org_b, worl
         assert NetworkInvitation.objects.get().state == SendState.SKIPPED
 
 
+def test_a_failed_invitation_is_retried_by_the_sweep_then_given_up(
+    org_a, org_b, world, monkeypatch
+):
+    """A failed send is recorded and retried by the beat sweep (unions.retry_sends) until
+    MAX_SEND_ATTEMPTS; a send that succeeds is never repeated."""
+    from unions import services
+    from unions.tasks import retry_sends
+
+    asta = member(org_a, "Asta", "Alfamedlem")
+    bent = member(org_b, "Bent", "Betamedlem")
+    join(asta, world.kreds)
+    join(bent, world.kreds)
+    group = NetworkGroup.objects.create(kreds=world.kreds, name="AMR-netværk")
+    meeting = network_meeting_create(
+        group=group,
+        starts_at=timezone.now() + datetime.timedelta(days=30),
+        theme="Tema",
+        location="Kredsen",
+        acting_user=world.officer,
+    )
+    real_send = services.send_templated
+
+    def flaky(to, *args, **kwargs):
+        if to == "bent.betamedlem@x.dk":
+            raise ConnectionRefusedError("smtp down")
+        return real_send(to, *args, **kwargs)
+
+    monkeypatch.setattr(services, "send_templated", flaky)
+    assert network_invitations_send(meeting.pk) == {"sent": 1, "retry": 1}
+    with scopes_disabled():
+        failed = NetworkInvitation.objects.get(union_membership__person=bent)
+    assert (failed.state, failed.attempts) == (SendState.PENDING, 1)
+    assert "smtp down" in failed.last_error
+
+    assert retry_sends.run() == {"retry": 1}  # Asta's sent invitation is not touched
+    assert retry_sends.run() == {"failed": 1}  # the third attempt gives up
+    assert retry_sends.run() == {}
+    with scopes_disabled():
+        failed.refresh_from_db()
+    assert (failed.state, failed.attempts) == (SendState.FAILED, services.MAX_SEND_ATTEMPTS)
+    assert [m.to for m in mail.outbox] == [["asta.alfamedlem@x.dk"]]
+
+    # A retry that succeeds sends exactly once.
+    with scopes_disabled():
+        NetworkInvitation.objects.filter(pk=failed.pk).update(state=SendState.PENDING, attempts=1)
+    monkeypatch.setattr(services, "send_templated", real_send)
+    assert retry_sends.run() == {"sent": 1}
+    assert retry_sends.run() == {}
+    assert [m.to for m in mail.outbox] == [["asta.alfamedlem@x.dk"], ["bent.betamedlem@x.dk"]]
+
+
 def test_an_officer_cannot_use_another_kreds_kommunegruppe(client, world):
     foreign = Kommunegruppe.objects.create(kreds=world.other_kreds, name="Fremmed gruppe")
     client.force_login(world.officer)

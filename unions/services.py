@@ -233,10 +233,42 @@ def network_invitation_send(invitation_id: int) -> str:
             )
         except Exception as error:  # noqa: BLE001 - recorded on the row, never stops the batch
             logger.warning("unions: invitation %s failed: %r", invitation_id, error)
-            _finish(invitation, SendState.FAILED, error=f"{type(error).__name__}: {error}")
-            return "failed"
+            return _failed(invitation, error)
         _finish(invitation, SendState.SENT, to_email=person.email)
         return "sent"
+
+
+# A failed send goes back to pending for the sweep (unions.retry_sends) until this many attempts.
+MAX_SEND_ATTEMPTS = 3
+
+
+def _failed(row, error: Exception) -> str:
+    """Record the error; retry later (the sweep) unless the attempts are used up."""
+    text = f"{type(error).__name__}: {error}"
+    if row.attempts < MAX_SEND_ATTEMPTS:
+        _finish(row, SendState.PENDING, error=text)
+        return "retry"
+    _finish(row, SendState.FAILED, error=text)
+    return "failed"
+
+
+def pending_sends_retry() -> dict[str, int]:
+    """The sweep: send every invitation and election notice still pending, in any kommune —
+    those whose first send failed, or whose task was lost. The claim on each row makes a send
+    that is also running elsewhere happen once."""
+    with scopes_disabled():
+        invitations = list(
+            NetworkInvitation.objects.filter(state=SendState.PENDING).values_list("pk", flat=True)
+        )
+        notices = list(
+            ElectionNotice.objects.filter(state=SendState.PENDING).values_list("pk", flat=True)
+        )
+    outcomes: dict[str, int] = {}
+    for outcome in [network_invitation_send(pk) for pk in invitations] + [
+        election_notice_send(pk) for pk in notices
+    ]:
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return outcomes
 
 
 def _finish(row, state: str, *, error: str = "", **fields) -> None:
@@ -340,7 +372,6 @@ def election_notice_send(notice_id: int) -> str:
             )
         except Exception as error:  # noqa: BLE001 - recorded on the row
             logger.warning("unions: election notice %s failed: %r", notice_id, error)
-            _finish(notice, SendState.FAILED, error=f"{type(error).__name__}: {error}")
-            return "failed"
+            return _failed(notice, error)
         _finish(notice, SendState.SENT, to_emails=recipients)
         return "sent"

@@ -7,7 +7,7 @@ import logging
 
 from celery import shared_task
 
-from .services import election_notice_send, network_invitations_send
+from .services import election_notice_send, network_invitations_send, pending_sends_retry
 
 logger = logging.getLogger(__name__)
 
@@ -24,3 +24,11 @@ def send_election_notice(notice_id: int) -> str:
     outcome = election_notice_send(notice_id)
     logger.info("unions: election notice %s: %s", notice_id, outcome)
     return outcome
+
+
+@shared_task(name="unions.retry_sends")
+def retry_sends() -> dict[str, int]:
+    outcomes = pending_sends_retry()
+    if outcomes:
+        logger.info("unions: retried pending sends: %s", outcomes)
+    return outcomes
