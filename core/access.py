@@ -59,7 +59,12 @@ class Viewer:
 
     @cached_property
     def is_hovedmed_member(self) -> bool:
-        return any(seat.committee.kind == Committee.Kind.HOVEDMED for seat in self.seats)
+        # A seat in a closed HovedMED (replaced by a new one) gives no standing, as in
+        # `committee_ids`.
+        return any(
+            seat.committee.kind == Committee.Kind.HOVEDMED and seat.committee.closed_on is None
+            for seat in self.seats
+        )
 
     def roles_in(self, committee: Committee) -> set[str]:
         return {seat.role for seat in self.seats if seat.committee_id == committee.pk}

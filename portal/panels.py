@@ -1,6 +1,8 @@
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from deadlines.models import Status
+from deadlines.overview import by_rule, totals
 from deadlines.selectors import deadlines_for_viewer
 from training.models import Completion
 
@@ -13,6 +15,16 @@ def my_deadlines(request, viewer):
         return None
     today = timezone.localdate()
     return {"deadlines": deadlines_for_viewer(viewer, today), "today": today}
+
+
+@register_panel("compliance", _("Kommunens overblik"), "portal/panels/compliance.html", order=12)
+def kommune_compliance(request, viewer):
+    """HovedMED members follow the whole kommune's compliance (issue 5 §3); one query."""
+    if not viewer.is_hovedmed_member:
+        return None
+    total = totals(by_rule(timezone.localdate()))
+    open_statuses = (Status.OVERDUE, Status.DUE_SOON, Status.UPCOMING)
+    return {"open": [(status, n) for status, n in total.cells() if status in open_statuses]}
 
 
 @register_panel("committees", _("Mine udvalg og roller"), "portal/panels/committees.html", order=20)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("kommune/", views.choose_kommune, name="choose_kommune"),
     path("udvalg/<uuid:public_id>/", views.committee_detail, name="committee"),
+    path("overblik/", views.compliance_overview, name="compliance"),
     path(
         "login/",
         auth_views.LoginView.as_view(

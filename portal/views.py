@@ -1,13 +1,16 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from core.access import get_committee_for_user, get_viewer
 from core.tenancy import SESSION_KEY
+from deadlines.engine import registry as rule_registry
+from deadlines.overview import STATUS_ORDER, by_committee, by_omraade, by_rule, totals
 
 from .registry import panels
 
@@ -79,5 +82,33 @@ def committee_detail(request, public_id):
             "seats": seats,
             "can_chair": can_chair,
             "units": committee.units.order_by("name"),
+        },
+    )
+
+
+@kommune_required
+@require_GET
+def compliance_overview(request):
+    """The kommune's compliance overview for the members of HovedMED (issue 5 §3): HovedMED is the
+    kommune's top MED committee and its top arbejdsmiljøudvalg, so its members follow how the
+    whole kommune keeps its duties. The same selector and counts as HR's admin page, without the
+    drill-down to people (that stays with HR). Anyone else: 404, like every portal page that is
+    not theirs. A fixed number of queries whatever the size of the kommune."""
+    viewer = get_viewer(request)
+    if not viewer.is_hovedmed_member:
+        raise Http404
+    today = timezone.localdate()
+    rules = by_rule(today)
+    sources = {rule.code: rule.source for rule in rule_registry.all()}
+    return render(
+        request,
+        "portal/compliance.html",
+        {
+            "today": today,
+            "statuses": STATUS_ORDER,
+            "by_rule": [(row, sources.get(row.key, "")) for row in rules],
+            "by_omraade": by_omraade(today),
+            "by_committee": [row for row in by_committee(today) if row.total],
+            "total": totals(rules),
         },
     )

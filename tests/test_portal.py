@@ -124,3 +124,138 @@ def test_ended_seats_are_not_shown(client, org_a, amr_user):
     client.force_login(amr_user)
     body = client.get(reverse("portal:home")).content.decode()
     assert "Du sidder ikke i noget udvalg." in body
+
+
+# --- the kommune's compliance overview for HovedMED members (issue 5 §3) -------------------------
+
+
+def hovedmed_of(org):
+    from committees.models import Committee
+
+    with tenant_scope(org.kommune):
+        return Committee.objects.get(kind=Committee.Kind.HOVEDMED)
+
+
+@pytest.fixture
+def hovedmed_user(org_a):
+    """A medarbejderrepræsentant in kommune A's HovedMED, working in område Syd."""
+    user = f.user("hovedmed_a")
+    with tenant_scope(org_a.kommune):
+        person = f.person(org_a.kommune, "Hanne", "Hovedmed", unit=org_a.other_workplace, user=user)
+        f.membership(person, hovedmed_of(org_a), Membership.Role.MEDARBEJDERREPRAESENTANT)
+    return user
+
+
+def overview_counts(rows) -> dict:
+    return {row.key: dict(row.counts) for row in rows}
+
+
+def test_it_shows_hovedmed_members_the_same_counts_as_hrs_overview(
+    client, org_a, org_b, hovedmed_user, hr_a
+):
+    client.force_login(hr_a)
+    admin = client.get(reverse("admin:compliance_overview")).context
+    client.force_login(hovedmed_user)
+    response = client.get(reverse("portal:compliance"))
+    assert response.status_code == 200
+    portal = response.context
+    assert overview_counts(row for row, _source in portal["by_rule"]) == overview_counts(
+        admin["by_rule"]
+    )
+    assert overview_counts(portal["by_omraade"]) == overview_counts(admin["by_omraade"])
+    assert overview_counts(portal["by_committee"]) == overview_counts(admin["by_committee"])
+    # Not trivially equal: the AMR's obligatory course (fixture) is a duty of kommune A.
+    rules = overview_counts(row for row, _source in portal["by_rule"])
+    assert sum(rules["training.amo_basic"].values()) >= 1
+    body = response.content.decode()
+    assert "Alfa Område Nord" in body and "Alfa AMG Nord" in body
+    assert "AML § 9" in body  # the rule's source
+    assert "Beta" not in body  # kommune B's units and committees are not counted here
+    # No drill-down to people and their deadlines: that stays with HR in the admin.
+    assert "/admin/" not in body and "Arne AlfaAmr" not in body
+
+
+def test_the_compliance_overview_is_a_404_for_everyone_else(
+    client, org_a, org_b, amr_user, hr_a, employee_a
+):
+    url = reverse("portal:compliance")
+    for user in (amr_user, hr_a, employee_a):
+        client.force_login(user)
+        assert client.get(url).status_code == 404, user.username
+    # A HovedMED member of kommune B sees kommune B's overview, never A's.
+    user_b = f.user("hovedmed_b")
+    with tenant_scope(org_b.kommune):
+        person = f.person(org_b.kommune, "Bo", "Hovedmed", unit=org_b.workplace, user=user_b)
+        f.membership(person, hovedmed_of(org_b), Membership.Role.MEDARBEJDERREPRAESENTANT)
+    client.force_login(user_b)
+    body = client.get(url).content.decode()
+    assert "Beta AMG Nord" in body and "Alfa" not in body
+
+
+def test_a_seat_in_a_closed_hovedmed_gives_no_overview(client, org_a, hovedmed_user):
+    import datetime
+
+    client.force_login(hovedmed_user)
+    assert client.get(reverse("portal:compliance")).status_code == 200
+    with tenant_scope(org_a.kommune):
+        hovedmed = hovedmed_of(org_a)
+        hovedmed.closed_on = datetime.date(2025, 12, 31)
+        hovedmed.save(update_fields=["closed_on"])
+    assert client.get(reverse("portal:compliance")).status_code == 404
+    assert "panel-compliance" not in client.get(reverse("portal:home")).content.decode()
+
+
+def test_home_links_hovedmed_members_to_the_overview(client, org_a, hovedmed_user, amr_user):
+    client.force_login(hovedmed_user)
+    body = client.get(reverse("portal:home")).content.decode()
+    assert 'id="panel-compliance"' in body
+    assert f'href="{reverse("portal:compliance")}"' in body
+    assert "Overskredet" in body or "Kommende" in body or "Snart" in body  # open duties counted
+    client.force_login(amr_user)
+    body = client.get(reverse("portal:home")).content.decode()
+    assert "panel-compliance" not in body
+    assert reverse("portal:compliance") not in body
+
+
+def add_workplaces_with_amrs(org, n: int) -> None:
+    """n more workplaces, each with an AMG and an AMR (whose duties the engine creates)."""
+    from committees.models import Committee
+    from organisations.models import Unit
+
+    with tenant_scope(org.kommune):
+        for i in range(n):
+            omraade = f.unit(org.kommune, f"Område {i}", Unit.Kind.OMRAADE)
+            workplace = f.unit(org.kommune, f"Arbejdsplads {i}", parent=omraade, headcount=5)
+            amg = f.committee(
+                org.kommune, f"AMG {i}", Committee.Kind.AMG, parent=org.med, units=[workplace]
+            )
+            person = f.person(org.kommune, "Per", f"Son{i}", unit=workplace)
+            f.membership(person, amg, Membership.Role.AMR)
+
+
+def test_the_compliance_overview_runs_the_same_queries_for_small_and_large_kommuner(
+    client, org_a, hovedmed_user
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from deadlines.models import Deadline
+
+    client.force_login(hovedmed_user)
+    counts = []
+    for n in (3, 30):
+        add_workplaces_with_amrs(org_a, n)
+        for url in (reverse("portal:compliance"), reverse("portal:home")):
+            client.get(url)  # warm the session and caches
+        with CaptureQueriesContext(connection) as overview:
+            response = client.get(reverse("portal:compliance"))
+        assert response.status_code == 200
+        with CaptureQueriesContext(connection) as home:
+            assert client.get(reverse("portal:home")).status_code == 200
+        with tenant_scope(org_a.kommune):
+            rows = Deadline.objects.count()
+        counts.append((len(overview), len(home), rows))
+    (small_overview, small_home, small_rows), (large_overview, large_home, large_rows) = counts
+    assert large_rows > small_rows * 4  # the data really grew (3 workplaces, then 33)
+    assert large_overview == small_overview
+    assert large_home == small_home

@@ -51,3 +51,20 @@ def log_in(page, username: str, password: str = "pw") -> None:
     page.get_by_label("Brugernavn eller e-mail").fill(username)
     page.get_by_label("Adgangskode").fill(password)
     page.get_by_role("button", name="Log ind").click()
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """Another browser with its own cookies: a second person working at the same time."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(base_url=live_server.url, locale="da-DK")
+        contexts.append(context)
+        other = context.new_page()
+        other.set_default_timeout(10_000)
+        return other
+
+    yield make
+    for context in contexts:
+        context.close()

@@ -47,3 +47,30 @@ def test_keyboard_user_can_skip_to_content(page, org_a, amr_login):
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.textContent")
     assert "Gå til indhold" in focused
+
+
+def test_a_hovedmed_member_opens_the_kommunes_compliance_overview(page, org_a):
+    from committees.models import Committee, Membership
+
+    user = f.user("hovedmed_browser")
+    with tenant_scope(org_a.kommune):
+        hovedmed = Committee.objects.get(kind=Committee.Kind.HOVEDMED)
+        person = f.person(org_a.kommune, "Hanne", "Hovedmed", unit=org_a.other_workplace, user=user)
+        f.membership(person, hovedmed, Membership.Role.MEDARBEJDERREPRAESENTANT)
+    log_in(page, "hovedmed_browser")
+    page.wait_for_url("**/")
+    panel = page.locator("#panel-compliance")
+    panel.get_by_role("link", name="Se kommunens overblik over frister").click()
+    page.wait_for_url("**/overblik/")
+    assert page.get_by_role("heading", name="Kommunens overblik over frister").is_visible()
+    by_rule = page.locator("#by-rule table").inner_text()
+    assert "Obligatorisk arbejdsmiljøuddannelse" in by_rule  # the fixture AMR's course
+    assert "Alfa Område Nord" in page.locator("#by-omraade table").inner_text()
+
+
+def test_the_compliance_overview_is_not_there_for_an_amr(page, org_a, amr_login):
+    log_in(page, "amr_browser")
+    page.wait_for_url("**/")
+    assert page.locator("#panel-compliance").count() == 0
+    response = page.goto("/overblik/")
+    assert response.status == 404
