@@ -398,6 +398,18 @@ def test_a_network_meeting_invites_the_groups_consenting_members_once(
     assert [m.to for m in mail.outbox] == [["asta.alfamedlem@x.dk"]]
     assert "Støj i klasselokalet" in mail.outbox[0].body
     assert mail.outbox[0].alternatives[0][1] == "text/html"
+    # The calendar invitation parses back to the meeting (RFC 5546 REQUEST).
+    from icalendar import Calendar
+
+    ((filename, ics, mimetype),) = mail.outbox[0].attachments
+    assert (filename, mimetype) == ("netvaerksmoede.ics", "text/calendar; method=REQUEST")
+    calendar = Calendar.from_ical(ics)
+    assert calendar["method"] == "REQUEST"
+    (event,) = calendar.walk("VEVENT")
+    assert event.decoded("dtstart") == meeting.starts_at
+    assert event.decoded("dtend") - event.decoded("dtstart") == datetime.timedelta(hours=2)
+    assert str(event["summary"]) == "AMR-netværk Vest: Støj i klasselokalet"
+    assert str(event["attendee"]) == "mailto:asta.alfamedlem@x.dk"
 
     # A second run (a redelivered task) sends nothing; a new consenting AMR is added by "invite new".
     assert network_invitations_send(meeting.pk) == {}

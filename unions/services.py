@@ -230,12 +230,47 @@ def network_invitation_send(invitation_id: int) -> str:
                     "site_url": settings.SITE_URL,
                 },
                 _language_of(person),
+                attachments=[
+                    (
+                        "netvaerksmoede.ics",
+                        network_meeting_ics(meeting, person),
+                        "text/calendar; method=REQUEST",
+                    )
+                ],
             )
         except Exception as error:  # noqa: BLE001 - recorded on the row, never stops the batch
             logger.warning("unions: invitation %s failed: %r", invitation_id, error)
             return _failed(invitation, error)
         _finish(invitation, SendState.SENT, to_email=person.email)
         return "sent"
+
+
+def network_meeting_ics(meeting: NetworkMeeting, person: Person) -> bytes:
+    """The calendar invitation (RFC 5546 REQUEST) sent with a network meeting's e-mail, built
+    with the meetings' iCalendar helpers; the UID stays the same for the meeting."""
+    from icalendar import Event, vCalAddress, vText
+
+    from meetings.ical import METHOD_REQUEST, _calendar, organizer_address
+
+    utc = datetime.UTC
+    event = Event()
+    event.add("uid", f"network-{meeting.public_id}@medorg")
+    event.add("dtstamp", timezone.now().astimezone(utc))
+    event.add("dtstart", meeting.starts_at.astimezone(utc))
+    event.add("dtend", meeting.ends_at.astimezone(utc))
+    event.add("summary", f"{meeting.group.name}: {meeting.theme}")
+    event.add("location", meeting.location)
+    if meeting.description:
+        event.add("description", meeting.description)
+    event.add("status", "CONFIRMED")
+    event.add("organizer", organizer_address())
+    attendee = vCalAddress(f"mailto:{person.email}")
+    attendee.params["cn"] = vText(person.full_name)
+    attendee.params["partstat"] = vText("NEEDS-ACTION")
+    event.add("attendee", attendee, encode=0)
+    calendar = _calendar(METHOD_REQUEST)
+    calendar.add_component(event)
+    return calendar.to_ical()
 
 
 # A failed send goes back to pending for the sweep (unions.retry_sends) until this many attempts.
