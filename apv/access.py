@@ -6,7 +6,9 @@ So an APV is visible to
 - the employees the group covers (their unit, or a unit above theirs, is covered);
 - the leaders of the covered units (and the leaders above them);
 - the kommune's HR staff.
-Only the group's members change it (HR maintains everything in the admin). Another kommune's
+Only the group's members (its leder, AMR and any other seat) change it: they start a new APV,
+fill in the checklist, assess the problems, enter the sygefravær and write the handlingsplan
+(HR maintains everything in the admin); the owner of a line of the plan updates its status. Another kommune's
 APV and a missing one give the same 404; an APV the viewer may see but not change gives 403.
 """
 
@@ -21,7 +23,7 @@ from committees.models import Committee, CommitteeUnit
 from core.access import Viewer, get_viewer
 from core.admin_site import is_kommune_staff
 
-from .models import ApvActionItem, ApvCycle
+from .models import ApvActionItem, ApvCycle, ApvProblem
 
 
 def path_ids(path: str) -> list[int]:
@@ -96,3 +98,18 @@ def get_action_item_for_user(request, public_id) -> tuple[ApvActionItem, CycleAc
     is_owner = viewer.person is not None and item.owner_id == viewer.person.pk
     can_edit = may_edit_amg(request, item.cycle.committee_id) or is_owner
     return item, CycleAccess(item.cycle, viewer, can_edit)
+
+
+def get_problem_for_user(request, public_id) -> tuple[ApvProblem, CycleAccess]:
+    """A problem of the risk assessment, with the access to its APV."""
+    problem = (
+        ApvProblem.objects.select_related("cycle", "cycle__committee")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if problem is None or not may_read_amg(request, problem.cycle.committee_id):
+        raise Http404
+    viewer = get_viewer(request)
+    return problem, CycleAccess(
+        problem.cycle, viewer, may_edit_amg(request, problem.cycle.committee_id)
+    )

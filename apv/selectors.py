@@ -7,12 +7,20 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
-from committees.models import Committee, CommitteeUnit
+from committees.models import Committee, CommitteeUnit, Membership
 from organisations.models import Person, Unit
 
-from .models import ApvActionItem, ApvCycle, SurveyInvitation, SurveyResponse
+from .models import (
+    ApvActionItem,
+    ApvCycle,
+    ApvCycleItem,
+    ApvProblem,
+    Area,
+    SurveyInvitation,
+    SurveyResponse,
+)
 
 
 def covered_unit_ids(committee: Committee) -> set[int]:
@@ -35,6 +43,64 @@ def covered_people(committee: Committee) -> QuerySet[Person]:
     return Person.objects.filter(
         unit_id__in=covered_unit_ids(committee), left_on__isnull=True
     ).order_by("pk")
+
+
+def eligible_owners(committee: Committee, unit_ids: set[int] | None = None) -> QuerySet[Person]:
+    """Who may own a line of the AMG's handlingsplan: the people the group covers, its members
+    and the leaders of the covered units (a leader often sits in a unit above the workplace).
+    Only the kommune's people (the tenant scope) who have not left. Three queries."""
+    if unit_ids is None:
+        unit_ids = covered_unit_ids(committee)
+    members = Membership.objects.filter(committee=committee, ended_on__isnull=True).values(
+        "person_id"
+    )
+    leaders = Unit.objects.filter(pk__in=unit_ids, leader__isnull=False).values("leader_id")
+    return (
+        Person.objects.filter(left_on__isnull=True)
+        .filter(Q(unit_id__in=unit_ids) | Q(pk__in=members) | Q(pk__in=leaders))
+        .select_related("unit")
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+AREA_ORDER = {value: index for index, value in enumerate(Area.values)}
+
+
+def items_by_area(items) -> list[tuple[str, list]]:
+    """Kortlægning points (or their forms, via `.instance`) grouped by area in the usual order
+    of the APV areas (fysisk, ergonomisk, kemisk, biologisk, psykisk, ulykker)."""
+    groups: dict[str, list] = defaultdict(list)
+    for entry in items:
+        item = getattr(entry, "instance", entry)
+        groups[item.area].append(entry)
+    labels = dict(Area.choices)
+    return [
+        (str(labels.get(area, "")), groups[area])
+        for area in sorted(groups, key=lambda a: AREA_ORDER.get(a, len(AREA_ORDER)))
+    ]
+
+
+def problems_by_risk(cycle: ApvCycle) -> list[ApvProblem]:
+    """The risk assessment, highest risk (likelihood × consequence) first, with the number of
+    handlingsplan lines each has. One query."""
+    return list(
+        ApvProblem.objects.filter(cycle=cycle)
+        .annotate(risk=F("likelihood") * F("consequence"), plan_lines=Count("action_items"))
+        .order_by("-risk", "area", "pk")
+    )
+
+
+def checklist_items(cycle: ApvCycle) -> QuerySet[ApvCycleItem]:
+    return ApvCycleItem.objects.filter(cycle=cycle).order_by("order", "pk")
+
+
+def open_cycle(committee: Committee) -> ApvCycle | None:
+    """The group's APV in progress (its handlingsplan not yet adopted), if any."""
+    return (
+        ApvCycle.objects.filter(committee=committee, plan_adopted_on__isnull=True)
+        .order_by("-started_on", "-pk")
+        .first()
+    )
 
 
 def handlingsplan_rows(cycle: ApvCycle) -> list[ApvActionItem]:

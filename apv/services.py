@@ -35,7 +35,7 @@ from .models import (
     SurveyInvitation,
     SurveyResponse,
 )
-from .selectors import covered_people
+from .selectors import covered_people, eligible_owners
 from .tasks import survey_send_invitation
 
 logger = logging.getLogger(__name__)
@@ -104,6 +104,8 @@ def apv_cycle_start(
     """Start a new APV of an AMG; its kortlægning points are a copy of the checklist."""
     if committee.kind != Committee.Kind.AMG or committee.closed_on is not None:
         raise ValidationError(_("En APV kan kun startes for en aktiv arbejdsmiljøgruppe."))
+    # Two members pressing "start" at once: the second waits here and then sees the first's APV.
+    Committee.objects.select_for_update().filter(pk=committee.pk).first()
     if ApvCycle.objects.filter(committee=committee, plan_adopted_on__isnull=True).exists():
         raise ValidationError(_("Gruppen har allerede en APV i gang."))
     template = template or checklist_default_template(acting_user=acting_user)
@@ -178,6 +180,12 @@ def apv_cycle_advance(
     return cycle
 
 
+def _lock_cycle(cycle: ApvCycle) -> ApvCycle:
+    """The cycle, re-read and locked: a phase change and an edit of the same APV do not cross
+    (an edit checks the phase it is allowed in against the phase as it is now)."""
+    return ApvCycle.objects.select_for_update().select_related("committee").get(pk=cycle.pk)
+
+
 def _check_mapping_done(cycle: ApvCycle, today: datetime.date) -> None:
     if cycle.method == ApvCycle.Method.CHECKLIST:
         if cycle.items.filter(finding=ApvCycleItem.Finding.NONE).exists():
@@ -215,6 +223,68 @@ def apv_item_assess(
     item.note = note
     _save(item, acting_user, ["finding", "note"])
     return item
+
+
+@transaction.atomic
+def apv_checklist_record(
+    cycle: ApvCycle,
+    findings: list[tuple[ApvCycleItem, str, str]],
+    *,
+    acting_user=None,
+) -> int:
+    """The group's answers to the checklist (phase 1), all rows or none: a row that does not
+    belong to this APV, or an unknown answer, stops the whole save. Returns the rows saved."""
+    cycle = _lock_cycle(cycle)
+    if cycle.method != ApvCycle.Method.CHECKLIST:
+        raise ValidationError(_("Denne APV kortlægges med spørgeskema, ikke tjekliste."))
+    if cycle.phase != Phase.KORTLAEGNING:
+        raise ValidationError(_("Kortlægningen er afsluttet."))
+    for item, finding, note in findings:
+        if item.cycle_id != cycle.pk:
+            raise ValidationError(_("Punktet hører til en anden APV."))
+        item.finding = finding
+        item.note = note
+        _save(item, acting_user, ["finding", "note"])
+    return len(findings)
+
+
+@transaction.atomic
+def apv_problem_record(problem: ApvProblem, *, acting_user=None) -> ApvProblem:
+    """Add or edit a problem and its risk assessment (phase 1; still open until the written
+    handlingsplan is adopted, since sygefravær or the plan work may show more)."""
+    cycle = _lock_cycle(problem.cycle)
+    if cycle.plan_adopted_on is not None or cycle.phase > Phase.HANDLINGSPLAN:
+        raise ValidationError(
+            _("Handlingsplanen er vedtaget; risikovurderingen kan ikke længere ændres.")
+        )
+    problem.kommune_id = cycle.kommune_id
+    _save(problem, acting_user)
+    return problem
+
+
+@transaction.atomic
+def apv_sickness_record(
+    cycle: ApvCycle,
+    *,
+    save: list[ApvSickness] = (),
+    delete: list[ApvSickness] = (),
+    acting_user=None,
+) -> None:
+    """The sygefravær figures of the group's area (phase 2), all rows or none."""
+    cycle = _lock_cycle(cycle)
+    if cycle.phase != Phase.SYGEFRAVAER:
+        raise ValidationError(_("Sygefraværet registreres i fase 2."))
+    for row in [*save, *delete]:
+        if row.pk is not None and row.cycle_id != cycle.pk:
+            raise ValidationError(_("Tallene hører til en anden APV."))
+    for row in delete:
+        if row.pk is not None:
+            set_history_user(row, acting_user)
+            row.delete()
+    for row in save:
+        row.cycle = cycle
+        row.kommune_id = cycle.kommune_id
+        _save(row, acting_user)
 
 
 @transaction.atomic
@@ -289,6 +359,33 @@ def action_item_save(item: ApvActionItem, *, acting_user=None) -> ApvActionItem:
     _save(item, acting_user)
     _refresh(item.cycle.committee_id, item.kommune, acting_user)
     return item
+
+
+@transaction.atomic
+def action_item_record(item: ApvActionItem, *, acting_user=None) -> ApvActionItem:
+    """The group writes a line of the handlingsplan in the portal (phase 3, and in phase 4 as
+    new improvements come up — seed 002: the groups "indarbejder løbende forbedringsforslag i
+    handleplanerne"). The owner is one of the people the group covers, one of its members or
+    a leader of a covered unit; an owner kept unchanged on an edit stays allowed (they may
+    have moved since). The due date becomes the owner's deadline (rule apv.action_item)."""
+    cycle = _lock_cycle(item.cycle)
+    if cycle.phase < Phase.HANDLINGSPLAN:
+        raise ValidationError(
+            _("Handlingsplanen skrives i fase 3, når kortlægning og sygefravær er afsluttet.")
+        )
+    previous_owner = None
+    if item.pk is not None:
+        previous_owner = (
+            ApvActionItem.objects.filter(pk=item.pk).values_list("owner_id", flat=True).first()
+        )
+    if item.owner_id != previous_owner and not (
+        eligible_owners(cycle.committee).filter(pk=item.owner_id).exists()
+    ):
+        raise ValidationError(
+            {"owner": _("Vælg en ansvarlig blandt arbejdsmiljøgruppens folk i din kommune.")}
+        )
+    item.kommune_id = cycle.kommune_id
+    return action_item_save(item, acting_user=acting_user)
 
 
 @transaction.atomic

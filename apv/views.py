@@ -1,6 +1,8 @@
-"""Portal pages of the APV: my groups' APVs, one APV with its phases and handlingsplan (members
-update status and follow-up), the handlingsplan as CSV and PDF (one selector for all three), and
-the public, token-based survey answer page.
+"""Portal pages of the APV: my groups' APVs, one APV with its phases and handlingsplan, the
+handlingsplan as CSV and PDF (one selector for all three), and the public, token-based survey
+answer page. The members of the arbejdsmiljøgruppe do the APV here: they start it, fill in the
+checklist (or send the survey), assess the problems, enter the sygefravær, write the
+handlingsplan, move it through its phases and follow it up; the employees it covers read it.
 
 Thin views: objects come from apv/access.py (404 for what the viewer may not see, 403 for what
 they may see but not change); each POST calls one service and redirects."""
@@ -8,6 +10,7 @@ they may see but not change); each POST calls one service and redirects."""
 from __future__ import annotations
 
 import csv
+import uuid
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +19,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -26,10 +30,37 @@ from core.tenancy import tenant_scope
 from portal.views import kommune_required
 
 from . import services
-from .access import get_action_item_for_user, get_amg_for_user, get_cycle_for_user, visible_amg_ids
-from .forms import ActionItemUpdateForm, FollowUpForm, SurveyForm
-from .models import ApvCycle, ApvProblem
-from .selectors import handlingsplan_rows, latest_cycles, survey_results
+from .access import (
+    get_action_item_for_user,
+    get_amg_for_user,
+    get_cycle_for_user,
+    get_problem_for_user,
+    may_edit_amg,
+    visible_amg_ids,
+)
+from .forms import (
+    ActionItemForm,
+    ActionItemUpdateForm,
+    ChecklistFormSet,
+    FollowUpForm,
+    ProblemForm,
+    SicknessFormSet,
+    StartCycleForm,
+    SurveyForm,
+    SurveyOpenForm,
+)
+from .models import ApvActionItem, ApvCycle, ApvProblem, risk_level
+from .selectors import (
+    checklist_items,
+    eligible_owners,
+    handlingsplan_rows,
+    items_by_area,
+    latest_cycles,
+    problems_by_risk,
+    survey_results,
+)
+
+Phase = ApvCycle.Phase
 
 
 def _run(request, action, success: str, target: str):
@@ -50,8 +81,32 @@ def _form_errors(request, form) -> None:
             messages.error(request, f"{label}: {text}" if label else text)
 
 
-def _cycle_url(cycle: ApvCycle) -> str:
-    return reverse("apv:cycle", args=[cycle.public_id])
+def _cycle_url(cycle: ApvCycle, anchor: str = "") -> str:
+    url = reverse("apv:cycle", args=[cycle.public_id])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """A service's refusal shown on the form: on its field when the form has it."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _not_now(request, cycle: ApvCycle, text: str):
+    """A page for another phase: back to the APV with the reason (the service would refuse)."""
+    messages.error(request, text)
+    return HttpResponseRedirect(_cycle_url(cycle))
+
+
+def _plan_is_written(cycle: ApvCycle) -> bool:
+    return cycle.phase >= Phase.HANDLINGSPLAN
+
+
+def _risk_is_open(cycle: ApvCycle) -> bool:
+    return cycle.plan_adopted_on is None and cycle.phase <= Phase.HANDLINGSPLAN
 
 
 @kommune_required
@@ -74,9 +129,43 @@ def index(request):
 def amg(request, public_id):
     committee, can_edit = get_amg_for_user(request, public_id)
     cycles = list(ApvCycle.objects.filter(committee=committee).order_by("-started_on", "-pk"))
+    in_progress = next((c for c in cycles if c.plan_adopted_on is None), None)
+    may_start = can_edit and in_progress is None and committee.closed_on is None
     return render(
-        request, "apv/amg.html", {"committee": committee, "cycles": cycles, "can_edit": can_edit}
+        request,
+        "apv/amg.html",
+        {
+            "committee": committee,
+            "cycles": cycles,
+            "can_edit": can_edit,
+            "in_progress": in_progress,
+            "start_form": StartCycleForm() if may_start else None,
+        },
     )
+
+
+@kommune_required
+@require_POST
+def start(request, public_id):
+    """A member starts the group's next APV (the kommune's default checklist is copied in)."""
+    committee, can_edit = get_amg_for_user(request, public_id)
+    if not can_edit:
+        raise PermissionDenied
+    target = reverse("apv:amg", args=[committee.public_id])
+    form = StartCycleForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return HttpResponseRedirect(target)
+    try:
+        apv = services.apv_cycle_start(
+            committee=committee, method=form.cleaned_data["method"], acting_user=request.user
+        )
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+        return HttpResponseRedirect(target)
+    messages.success(request, _("APV'en er startet."))
+    return HttpResponseRedirect(_cycle_url(apv))
 
 
 @kommune_required
@@ -94,7 +183,11 @@ def cycle(request, public_id):
                 initial={"status": item.status, "follow_up": item.follow_up},
                 prefix=str(item.public_id),
             )
-    problems = list(apv.problems.order_by("area", "pk"))
+    items = list(checklist_items(apv))
+    can_edit = access.can_edit
+    survey_form = None
+    if can_edit and apv.method == ApvCycle.Method.SURVEY and apv.phase == Phase.KORTLAEGNING:
+        survey_form = SurveyOpenForm(initial={"closes_on": apv.survey_closes_on})
     return render(
         request,
         "apv/cycle.html",
@@ -102,14 +195,24 @@ def cycle(request, public_id):
             "cycle": apv,
             "access": access,
             "phases": ApvCycle.Phase.choices,
-            "items": list(apv.items.order_by("order", "pk")),
-            "problems": problems,
+            "items": items,
+            "areas": items_by_area(items),
+            "problems": problems_by_risk(apv),
             "levels": ApvProblem.Level,
             "sickness": list(apv.sickness.order_by("period_start")),
             "plan": plan,
             "follow_ups": list(apv.follow_ups.order_by("held_on")),
             "survey": survey_results(apv) if apv.method == ApvCycle.Method.SURVEY else None,
+            "survey_form": survey_form,
             "follow_up_form": FollowUpForm(initial={"held_on": timezone.localdate()}),
+            "may_map": (
+                can_edit
+                and apv.method == ApvCycle.Method.CHECKLIST
+                and apv.phase == Phase.KORTLAEGNING
+            ),
+            "may_assess": can_edit and _risk_is_open(apv),
+            "may_enter_sickness": can_edit and apv.phase == Phase.SYGEFRAVAER,
+            "may_plan": can_edit and _plan_is_written(apv),
         },
     )
 
@@ -171,6 +274,245 @@ def item_update(request, public_id):
         _("Punktet er opdateret."),
         target,
     )
+
+
+# --- the group's APV work: kortlægning, risk assessment, sygefravær, handlingsplan ---------------
+
+
+@kommune_required
+@require_http_methods(["GET", "POST"])
+def checklist(request, public_id):
+    """Phase 1 by checklist: every point by area, answered and noted in one form, saved whole."""
+    access = get_cycle_for_user(request, public_id)
+    access.require_edit()
+    apv = access.cycle
+    if apv.method != ApvCycle.Method.CHECKLIST:
+        return _not_now(request, apv, _("Denne APV kortlægges med spørgeskema, ikke tjekliste."))
+    if apv.phase != Phase.KORTLAEGNING:
+        return _not_now(request, apv, _("Kortlægningen er afsluttet."))
+    formset = ChecklistFormSet(request.POST or None, queryset=checklist_items(apv))
+    if request.method == "POST" and formset.is_valid():
+        findings = [
+            (form.instance, form.cleaned_data["finding"], form.cleaned_data["note"])
+            for form in formset.initial_forms
+            if form.has_changed()
+        ]
+        try:
+            services.apv_checklist_record(apv, findings, acting_user=request.user)
+        except ValidationError as error:
+            for text in error.messages:
+                messages.error(request, text)
+        else:
+            messages.success(request, _("Kortlægningen er gemt."))
+            return HttpResponseRedirect(_cycle_url(apv, "h-map"))
+    return render(
+        request,
+        "apv/checklist.html",
+        {"cycle": apv, "formset": formset, "areas": items_by_area(formset.forms)},
+    )
+
+
+def _problem_page(request, form, apv: ApvCycle, problem: ApvProblem | None):
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.apv_problem_record(form.save(commit=False), acting_user=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Problemet og risikovurderingen er gemt."))
+            return HttpResponseRedirect(_cycle_url(apv, "h-risk"))
+    return render(
+        request,
+        "apv/problem_form.html",
+        {"cycle": apv, "form": form, "problem": problem, "matrix": risk_matrix()},
+    )
+
+
+def risk_matrix() -> list[tuple[int, list[tuple[int, str, str]]]]:
+    """The 5 × 5 matrix shown beside the form: consequence rows (5 at the top), likelihood
+    columns, each cell its score and level."""
+    rows = []
+    for consequence in range(5, 0, -1):
+        cells = []
+        for likelihood in range(1, 6):
+            score = likelihood * consequence
+            level = risk_level(score)
+            cells.append((score, level, str(ApvProblem.Level(level).label)))
+        rows.append((consequence, cells))
+    return rows
+
+
+@kommune_required
+@require_http_methods(["GET", "POST"])
+def problem_new(request, public_id):
+    """Add a problem; from a checklist point answered "problem" (?punkt=) the form starts with
+    its area, text and note."""
+    access = get_cycle_for_user(request, public_id)
+    access.require_edit()
+    apv = access.cycle
+    if not _risk_is_open(apv):
+        return _not_now(
+            request, apv, _("Handlingsplanen er vedtaget; risikovurderingen kan ikke ændres.")
+        )
+    initial = {}
+    point = request.GET.get("punkt", "")
+    valid = point.isdigit() and len(point) < 10
+    item = checklist_items(apv).filter(pk=int(point)).first() if valid else None
+    if item is not None:
+        initial = {"area": item.area, "title": item.text[:200], "description": item.note}
+    form = ProblemForm(
+        request.POST or None,
+        instance=ApvProblem(cycle=apv, kommune_id=apv.kommune_id),
+        initial=initial,
+    )
+    return _problem_page(request, form, apv, None)
+
+
+@kommune_required
+@require_http_methods(["GET", "POST"])
+def problem_edit(request, public_id):
+    problem, access = get_problem_for_user(request, public_id)
+    access.require_edit()
+    apv = access.cycle
+    if not _risk_is_open(apv):
+        return _not_now(
+            request, apv, _("Handlingsplanen er vedtaget; risikovurderingen kan ikke ændres.")
+        )
+    form = ProblemForm(request.POST or None, instance=problem)
+    return _problem_page(request, form, apv, problem)
+
+
+@kommune_required
+@require_http_methods(["GET", "POST"])
+def sickness(request, public_id):
+    """Phase 2: the sygefravær figures of the group's area, edited together and saved whole."""
+    access = get_cycle_for_user(request, public_id)
+    access.require_edit()
+    apv = access.cycle
+    if apv.phase != Phase.SYGEFRAVAER:
+        return _not_now(request, apv, _("Sygefraværet registreres i fase 2."))
+    formset = SicknessFormSet(
+        request.POST or None, queryset=apv.sickness.order_by("period_start", "pk")
+    )
+    if request.method == "POST" and formset.is_valid():
+        deleted = [form.instance for form in formset.deleted_forms if form.instance.pk]
+        rows = [
+            form.instance
+            for form in formset.forms
+            if form.has_changed() and form not in formset.deleted_forms
+        ]
+        try:
+            services.apv_sickness_record(apv, save=rows, delete=deleted, acting_user=request.user)
+        except ValidationError as error:
+            for text in error.messages:
+                messages.error(request, text)
+        else:
+            messages.success(request, _("Sygefraværet er gemt."))
+            return HttpResponseRedirect(_cycle_url(apv, "h-sick"))
+    return render(request, "apv/sickness.html", {"cycle": apv, "formset": formset})
+
+
+def _action_item_form(request, apv: ApvCycle, instance: ApvActionItem, initial=None):
+    return ActionItemForm(
+        request.POST or None,
+        instance=instance,
+        initial=initial or {},
+        owners=eligible_owners(apv.committee),
+        problems=apv.problems.order_by("area", "pk"),
+        today=timezone.localdate(),
+    )
+
+
+def _action_item_page(request, form, apv: ApvCycle, item: ApvActionItem | None):
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.action_item_record(form.save(commit=False), acting_user=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Punktet i handlingsplanen er gemt."))
+            return HttpResponseRedirect(_cycle_url(apv, f"punkt-{saved.public_id}"))
+    return render(request, "apv/action_item_form.html", {"cycle": apv, "form": form, "item": item})
+
+
+@kommune_required
+@require_http_methods(["GET", "POST"])
+def action_item_new(request, public_id):
+    """Write a line of the handlingsplan, usually from a problem of the risk assessment
+    (?problem=<its id>): problem, cause, measure, owner and due date."""
+    access = get_cycle_for_user(request, public_id)
+    access.require_edit()
+    apv = access.cycle
+    if not _plan_is_written(apv):
+        return _not_now(
+            request,
+            apv,
+            _("Handlingsplanen skrives i fase 3, når kortlægning og sygefravær er afsluttet."),
+        )
+    initial = {}
+    wanted = request.GET.get("problem", "")
+    try:
+        problem = apv.problems.filter(public_id=uuid.UUID(wanted)).first() if wanted else None
+    except ValueError:
+        problem = None
+    if problem is not None:
+        initial = {"assessment": problem.public_id, "problem": problem.title}
+    item = ApvActionItem(cycle=apv, kommune_id=apv.kommune_id)
+    return _action_item_page(request, _action_item_form(request, apv, item, initial), apv, None)
+
+
+@kommune_required
+@require_http_methods(["GET", "POST"])
+def action_item_edit(request, public_id):
+    """Change a line of the plan (the owner of the line updates only its status and follow-up,
+    through `item_update`; the plan itself is the group's)."""
+    item, access = get_action_item_for_user(request, public_id)
+    if not may_edit_amg(request, item.cycle.committee_id):
+        raise PermissionDenied
+    apv = access.cycle
+    if not _plan_is_written(apv):
+        return _not_now(
+            request,
+            apv,
+            _("Handlingsplanen skrives i fase 3, når kortlægning og sygefravær er afsluttet."),
+        )
+    return _action_item_page(request, _action_item_form(request, apv, item), apv, item)
+
+
+@kommune_required
+@require_POST
+def survey_manage(request, public_id):
+    """Phase 1 by survey: the group sends the anonymous survey (again, to new employees) or
+    closes it."""
+    access = get_cycle_for_user(request, public_id)
+    access.require_edit()
+    apv = access.cycle
+    target = _cycle_url(apv, "h-map")
+    if apv.method != ApvCycle.Method.SURVEY:
+        return _not_now(request, apv, _("Denne APV kortlægges med tjekliste, ikke spørgeskema."))
+    if request.POST.get("action") == "close":
+        return _run(
+            request,
+            lambda: services.survey_close(apv, acting_user=request.user),
+            _("Spørgeskemaet er lukket."),
+            target,
+        )
+    form = SurveyOpenForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return HttpResponseRedirect(target)
+
+    def send():
+        invited = services.survey_open(
+            apv, closes_on=form.cleaned_data["closes_on"], acting_user=request.user
+        )
+        messages.info(
+            request,
+            ngettext("%(n)s medarbejder inviteret.", "%(n)s medarbejdere inviteret.", invited)
+            % {"n": invited},
+        )
+
+    return _run(request, send, _("Spørgeskemaet er sendt."), target)
 
 
 # --- the handlingsplan as CSV and PDF (the same selector as the page) ---------------------------
