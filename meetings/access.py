@@ -27,7 +27,15 @@ from core.access import Viewer, get_viewer
 from core.admin import allowed_unit_ids
 from core.admin_site import is_kommune_staff
 
-from .models import ActionItem, AgendaItem, DocumentJob, ItemAttachment, Meeting, Referat
+from .models import (
+    ActionItem,
+    AgendaItem,
+    DocumentJob,
+    ItemAttachment,
+    ItemKind,
+    Meeting,
+    Referat,
+)
 from .selectors import committees_covering, meeting_queryset, referat_of
 
 Role = Membership.Role
@@ -208,6 +216,46 @@ def get_item_for_user(request, public_id) -> tuple[AgendaItem, MeetingAccess]:
         raise Http404
     access = get_meeting_for_user(request, item.meeting.public_id)
     return item, access
+
+
+@dataclass
+class ItemEditAccess:
+    """The viewer's standing towards one agenda item they may change: as the formandskab (any
+    item: title, text, order) or as its proposer (their own proposal: also material and
+    withdrawal). *When* a change is allowed (proposal deadline, settled agenda) is decided by
+    the services (`item_edit_refusal`, `item_withdraw_refusal`), which the pages ask too."""
+
+    item: AgendaItem
+    access: MeetingAccess
+
+    @property
+    def person(self):
+        return self.access.viewer.person
+
+    @property
+    def as_chair(self) -> bool:
+        return self.access.can_chair
+
+    @property
+    def is_proposer(self) -> bool:
+        person = self.person
+        return (
+            self.access.is_member
+            and person is not None
+            and self.item.kind == ItemKind.PROPOSAL
+            and self.item.proposed_by_id == person.pk
+        )
+
+
+def get_item_for_editing(request, public_id) -> ItemEditAccess:
+    """An agenda item to change. Not visible (another kommune's, a missing one, a meeting the
+    viewer may not read): 404. Visible but neither the formandskab's nor the viewer's own
+    proposal: 403."""
+    item, access = get_item_for_user(request, public_id)
+    item.meeting = access.meeting  # the one loaded with its committee
+    edit = ItemEditAccess(item, access)
+    require(edit.as_chair or edit.is_proposer)
+    return edit
 
 
 def get_attachment_for_user(request, public_id) -> ItemAttachment:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from committees.models import Committee
 from organisations.models import Person, Unit
 
-from .models import Attendance, DocumentJob, Meeting
+from .models import AgendaItem, Attendance, DocumentJob, ItemAttachment, Meeting
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -50,6 +50,40 @@ class ProposalForm(forms.Form):
         label=_("Beskrivelse"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
     files = MultipleFileField(label=_("Bilag"), required=False)
+
+
+class ItemEditForm(forms.Form):
+    """Title and text of an agenda item; for its proposer (within the deadline) also the
+    material: new files, and this item's attachments to remove (the choices are the item's
+    own, from the active scope: any other posted id fails validation)."""
+
+    title = forms.CharField(label=_("Overskrift"), max_length=200)
+    description = forms.CharField(
+        label=_("Beskrivelse"), widget=forms.Textarea(attrs={"rows": 6}), required=False
+    )
+    files = MultipleFileField(label=_("Nye bilag"), required=False)
+    remove = forms.ModelMultipleChoiceField(
+        label=_("Fjern bilag"),
+        queryset=ItemAttachment.objects.none(),
+        to_field_name="public_id",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args, item: AgendaItem, material: bool, **kwargs):
+        kwargs.setdefault("initial", {"title": item.title, "description": item.description})
+        super().__init__(*args, **kwargs)
+        if material:
+            self.fields["remove"].queryset = ItemAttachment.objects.filter(item=item).order_by("pk")
+            if not item.attachments.exists():
+                del self.fields["remove"]
+        else:
+            del self.fields["files"]
+            del self.fields["remove"]
+
+
+class MoveForm(forms.Form):
+    direction = forms.ChoiceField(choices=[("op", _("Op")), ("ned", _("Ned"))])
 
 
 class DecideForm(forms.Form):

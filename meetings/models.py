@@ -255,9 +255,11 @@ class Meeting(TenantModel):
     def display_title(self) -> str:
         if self.title:
             return self.title
+        # Whole sentences with a placeholder (not an f-string around `_()`), so makemessages
+        # finds them and each language can word them its own way.
         if self.includes_amo_discussion:
-            return f"{_('Årlig arbejdsmiljødrøftelse')} – {self.organiser}"
-        return f"{_('Møde i')} {self.organiser}"
+            return _("Årlig arbejdsmiljødrøftelse – %(organiser)s") % {"organiser": self.organiser}
+        return _("Møde i %(organiser)s") % {"organiser": self.organiser}
 
     @property
     def is_cancelled(self) -> bool:

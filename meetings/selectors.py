@@ -26,6 +26,7 @@ from .models import (
     Attendance,
     Decision,
     ItemAttachment,
+    ItemKind,
     Meeting,
     MeetingPlan,
     MeetingRequest,
@@ -202,6 +203,8 @@ def agenda_for(meeting: Meeting, *, include_pending: bool = False) -> Agenda:
     """The numbered agenda (accepted items), and — for the formandskab — the proposals waiting
     to be settled and those not taken up. Items are numbered 1…n, decisions n.1, n.2 …"""
     items = list(items_queryset(include_pending).filter(meeting=meeting))
+    for item in items:
+        item.meeting = meeting  # the pages ask each item about its meeting: no query per item
     accepted = [i for i in items if i.status == AgendaItem.Status.ACCEPTED]
     for number, item in enumerate(accepted, start=1):
         item.number = number
@@ -213,6 +216,21 @@ def agenda_for(meeting: Meeting, *, include_pending: bool = False) -> Agenda:
         pending=[i for i in items if i.status == AgendaItem.Status.PROPOSED],
         rejected=[i for i in items if i.status == AgendaItem.Status.REJECTED],
     )
+
+
+def proposals_by(meeting: Meeting, person: Person | None) -> list[AgendaItem]:
+    """The person's own proposals to the meeting, whatever their status (they see what waits
+    for the formandskab, what was taken up and what was not), with their material."""
+    if person is None:
+        return []
+    items = list(
+        AgendaItem.objects.filter(meeting=meeting, proposed_by=person, kind=ItemKind.PROPOSAL)
+        .prefetch_related(Prefetch("attachments", queryset=ItemAttachment.objects.order_by("pk")))
+        .order_by("position", "pk")
+    )
+    for item in items:
+        item.meeting = meeting
+    return items
 
 
 def meeting_queryset():

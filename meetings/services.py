@@ -21,8 +21,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Max, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from committees.models import Committee
@@ -82,6 +83,13 @@ CLAIM_TIMEOUT = datetime.timedelta(minutes=30)
 INVITATION_FIELDS = ("date", "start_time", "end_time", "location", "title", "status")
 
 
+def _stored_text(text) -> str:
+    """A lazy label stored as data (a fixed point's title) in the kommune's language, whatever
+    language the acting user's request is in."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(text)
+
+
 def _today() -> datetime.date:
     return timezone.localdate()
 
@@ -120,7 +128,7 @@ def procedure_save(procedure: Procedure, *, acting_user=None) -> Procedure:
                 kind=kind,
                 placement=placement,
                 position=(index + 1) * 10,
-                title=str(title),
+                title=_stored_text(title),
             )
             set_history_user(item, acting_user)
             item.save()
@@ -271,10 +279,13 @@ def meeting_save(meeting: Meeting, *, acting_user=None) -> Meeting:
         meeting.sequence = previous["sequence"] + 1
     set_history_user(meeting, acting_user)
     meeting.save()
-    if created:
-        _add_standing_items(meeting, procedure_for(meeting.committee))
-    if meeting.includes_amo_discussion:
-        _add_amo_points(meeting)
+    # The fixed points are stored as text in the kommune's language (the agenda is the
+    # committee's document), not in the language of whoever happens to create the meeting.
+    with translation.override(settings.LANGUAGE_CODE):
+        if created:
+            _add_standing_items(meeting, procedure_for(meeting.committee))
+        if meeting.includes_amo_discussion:
+            _add_amo_points(meeting)
     if changed and meeting.dispatched_at is not None:
         kind = MeetingMessage.Kind.CANCEL if meeting.is_cancelled else MeetingMessage.Kind.UPDATE
         _queue_messages(meeting, kind, meeting.sequence)
@@ -351,6 +362,42 @@ def _require_unlocked(meeting: Meeting) -> Referat | None:
     return referat
 
 
+def agenda_lock_reason(meeting: Meeting) -> str | None:
+    """Why the agenda of this meeting can no longer change, or None while it is open.
+
+    Seed 003: the formandskab settles the agenda ("Dagsorden udarbejdes af formanden og
+    næstformanden på formødet") and it goes out with the material; what the members received is
+    what the meeting deals with. So the agenda locks when it is settled or dispatched (the job
+    dispatches on the dispatch day even if nobody settled it), and of course when the meeting is
+    cancelled or its referat finally approved."""
+    if meeting.is_cancelled:
+        return _("Mødet er aflyst.")
+    if meeting.dispatched_at is not None:
+        return _("Dagsordenen er udsendt og dermed låst; punkterne kan ikke længere ændres.")
+    if meeting.agenda_settled_at is not None:
+        return _("Dagsordenen er fastlagt og dermed låst; punkterne kan ikke længere ændres.")
+    return None
+
+
+def _require_open_agenda(meeting: Meeting) -> Meeting:
+    """Re-read the meeting under a row lock and refuse if its agenda is locked.
+
+    The lock serialises an edit with `agenda_settle` and the dispatch claim (both write this
+    row): an edit racing the dispatch either commits before the claim (and is in what the
+    e-mails render afterwards) or waits, sees `dispatched_at` and is refused. Nothing changes
+    the agenda between the claim and the sending."""
+    locked = (
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("committee")
+        .get(pk=meeting.pk)
+    )
+    reason = agenda_lock_reason(locked)
+    if reason:
+        raise ValidationError(reason)
+    _require_unlocked(locked)
+    return locked
+
+
 def _next_position(meeting: Meeting, low: int, high: int) -> int:
     top = AgendaItem.objects.filter(
         meeting=meeting, position__gte=low, position__lt=high
@@ -415,9 +462,10 @@ def item_add(
     files=(),
     acting_user=None,
 ) -> AgendaItem:
-    """The formandskab or the sekretær puts an item straight on the agenda."""
+    """The formandskab or the sekretær puts an item straight on the agenda (until it is
+    settled or dispatched: then it is locked)."""
     _require_open_meeting(meeting)
-    _require_unlocked(meeting)
+    meeting = _require_open_agenda(meeting)
     if not title.strip():
         raise ValidationError({"title": _("Skriv en overskrift.")})
     item = AgendaItem(
@@ -439,10 +487,13 @@ def item_add(
 
 @transaction.atomic
 def item_decide(item: AgendaItem, *, accept: bool, reason: str = "", acting_user=None):
-    """The formandskab takes a proposal on the agenda or not (with the reason given)."""
+    """The formandskab takes a proposal on the agenda or not (with the reason given). Once the
+    agenda is locked a proposal can still be declined, not added to what was sent out."""
     _require_unlocked(item.meeting)
     if item.status != AgendaItem.Status.PROPOSED:
         raise ValidationError(_("Der er allerede taget stilling til forslaget."))
+    if accept:
+        _require_open_agenda(item.meeting)
     item.status = AgendaItem.Status.ACCEPTED if accept else AgendaItem.Status.REJECTED
     item.rejection_reason = "" if accept else reason.strip()[:300]
     set_history_user(item, acting_user)
@@ -464,6 +515,227 @@ def agenda_settle(meeting: Meeting, *, acting_user=None, now=None) -> Meeting:
     meeting.save(update_fields=["agenda_settled_at"])
     transaction.on_commit(lambda: _enqueue("meetings.dispatch_meeting", meeting.pk))
     return meeting
+
+
+# --- editing the agenda before it is settled ------------------------------------------------------
+
+
+def _proposer_refusal(
+    item: AgendaItem,
+    meeting: Meeting,
+    person: Person | None,
+    today: datetime.date,
+    deadline: datetime.date | None = None,
+) -> str | None:
+    """Why this person may not change this proposal as its proposer, or None.
+
+    Seed 003: items are proposed "senest 14 dage før mødet" (the committee's forretningsorden
+    may say otherwise); the proposer may reword, add material or withdraw until that day, as
+    long as the formandskab has not settled the agenda. A proposal not taken up is decided."""
+    if person is None or item.proposed_by_id != person.pk or item.kind != ItemKind.PROPOSAL:
+        return _("Kun forslagsstilleren, formanden og næstformanden kan ændre punktet.")
+    if item.status == AgendaItem.Status.REJECTED:
+        return _("Forslaget er ikke optaget på dagsordenen og kan ikke længere ændres.")
+    if deadline is None:
+        deadline = proposal_deadline(meeting, procedure_for(meeting.committee))
+    if today > deadline:
+        return _(
+            "Fristen for forslag til dette møde var %(day)s; kontakt formanden eller næstformanden."
+        ) % {"day": deadline.strftime("%d.%m.%Y")}
+    return None
+
+
+def item_edit_refusal(
+    item: AgendaItem,
+    *,
+    person: Person | None,
+    as_chair: bool,
+    today: datetime.date | None = None,
+    deadline: datetime.date | None = None,
+) -> str | None:
+    """Why the viewer may not edit the item's title and text now, or None (also used by the
+    meeting page to offer the link only where it works). `as_chair`: the viewer fills one of
+    the formandskab's approval slots (meetings/access.py decides)."""
+    reason = agenda_lock_reason(item.meeting)
+    if reason or as_chair:
+        return reason
+    return _proposer_refusal(item, item.meeting, person, today or _today(), deadline)
+
+
+def item_withdraw_refusal(
+    item: AgendaItem,
+    *,
+    person: Person | None,
+    today: datetime.date | None = None,
+    deadline: datetime.date | None = None,
+) -> str | None:
+    """Why the viewer may not withdraw the item now, or None. Only the proposer withdraws, and
+    the fixed points of the forretningsorden (and the drøftelse's points) are never removed."""
+    if item.kind != ItemKind.PROPOSAL:
+        return _("De faste punkter på dagsordenen kan ikke fjernes.")
+    reason = agenda_lock_reason(item.meeting)
+    if reason:
+        return reason
+    return _proposer_refusal(item, item.meeting, person, today or _today(), deadline)
+
+
+def _locked_item(item: AgendaItem) -> tuple[AgendaItem, Meeting]:
+    """The meeting under its row lock (refused when the agenda is locked) and the item read
+    again inside that lock, so the checks below see what is committed."""
+    meeting = _require_open_agenda(item.meeting)
+    fresh = AgendaItem.objects.filter(pk=item.pk, meeting=meeting).first()
+    if fresh is None:
+        raise ValidationError(_("Punktet findes ikke længere på dagsordenen."))
+    fresh.meeting = meeting
+    return fresh, meeting
+
+
+def _check_person(person: Person | None, item: AgendaItem) -> None:
+    if person is not None and person.kommune_id != item.kommune_id:
+        raise ValidationError(_("Vælg en gyldig værdi fra din egen kommune."))
+
+
+@transaction.atomic
+def item_edit(
+    item: AgendaItem,
+    *,
+    person: Person | None,
+    as_chair: bool,
+    title: str,
+    description: str = "",
+    files=(),
+    remove_attachments: Iterable[ItemAttachment] = (),
+    acting_user=None,
+    today: datetime.date | None = None,
+) -> AgendaItem:
+    """Change an item before the agenda is settled.
+
+    - The formandskab (`as_chair`) may reword any item, the fixed points included.
+    - The proposer may reword their own proposal and add or remove its material until the
+      proposal deadline. If the formandskab had already taken it on the agenda, the changed
+      proposal goes back to them (status "proposed"): they settle what they have read.
+    Material is the proposer's: a formand changing someone else's item changes title and text.
+    """
+    _check_person(person, item)
+    item, meeting = _locked_item(item)
+    today = today or _today()
+    title = title.strip()[:200]
+    description = description.strip()
+    if not title:
+        raise ValidationError({"title": _("Skriv en overskrift.")})
+    proposer_reason = _proposer_refusal(item, meeting, person, today)
+    if not as_chair and proposer_reason:
+        raise ValidationError(proposer_reason)
+    removals = list(remove_attachments)
+    if (files or removals) and proposer_reason:
+        raise ValidationError(_("Kun forslagsstilleren kan ændre bilagene, og kun inden fristen."))
+    for attachment in removals:
+        # The form offers this item's attachments only; a posted id of another item (or of
+        # another kommune, hidden by the scope) never gets here, and this is the last guard.
+        if attachment.item_id != item.pk or attachment.kommune_id != item.kommune_id:
+            raise ValidationError(_("Bilaget hører ikke til punktet."))
+    changed = title != item.title or description != item.description or files or removals
+    if not changed:
+        return item
+    item.title, item.description = title, description
+    fields = ["title", "description"]
+    if not as_chair and item.status == AgendaItem.Status.ACCEPTED:
+        item.status = AgendaItem.Status.PROPOSED
+        fields.append("status")
+    set_history_user(item, acting_user)
+    item.save(update_fields=fields)
+    for attachment in removals:
+        _attachment_delete(attachment, acting_user)
+    _attach_files(item, files, person, acting_user)
+    return item
+
+
+@transaction.atomic
+def item_withdraw(
+    item: AgendaItem, *, person: Person | None, acting_user=None, today: datetime.date | None = None
+) -> None:
+    """The proposer withdraws their proposal (until the proposal deadline, before the agenda is
+    settled). The item and its material are deleted; the history keeps who did it and when."""
+    _check_person(person, item)
+    if item.kind != ItemKind.PROPOSAL:
+        raise ValidationError(_("De faste punkter på dagsordenen kan ikke fjernes."))
+    item, meeting = _locked_item(item)
+    reason = _proposer_refusal(item, meeting, person, today or _today())
+    if reason:
+        raise ValidationError(reason)
+    for attachment in ItemAttachment.objects.filter(item=item):
+        _attachment_delete(attachment, acting_user)
+    set_history_user(item, acting_user)
+    item.delete()
+
+
+def _movable(meeting: Meeting) -> list[AgendaItem]:
+    """The items whose order the formandskab sets: the proposed and accepted items between the
+    fixed points. The fixed points and the drøftelse's points keep the forretningsorden's place
+    (the approval of agenda and referat stays first, "Eventuelt" last)."""
+    return list(
+        AgendaItem.objects.filter(meeting=meeting, kind=ItemKind.PROPOSAL)
+        .exclude(status=AgendaItem.Status.REJECTED)
+        .order_by("position", "pk")
+    )
+
+
+@transaction.atomic
+def agenda_reorder(meeting: Meeting, *, order: list, acting_user=None) -> list[AgendaItem]:
+    """The formandskab sets the order of the proposed items (public ids, first to last). The
+    list must name exactly the meeting's movable items: an id of a fixed point, of another
+    meeting or of another kommune is refused, and so is a list that leaves one out."""
+    meeting = _require_open_agenda(meeting)
+    items = _movable(meeting)
+    by_id = {str(item.public_id): item for item in items}
+    wanted = [str(public_id) for public_id in order]
+    if len(wanted) != len(set(wanted)) or set(wanted) != set(by_id):
+        raise ValidationError(
+            _("Rækkefølgen skal omfatte hvert af mødets foreslåede punkter én gang.")
+        )
+    result = []
+    for index, public_id in enumerate(wanted, start=1):
+        item = by_id[public_id]
+        position = POSITION_PROPOSAL + index * 10
+        if item.position != position:
+            item.position = position
+            set_history_user(item, acting_user)
+            item.save(update_fields=["position"])
+        result.append(item)
+    return result
+
+
+@transaction.atomic
+def item_move(item: AgendaItem, *, up: bool, acting_user=None) -> AgendaItem:
+    """One step up or down among the items shown beside it (the accepted ones on the agenda,
+    or the proposals waiting): a swap, written through `agenda_reorder`."""
+    if item.kind != ItemKind.PROPOSAL:
+        raise ValidationError(_("De faste punkter har deres faste plads på dagsordenen."))
+    meeting = _require_open_agenda(item.meeting)
+    items = _movable(meeting)
+    index = next((i for i, row in enumerate(items) if row.pk == item.pk), None)
+    if index is None:
+        raise ValidationError(_("Punktet findes ikke længere på dagsordenen."))
+    status = items[index].status
+    steps = range(index - 1, -1, -1) if up else range(index + 1, len(items))
+    other = next((i for i in steps if items[i].status == status), None)
+    if other is None:
+        raise ValidationError(
+            _("Punktet står allerede først.") if up else _("Punktet står allerede sidst.")
+        )
+    items[index], items[other] = items[other], items[index]
+    agenda_reorder(meeting, order=[row.public_id for row in items], acting_user=acting_user)
+    return item
+
+
+def _attachment_delete(attachment: ItemAttachment, acting_user) -> None:
+    """Delete the row now (its history keeps who and when) and the file once committed: a
+    rolled-back transaction must not leave a row pointing to a file that is gone."""
+    name, storage = attachment.file.name, attachment.file.storage
+    set_history_user(attachment, acting_user)
+    attachment.delete()
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 @transaction.atomic
@@ -838,7 +1110,7 @@ def meeting_request_call(request: MeetingRequest, *, acting_user=None, **fields)
     )
     item_add(
         meeting,
-        title=_("Anmodning fra medarbejdersiden"),
+        title=_stored_text(gettext_lazy("Anmodning fra medarbejdersiden")),
         description=request.questions,
         person=request.created_by,
         acting_user=acting_user,
@@ -1084,16 +1356,21 @@ def _message_send(pk: int, now, cache: dict) -> str:
     )
     if not claimed:
         return "not_claimed"
+    # The recipient's reminder preference comes along (one row, no extra query): it holds the
+    # language they chose for what the system sends them.
     message = MeetingMessage.objects.select_related(
-        "meeting", "meeting__committee", "recipient"
+        "meeting", "meeting__committee", "recipient", "recipient__reminder_preference"
     ).get(pk=pk)
     cache[("meeting_of", pk)] = message.meeting_id
     try:
-        content = _content(message, cache)
+        language = recipient_language(message.recipient)
+        content = _content(message, cache, language)
+        # One e-mail per outbox row, i.e. per person: each in that person's language.
         rendered = send_templated(
             message.recipient.email,
             content["template"],
             {**content["context"], "recipient": message.recipient},
+            language,
             headers={"X-MED-Meeting": str(message.meeting.public_id)},
             attachments=content["attachments"],
         )
@@ -1123,10 +1400,48 @@ def _message_failed(message: MeetingMessage, error: Exception, now) -> None:
     )
 
 
-def _content(message: MeetingMessage, cache: dict) -> dict:
-    """Template, context and attachments of one kind of message for one meeting, built once
-    per batch (every member gets the same PDF and invitation)."""
-    from . import ical
+def recipient_language(person: Person) -> str:
+    """The language the person chose for what the system sends them (their reminder
+    preference; Danish when they never chose or chose one the site no longer offers)."""
+    from reminders.services import preference_for
+
+    language = preference_for(person).language
+    if language in {code for code, _name in settings.LANGUAGES}:
+        return language
+    return settings.LANGUAGE_CODE
+
+
+def _content(message: MeetingMessage, cache: dict, language: str) -> dict:
+    """Template, context and attachments of one kind of message for one meeting in one
+    language. What is the same for everyone (the agenda, the PDF, the material) is built once
+    per batch; the calendar invitation's title is built once per language.
+
+    The agenda and referat PDFs stay in the kommune's language (Danish, `render_pdf`'s
+    default): they are the committee's documents of record, the same file for every member,
+    whatever language the e-mail around them is written in."""
+    shared = _shared_content(message, cache)
+    key = (message.meeting_id, message.kind, message.sequence, language)
+    if key in cache:
+        return cache[key]
+    attachments = list(shared["attachments"])
+    if shared["ics"] is not None:
+        from . import ical
+
+        meeting = message.meeting
+        method = "CANCEL" if meeting.is_cancelled else "REQUEST"
+        # The event's SUMMARY ("Møde i …" when the meeting has no title of its own) is read in
+        # the recipient's language; the UID and SEQUENCE are the same for all.
+        with translation.override(language):
+            ics = ical.invitation(meeting, **shared["ics"])
+        attachments.insert(
+            shared["ics_at"], ("invitation.ics", ics, f"text/calendar; method={method}")
+        )
+    content = {**shared, "attachments": attachments}
+    cache[key] = content
+    return content
+
+
+def _shared_content(message: MeetingMessage, cache: dict) -> dict:
     from .documents import agenda_pdf, referat_pdf
     from .selectors import agenda_for
 
@@ -1137,19 +1452,16 @@ def _content(message: MeetingMessage, cache: dict) -> dict:
     url = meeting_url(meeting)
     Kind = MeetingMessage.Kind
     attachments = []
+    ics = None
     context = {"meeting": meeting, "committee": meeting.committee, "url": url}
     stem = f"{meeting.date:%Y-%m-%d}"
     if message.kind in (Kind.AGENDA, Kind.UPDATE, Kind.CANCEL):
         agenda = agenda_for(meeting)
         context["agenda"] = agenda
         description = "\n".join(f"{i.number}. {i.title}" for i in agenda.items)
-        method = "CANCEL" if meeting.is_cancelled else "REQUEST"
-        ics = ical.invitation(
-            meeting, attendees=invitees(meeting), url=url, description=description
-        )
+        ics = {"attendees": invitees(meeting), "url": url, "description": description}
         if message.kind != Kind.CANCEL:
             attachments.append((f"dagsorden-{stem}.pdf", agenda_pdf(meeting), "application/pdf"))
-        attachments.append(("invitation.ics", ics, f"text/calendar; method={method}"))
         if message.kind == Kind.AGENDA:
             links = []
             total = 0
@@ -1170,6 +1482,9 @@ def _content(message: MeetingMessage, cache: dict) -> dict:
         "template": f"meetings/email/{message.kind}",
         "context": context,
         "attachments": attachments,
+        "ics": ics,
+        # The invitation follows the PDF (as before): after it, ahead of the material.
+        "ics_at": 0 if message.kind == Kind.CANCEL else 1,
     }
     cache[key] = content
     return content

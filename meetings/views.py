@@ -17,7 +17,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from committees.models import Committee
 from core.admin import allowed_unit_ids
@@ -32,6 +32,7 @@ from .access import (
     get_attachment_for_user,
     get_committee_access,
     get_document_job_for_user,
+    get_item_for_editing,
     get_item_for_user,
     get_meeting_for_user,
     get_person_for_feed,
@@ -46,14 +47,16 @@ from .forms import (
     DecideForm,
     DocumentForm,
     FinalApprovalForm,
+    ItemEditForm,
     MeetingForm,
     MinutesForm,
+    MoveForm,
     NotesForm,
     ProposalForm,
     RequestForm,
     TrioForm,
 )
-from .models import AgendaItem, CalendarFeed, Meeting, MeetingRequest
+from .models import AgendaItem, CalendarFeed, ItemKind, Meeting, MeetingRequest
 from .selectors import (
     adjacent_meetings,
     agenda_for,
@@ -68,6 +71,7 @@ from .selectors import (
     previous_referat,
     procedure_for,
     proposal_deadline,
+    proposals_by,
     referat_of,
 )
 
@@ -272,10 +276,29 @@ def meeting_detail(request, public_id):
     rows = attendance_rows(meeting)
     mine = next((r for r in rows if person is not None and r.person.pk == person.pk), None)
     deadline = proposal_deadline(meeting, settings_)
+    # Who may change which item now: the formandskab every item until the agenda is locked,
+    # a member their own proposals until the proposal deadline (the services' own checks).
+    chair_edits = access.can_chair and services.agenda_lock_reason(meeting) is None
+    mine_proposed = proposals_by(meeting, person) if access.is_member else []
+    for item in mine_proposed:
+        item.may_change = (
+            services.item_withdraw_refusal(item, person=person, today=today, deadline=deadline)
+            is None
+        )
+    own_editable = {item.pk for item in mine_proposed if item.may_change}
+    movable = [i for i in agenda.items if i.kind == ItemKind.PROPOSAL]
+    for item in agenda.items:
+        item.may_edit = chair_edits or item.pk in own_editable
+        item.may_move = chair_edits and item.kind == ItemKind.PROPOSAL
+    if movable:
+        movable[0].first_movable = True
+        movable[-1].last_movable = True
     context = {
         "meeting": meeting,
         "access": access,
         "agenda": agenda,
+        "chair_edits": chair_edits,
+        "mine_proposed": mine_proposed,
         "rows": rows,
         "mine": mine,
         "today": today,
@@ -382,6 +405,98 @@ def item_propose(request, public_id):
         )
         success = _("Dit forslag er sendt til formanden og næstformanden.")
     return _run(request, action, success, _meeting_url(access.meeting))
+
+
+def _item_edit_url(item: AgendaItem) -> str:
+    return reverse("meetings:item_edit", args=[item.public_id])
+
+
+@kommune_required
+@require_http_methods(["GET", "POST"])
+def item_edit(request, public_id):
+    """Change an item's title and text (the formandskab: any item; the proposer: their own
+    proposal, with its material) until the agenda is settled. GET shows the form, or why the
+    item can no longer be changed."""
+    edit = get_item_for_editing(request, public_id)
+    item, meeting, person = edit.item, edit.access.meeting, edit.person
+    today = timezone.localdate()
+    refusal = services.item_edit_refusal(item, person=person, as_chair=edit.as_chair, today=today)
+    material = (
+        edit.is_proposer
+        and services.item_withdraw_refusal(item, person=person, today=today) is None
+    )
+    if request.method == "POST" and refusal is None:
+        form = ItemEditForm(request.POST, request.FILES, item=item, material=material)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                item = services.item_edit(
+                    item,
+                    person=person,
+                    as_chair=edit.as_chair,
+                    title=data["title"],
+                    description=data["description"],
+                    files=data.get("files") or (),
+                    remove_attachments=data.get("remove") or (),
+                    acting_user=request.user,
+                )
+            except ValidationError as error:
+                for text in error.messages:
+                    messages.error(request, text)
+                return HttpResponseRedirect(_item_edit_url(item))
+            if item.status == AgendaItem.Status.PROPOSED and not edit.as_chair:
+                messages.success(request, _("Forslaget er ændret og sendt til formandskabet."))
+            else:
+                messages.success(request, _("Punktet er ændret."))
+            return HttpResponseRedirect(_meeting_url(meeting))
+        _form_errors(request, form)
+        return HttpResponseRedirect(_item_edit_url(item))
+    if request.method == "POST":
+        messages.error(request, refusal)
+        return HttpResponseRedirect(_meeting_url(meeting))
+    context = {
+        "meeting": meeting,
+        "item": item,
+        "refusal": refusal,
+        "as_chair": edit.as_chair,
+        "form": None if refusal else ItemEditForm(item=item, material=material),
+        "may_withdraw": material,
+        "attachments": list(item.attachments.order_by("pk")),
+    }
+    return render(request, "meetings/item_edit.html", context)
+
+
+@kommune_required
+@require_POST
+def item_withdraw(request, public_id):
+    edit = get_item_for_editing(request, public_id)
+    require(edit.is_proposer)
+    return _run(
+        request,
+        lambda: services.item_withdraw(edit.item, person=edit.person, acting_user=request.user),
+        _("Dit forslag er trukket tilbage."),
+        _meeting_url(edit.access.meeting),
+    )
+
+
+@kommune_required
+@require_POST
+def item_move(request, public_id):
+    edit = get_item_for_editing(request, public_id)
+    require(edit.as_chair)
+    form = MoveForm(request.POST)
+    target = _meeting_url(edit.access.meeting) + f"#punkt-{edit.item.public_id}"
+    if not form.is_valid():
+        _form_errors(request, form)
+        return HttpResponseRedirect(target)
+    return _run(
+        request,
+        lambda: services.item_move(
+            edit.item, up=form.cleaned_data["direction"] == "op", acting_user=request.user
+        ),
+        _("Rækkefølgen er ændret."),
+        target,
+    )
 
 
 @kommune_required

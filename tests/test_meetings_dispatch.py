@@ -17,8 +17,10 @@ from pypdf import PdfReader
 from core.tenancy import tenant_scope
 from deadlines.models import Deadline
 from meetings import services
+from meetings.access import FIRST_SLOT, SECOND_SLOT
 from meetings.models import Meeting, MeetingMessage, Procedure
 from meetings.tasks import meetings_send_messages, meetings_tick_kommune
+from reminders.services import preference_set
 
 from .samples_meetings import CPH, at, build_med, new_meeting
 
@@ -233,6 +235,96 @@ def test_the_celery_tasks_take_ids_and_are_safe_to_repeat(w, meeting):
     assert len(mail.outbox) == 4
     with tenant_scope(w.kommune):
         assert Meeting.objects.get(pk=meeting.pk).dispatched_at is not None
+
+
+# --- each member in their own language ----------------------------------------------------------
+
+
+def prefers_english(w, person):
+    with tenant_scope(w.kommune):
+        preference_set(person, frequency="daily", language="en")
+
+
+def mail_to(person):
+    (message,) = [m for m in mail.outbox if m.to == [person.email]]
+    return message
+
+
+def test_each_member_gets_the_agenda_in_their_own_language_once(w, meeting):
+    """One e-mail per member, rendered in the language they chose (their reminder preference);
+    the agenda PDF is the committee's document and stays Danish for everyone."""
+    prefers_english(w, w.rep)
+    assert tick(w, DISPATCH_DAY) == [meeting.pk]
+    assert all(len(m.to) == 1 for m in mail.outbox) and len(mail.outbox) == 4
+    english = mail_to(w.rep)
+    assert english.subject == "Agenda: Alfa LokalMED Nord March 2, 2026"
+    assert english.extra_headers["Content-Language"] == "en"
+    assert "Dear Rasmus" in english.body
+    assert "Please find the agenda and material for the meeting of Alfa LokalMED Nord" in (
+        english.body
+    )
+    assert '<html lang="en">' in english.alternatives[0][0]
+    assert "Kære" not in english.body and "Hermed" not in english.body
+    summary = str(event_of(invitation(english))["summary"])
+    assert summary == "Meeting of Alfa LokalMED Nord"
+    text = pdf_text(next(a for a in english.attachments if a[0].endswith(".pdf"))[1])
+    assert "Dagsorden" in text and "mandag 2. marts 2026" in text
+    for person in (w.formand, w.naestformand, w.sekretaer):
+        danish = mail_to(person)
+        assert danish.subject == "Dagsorden: Alfa LokalMED Nord 2. marts 2026"
+        assert danish.extra_headers["Content-Language"] == "da"
+        assert f"Kære {person.first_name}" in danish.body
+        assert str(event_of(invitation(danish))["summary"]) == "Møde i Alfa LokalMED Nord"
+    with tenant_scope(w.kommune):
+        rows = MeetingMessage.objects.filter(meeting=meeting, kind="agenda", state="sent")
+        subjects = dict(rows.values_list("recipient_id", "subject"))
+    assert subjects[w.rep.pk].startswith("Agenda:")
+    assert subjects[w.formand.pk].startswith("Dagsorden:")
+    # The claims are per person, whatever the language: a second run sends nothing.
+    assert tick(w, DISPATCH_DAY, 18) == []
+    with tenant_scope(w.kommune):
+        services.messages_send()
+    assert len(mail.outbox) == 4
+
+
+def test_changes_cancellations_and_the_referat_follow_the_language(w, meeting):
+    prefers_english(w, w.rep)
+    prefers_english(w, w.formand)
+    tick(w, DISPATCH_DAY)
+    mail.outbox.clear()
+    with at(DISPATCH_DAY, 14), tenant_scope(w.kommune):
+        meeting.refresh_from_db()
+        meeting.start_time, meeting.end_time = datetime.time(10), datetime.time(12)
+        services.meeting_save(meeting)
+        services.messages_send()
+    assert mail_to(w.rep).subject == "Meeting changed: Alfa LokalMED Nord March 2, 2026"
+    assert mail_to(w.formand).subject.startswith("Meeting changed:")
+    assert mail_to(w.sekretaer).subject == "Ændret møde: Alfa LokalMED Nord 2. marts 2026"
+    assert "The attached calendar invitation updates the meeting" in mail_to(w.rep).body
+
+    mail.outbox.clear()
+    with at(MEETING_DAY, 15), tenant_scope(w.kommune):
+        services.referat_approve(meeting, person=w.formand, slots={FIRST_SLOT})
+        services.referat_approve(meeting, person=w.naestformand, slots={SECOND_SLOT})
+        services.messages_send()
+    assert mail_to(w.rep).subject == "Minutes: Alfa LokalMED Nord March 2, 2026"
+    assert mail_to(w.naestformand).subject == "Referat: Alfa LokalMED Nord 2. marts 2026"
+    referat_pdf = next(a for a in mail_to(w.rep).attachments if a[0].endswith(".pdf"))
+    assert "Referat" in pdf_text(referat_pdf[1])  # the document itself stays Danish
+
+    with at(date(2026, 1, 5)):
+        later = new_meeting(w, date(2026, 4, 13))
+    tick(w, date(2026, 4, 6))
+    mail.outbox.clear()
+    with at(date(2026, 4, 7)), tenant_scope(w.kommune):
+        later.refresh_from_db()
+        services.meeting_cancel(later, reason="Formanden er syg")
+        services.messages_send()
+    cancelled = mail_to(w.rep)
+    assert cancelled.subject == "Cancelled: Alfa LokalMED Nord April 13, 2026"
+    assert "has been cancelled" in cancelled.body and "Formanden er syg" in cancelled.body
+    assert event_of(invitation(cancelled))["status"] == "CANCELLED"
+    assert mail_to(w.sekretaer).subject.startswith("Aflyst:")
 
 
 @pytest.mark.services
