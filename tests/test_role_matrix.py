@@ -37,6 +37,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from apv.models import ApvCycle
 from committees.models import Committee, Membership
 from core.tenancy import tenant_scope
 from incidents.models import Kind
@@ -101,6 +102,8 @@ MATRIX = {
     "incident_detail":   (SEE,   HIDE,  SEE,   HIDE,  HIDE,  HIDE,  KREDS, KREDS, HIDE,  LOGIN),
     # The APV of AMG Nord (AML § 15 a: available to the employees it covers and their leaders).
     "apv":               (SEE,   SEE,   SEE,   HIDE,  SEE,   HIDE,  KREDS, KREDS, SEE,   LOGIN),
+    # Start the group's next APV: its members (leder and AMR); those who only read it: 403.
+    "apv_start":         (DONE,  DENY,  DONE,  HIDE,  DENY,  HIDE,  KREDS, KREDS, DENY,  LOGIN),
     # The kreds officer's member list and its CSV export: that kreds' officers only.
     "kreds_overview":    (HIDE,  HIDE,  HIDE,  HIDE,  HIDE,  HIDE,  SEE,   HIDE,  HIDE,  LOGIN),
     "kreds_csv":         (HIDE,  HIDE,  HIDE,  HIDE,  HIDE,  HIDE,  SEE,   HIDE,  HIDE,  LOGIN),
@@ -187,7 +190,7 @@ def build_matrix_world() -> MatrixWorld:
 
 @pytest.fixture(scope="module")
 def matrix_world(django_db_setup, django_db_blocker):
-    """Built once for the 160 cells: the world lives in an outer transaction, and each test's
+    """Built once for the 170 cells: the world lives in an outer transaction, and each test's
     own transaction (the `db` fixture) is a savepoint inside it, rolled back after the test, so
     every cell still starts from the same untouched world."""
     with django_db_blocker.unblock(), transaction.atomic():
@@ -250,6 +253,12 @@ PAGES = {
         lambda w: reverse("incidents:detail", args=[w.incident.public_id]), shows=INCIDENT_TEXT
     ),
     "apv": Page(lambda w: reverse("apv:amg", args=[w.org.amg.public_id]), shows="Alfa AMG Nord"),
+    "apv_start": Page(
+        lambda w: reverse("apv:start", args=[w.org.amg.public_id]),
+        method="post",
+        data=lambda w: {"method": ApvCycle.Method.CHECKLIST},
+        done=lambda w: ApvCycle.objects.filter(committee=w.org.amg).exists(),
+    ),
     "kreds_overview": Page(
         lambda w: reverse("unions:overview", args=[w.unions.kreds.public_id]),
         shows="Arne AlfaAmr",  # the consenting AMR
