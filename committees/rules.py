@@ -48,10 +48,17 @@ def completed_cycles(ctx, rule: Rule) -> dict[str, tuple[int, object]]:
     done. The next cycle is due one interval after the last was done."""
 
     def load():
-        queryset = Deadline.objects.filter(rule=rule.code, state=Deadline.State.DONE)
-        queryset = ctx.filter(queryset, f"{rule.subject}_id", rule.subject)
+        ids = ctx.ids_for(rule.subject)
+        stored = None if ids is None else ctx.stored_rows(rule, ids)
+        if stored is not None:
+            # A targeted evaluation has read its subjects' rows already (engine.prefetch_rows).
+            rows = [(r.key, r.done_on) for r in stored if r.state == Deadline.State.DONE]
+        else:
+            queryset = Deadline.objects.filter(rule=rule.code, state=Deadline.State.DONE)
+            queryset = ctx.filter(queryset, f"{rule.subject}_id", rule.subject)
+            rows = queryset.values_list("key", "done_on")
         last = {}
-        for key, done_on in queryset.values_list("key", "done_on"):
+        for key, done_on in rows:
             prefix, _sep, number = key.rpartition("#")
             number = int(number)
             if prefix not in last or number > last[prefix][0]:
@@ -241,6 +248,8 @@ class HovedMedObligations(Rule):
     def wants(self, ctx):
         months = ctx.param(self, "months")
         committees = open_committees(ctx, (Committee.Kind.HOVEDMED,))
+        if not committees:
+            return
         waivers = defaultdict(list)
         queryset = ctx.filter(ObligationWaiver.objects.all(), "committee_id", "committee")
         for waiver in queryset:

@@ -7,9 +7,12 @@ from core.admin import allowed_unit_ids
 from core.admin_site import site
 
 from .models import Deadline
-from .overview import STATUS_ORDER, by_committee, by_omraade, by_rule, totals
+from .overview import STATUS_ORDER, overview
 
 TITLE = _("Overblik over frister")
+# A large kommune has thousands of committees: the page lists those with the most overdue
+# deadlines; the drill-down (changelist) filters by any committee.
+COMMITTEE_ROWS = 100
 
 
 def compliance_overview_view(request):
@@ -18,7 +21,7 @@ def compliance_overview_view(request):
     unit_ids = allowed_unit_ids(request)
     if unit_ids is not None:
         queryset = site._registry[Deadline].limit_to_units(queryset, unit_ids)
-    rules = by_rule(today, queryset)
+    counts = overview(today, queryset, committee_limit=COMMITTEE_ROWS)
     changelist = reverse("admin:deadlines_deadline_changelist")
 
     context = {
@@ -26,10 +29,11 @@ def compliance_overview_view(request):
         "title": TITLE,
         "today": today,
         "statuses": STATUS_ORDER,
-        "by_rule": rules,
-        "by_omraade": by_omraade(today, queryset),
-        "by_committee": [row for row in by_committee(today, queryset) if row.total],
-        "total": totals(rules),
+        "by_rule": counts.by_rule,
+        "by_omraade": counts.by_omraade,
+        "by_committee": counts.by_committee,
+        "committees_with_deadlines": counts.committees_with_deadlines,
+        "total": counts.total,
         "changelist": changelist,
     }
     return TemplateResponse(request, "deadlines/admin/overview.html", context)

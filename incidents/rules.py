@@ -17,7 +17,7 @@ from deadlines.engine import Param, Rule, Want, register
 
 from .easy import easy_due_date
 from .models import ACCIDENT_KINDS, Incident, IncidentMeasure, InspectionOrder
-from .selectors import leaders_by_unit, nearest_leader
+from .selectors import leaders_by_unit, nearest_leader, path_ids
 
 # A duty done longer ago than this is settled history: the engine keeps done rows as they are
 # (only open rows lapse), so the rules need not re-derive every old case on each evaluation.
@@ -28,8 +28,14 @@ def reference(pk: int, occurred_on: datetime.date) -> str:
     return f"H-{occurred_on.year}-{pk:05d}"
 
 
-def leaders(ctx) -> dict[int, int]:
-    return ctx.memo("incident_leaders", leaders_by_unit)
+def leaders(ctx, paths) -> dict[int, int]:
+    """unit -> its active leader, for the units on these paths: every unit once in a full
+    evaluation (shared by the rules); only the ancestors of the cases in a targeted one, so
+    one change does not read every unit of a large kommune."""
+    if ctx.is_full:
+        return ctx.memo("incident_leaders", leaders_by_unit)
+    ids = {pk for path in paths for pk in path_ids(path)}
+    return leaders_by_unit(ids) if ids else {}
 
 
 def settled(ctx) -> datetime.date:
@@ -68,6 +74,8 @@ class EasyReport(Rule):
             "unit_id",
             "unit__path",
         )
+        rows = list(rows)
+        leader_of = leaders(ctx, [row[-1] for row in rows])
         for pk, kind, occurred, first_day, days, reported, committee_id, unit_id, path in rows:
             due = easy_due_date(kind=kind, occurred_on=occurred, first_day=first_day, days=days)
             if due is None:
@@ -75,7 +83,7 @@ class EasyReport(Rule):
             yield Want(
                 key=f"c{committee_id}:i{pk}",
                 due_date=due,
-                person_id=nearest_leader(path, leaders(ctx)),
+                person_id=nearest_leader(path, leader_of),
                 committee_id=committee_id,
                 unit_id=unit_id,
                 params={"ref": reference(pk, occurred)},
@@ -193,11 +201,13 @@ class InspectionOrderDue(Rule):
             "visit__unit_id",
             "visit__unit__path",
         )
+        rows = list(rows)
+        leader_of = leaders(ctx, [row[-1] for row in rows])
         for pk, title, due_on, complied_on, committee_id, unit_id, path in rows:
             yield Want(
                 key=f"c{committee_id}:o{pk}",
                 due_date=due_on,
-                person_id=nearest_leader(path, leaders(ctx)),
+                person_id=nearest_leader(path, leader_of),
                 committee_id=committee_id,
                 unit_id=unit_id or first_unit(ctx, committee_id),
                 params={"title": title[:80]},

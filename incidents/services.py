@@ -31,7 +31,13 @@ from .models import (
     InspectionOrder,
     InspectionVisit,
 )
-from .selectors import handling_committee, leaders_by_unit, nearest_leader, udvalg_above
+from .selectors import (
+    handling_committee,
+    leaders_by_unit,
+    nearest_leader,
+    path_ids,
+    udvalg_above,
+)
 from .tasks import incident_send_notification
 
 logger = logging.getLogger(__name__)
@@ -102,7 +108,7 @@ def incident_report(
 def _notify_new(incident: Incident, exclude: Person | None) -> None:
     """One notification row per recipient (unique), each sent by its own task after commit."""
     recipients: dict[int, str] = {}
-    leader_id = nearest_leader(incident.unit.path, leaders_by_unit())
+    leader_id = nearest_leader(incident.unit.path, leaders_by_unit(path_ids(incident.unit.path)))
     if leader_id:
         recipients[leader_id] = IncidentNotification.Reason.LEADER
     for person_id in Membership.objects.filter(

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import Committee
-from committees.rules import first_unit
+from committees.rules import first_unit, open_committees
 from deadlines.dates import add_months
 from deadlines.engine import Param, Rule, Want, register
 
@@ -24,11 +24,8 @@ DISPATCH_HORIZON_DAYS = 400
 
 
 def _committees(ctx) -> list[Committee]:
-    def load():
-        queryset = ctx.filter(Committee.objects.filter(closed_on__isnull=True), "pk", "committee")
-        return list(queryset.only("pk", "kind", "established_on"))
-
-    return ctx.memo("meetings:open_committees", load)
+    # The open committees the committee rules load already (one query per evaluation).
+    return open_committees(ctx, Committee.Kind.values)
 
 
 def _procedures(ctx) -> dict[int, dict]:

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import (
     Case,
     CharField,
@@ -75,6 +75,20 @@ def current_stage(due_date: datetime.date, today: datetime.date) -> Stage | None
     """The latest stage of the deadline track that has been reached today."""
     reached = [s for s in deadline_stages() if s.date_for(due_date) <= today]
     return reached[-1] if reached else None
+
+
+# A tick that inserts this many rows at once (the first tick after go-live or after a large
+# import: every open deadline's current stage) refreshes the table's planner statistics before
+# the statements that follow. Otherwise PostgreSQL plans them for the table as it was before the
+# insert — possibly empty — and a nested loop over tens of thousands of new rows takes minutes
+# instead of a second. ANALYZE sees the transaction's own new rows; small ticks never pay for it.
+ANALYZE_AFTER_ROWS = 1000
+
+
+def _analyze(model) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 # --- 1. planning ---------------------------------------------------------------------------------
@@ -166,6 +180,8 @@ def reminders_plan(kommune: Kommune, *, today: datetime.date) -> int:
     # each other.
     items.sort(key=lambda i: (i.deadline_id, i.recipient_id, i.reason))
     ReminderItem.objects.bulk_create(items, batch_size=500, ignore_conflicts=True)
+    if len(items) >= ANALYZE_AFTER_ROWS:
+        _analyze(ReminderItem)
 
     waiting = ReminderItem.objects.filter(state=ReminderItem.State.PENDING, digest__isnull=True)
     # A newer stage of the same deadline replaces an older one still waiting (a weekly digest
@@ -212,6 +228,8 @@ def digests_build(kommune: Kommune, *, today: datetime.date) -> int:
         [ReminderDigest(kommune_id=kommune.pk, recipient_id=pk, day=today) for pk in recipients],
         ignore_conflicts=True,
     )
+    if len(recipients) >= ANALYZE_AFTER_ROWS:
+        _analyze(ReminderDigest)
     # Today's digest came to nothing earlier (its deadlines were fulfilled before it went out):
     # it is still the one digest of the day, so it takes the new items.
     ReminderDigest.objects.filter(
@@ -397,9 +415,10 @@ def _mark_sent(digest: ReminderDigest, delivery: _Delivery, subject: str) -> Non
         ReminderItem.objects.filter(pk__in=delivery.live).update(
             state=ReminderItem.State.SENT, sent_at=sent_at
         )
-        ReminderItem.objects.filter(pk__in=delivery.closed).update(
-            state=ReminderItem.State.CANCELLED
-        )
+        if delivery.closed:
+            ReminderItem.objects.filter(pk__in=delivery.closed).update(
+                state=ReminderItem.State.CANCELLED
+            )
 
 
 def _record_failure(digest_id: int, error: Exception, now: datetime.datetime) -> None:

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import datetime
 import http.client
+import io
 import json
 import os
 import platform
 import resource
 import signal
 import socket
+import socketserver
 import statistics
 import subprocess
 import sys
@@ -28,12 +30,13 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection, transaction
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 
 from core.tenancy import SESSION_KEY as KOMMUNE_SESSION_KEY
 from core.tenancy import scopes_disabled, tenant_scope
 
 ROOT = Path(settings.BASE_DIR)
+BENCH_URLCONF = "scale.urls"
 
 
 @dataclass
@@ -82,18 +85,40 @@ def _user(username: str, *, staff=False):
 
 
 def build_fixture(size: str, kommune) -> Fixture:
+    """The personas and objects the pages are measured with, chosen the same way at every size
+    (the generator gives every BIG_AGENDA_EVERY_AMG-th AMG the same pattern), so the query
+    counts of S and L compare like with like."""
+    from django.db.models import Count, Q
+    from django.utils import timezone
+
     from committees.models import Committee, Membership
     from core.roles import hr_group
+    from meetings.models import AgendaItem, Meeting
     from organisations.models import KommuneStaff, Person
 
     fixture = Fixture(size, kommune)
     hr = _user(f"bench-hr-{kommune.code}", staff=True)
     hr.groups.add(hr_group())
+    today = timezone.localdate()
     with tenant_scope(kommune):
         KommuneStaff.objects.get_or_create(user=hr, kommune=kommune)
+        # The held AMG meeting with the longest agenda (the 20-item referat), and an AMR of it.
+        meeting = (
+            Meeting.objects.filter(
+                committee__kind=Committee.Kind.AMG,
+                status=Meeting.Status.PLANNED,
+                date__lt=today,
+            )
+            .annotate(n=Count("items", filter=Q(items__status=AgendaItem.Status.ACCEPTED)))
+            .select_related("committee")
+            .order_by("-n", "committee_id", "-date")
+            .first()
+        )
+        if meeting is None:
+            raise LookupError("no held AMG meeting: generate the data first")
         seat = (
             Membership.objects.filter(
-                role=Membership.Role.AMR, ended_on__isnull=True, committee__kind=Committee.Kind.AMG
+                role=Membership.Role.AMR, ended_on__isnull=True, committee=meeting.committee
             )
             .select_related("person", "committee")
             .order_by("pk")
@@ -104,35 +129,28 @@ def build_fixture(size: str, kommune) -> Fixture:
         Person.objects.filter(pk=seat.person_id).update(user=amr_user)
         fixture.objects["committee"] = seat.committee
         fixture.objects["amr_person"] = seat.person
+        fixture.objects["meeting"] = meeting
+        fixture.objects["hovedmed"] = Committee.objects.get(kind=Committee.Kind.HOVEDMED)
     fixture.personas["hr"] = Persona(hr, kommune.pk)
     fixture.personas["amr"] = Persona(amr_user, kommune.pk)
-    _optional_fixtures(fixture)
+    _officer(fixture)
     return fixture
 
 
-def _optional_fixtures(fixture: Fixture) -> None:
-    """Objects of capabilities that may not exist in this build (meetings, unions, incidents)."""
-    try:
-        from meetings.models import Meeting
+def _officer(fixture: Fixture) -> None:
+    """An officer of the first kreds (by union) covering the kommune."""
+    from unions.models import KredsOfficer
 
-        with tenant_scope(fixture.kommune):
-            meeting = (
-                Meeting.objects.filter(committee=fixture.objects["committee"]).first()
-                or Meeting.objects.order_by("pk").first()
-            )
-        if meeting is not None:
-            fixture.objects["meeting"] = meeting
-    except Exception:  # noqa: BLE001 - the capability is optional here
-        pass
-    try:
-        from unions.models import KredsOfficer
-
-        with scopes_disabled():
-            officer = KredsOfficer.objects.select_related("user").order_by("pk").first()
-        if officer is not None:
-            fixture.personas["officer"] = Persona(officer.user, None)
-    except Exception:  # noqa: BLE001
-        pass
+    with scopes_disabled():
+        officer = (
+            KredsOfficer.objects.filter(kreds__kommuner=fixture.kommune)
+            .select_related("user", "kreds")
+            .order_by("kreds__union_id", "kreds_id", "pk")
+            .first()
+        )
+    if officer is not None:
+        fixture.objects["kreds"] = officer.kreds
+        fixture.personas["officer"] = Persona(officer.user, None)
 
 
 def _need(fixture: Fixture, key: str):
@@ -150,6 +168,7 @@ def _reverse(name, *args):
         raise LookupError(name) from error
 
 
+# The six key pages of issue 7 and the floor. Each must answer 200 for its persona.
 PAGES = [
     Page("floor", "Floor: one query, full middleware", "amr", lambda f: "/_bench/floor/"),
     Page(
@@ -166,43 +185,102 @@ PAGES = [
     ),
     Page("amr_home", "Portal home of an AMR", "amr", lambda f: _reverse("portal:home")),
     Page(
-        "kreds_officer", "Kreds officer view", "officer", lambda f: _reverse("unions:officer_home")
+        "kreds_officer",
+        "Kreds officer view",
+        "officer",
+        lambda f: _reverse("unions:overview", _need(f, "kreds").public_id),
     ),
     Page(
-        "incidents_overview", "Incidents overview", "hr", lambda f: _reverse("incidents:overview")
+        "incidents_overview",
+        "Incidents yearly overview (HovedMED, HR)",
+        "hr",
+        lambda f: _reverse("incidents:overview", _need(f, "hovedmed").public_id),
     ),
     Page(
         "meeting",
-        "Meeting page",
+        "Meeting page (20-item agenda)",
         "amr",
         lambda f: _reverse("meetings:meeting", _need(f, "meeting").public_id),
     ),
 ]
 
 
+def _client(persona: Persona) -> Client:
+    client = Client(HTTP_HOST="127.0.0.1")
+    name, _sep, value = persona.session_cookie().partition("=")
+    client.cookies[name] = value
+    return client
+
+
+def _in_process():
+    """Settings for requests through the test client in this process: the URLs with the floor,
+    and static files found where they are (the server process serves the collected manifest)."""
+    storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    return override_settings(ROOT_URLCONF=BENCH_URLCONF, STORAGES=storages)
+
+
+def page_statuses(fixture: Fixture) -> dict[str, int | None]:
+    """Each page's status for its persona, through the test client (None: not available)."""
+    statuses = {}
+    with _in_process():
+        for page in PAGES:
+            persona = fixture.personas.get(page.persona)
+            try:
+                url = page.url(fixture)
+            except LookupError:
+                url = None
+            if persona is None or url is None:
+                statuses[page.key] = None
+                continue
+            statuses[page.key] = _client(persona).get(url).status_code
+    return statuses
+
+
 # --- measuring ---------------------------------------------------------------------------------
 
 
 def count_queries(fixture: Fixture, page: Page) -> int | None:
+    """The queries one request of the page runs (after a warm-up request); None when the page
+    is not available or does not answer 200."""
     persona = fixture.personas.get(page.persona)
     if persona is None:
         return None
-    try:
-        url = page.url(fixture)
-    except LookupError:
-        return None
-    client = Client(HTTP_HOST="127.0.0.1")
-    name, _sep, value = persona.session_cookie().partition("=")
-    client.cookies[name] = value
-    client.get(url)  # warm caches (content types, sessions)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
+    with _in_process():
+        try:
+            url = page.url(fixture)
+        except LookupError:
+            return None
+        client = _client(persona)
+        client.get(url)  # warm caches (content types, sessions)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
     if response.status_code != 200:
         return None
     return len(queries)
 
 
+STATIC_ROOT = ROOT / "var" / "bench-static"
+
+
+def collect_static() -> None:
+    """Production serves hashed static files from a manifest (whitenoise, DEBUG off): collect
+    them once into var/bench-static for the server, the PDF children and this process."""
+    env = {**os.environ, "DJANGO_DEBUG": "0", "STATIC_ROOT": str(STATIC_ROOT)}
+    env.setdefault("DJANGO_SECRET_KEY", "benchmark-" + "x" * 50)
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+
+
 class Server:
+    """The product under gunicorn (DEBUG off, static files collected, the floor view on)."""
+
     def __init__(self, workers: int = 3):
         self.port = _free_port()
         env = {
@@ -213,8 +291,10 @@ class Server:
             "SECURE_SSL_REDIRECT": "0",
             "BENCHMARK_VIEWS": "1",
             "LOG_LEVEL": "WARNING",
+            "STATIC_ROOT": str(STATIC_ROOT),
         }
         gunicorn = str(Path(sys.executable).parent / "gunicorn")
+        self.workers = workers
         self.process = subprocess.Popen(
             [
                 gunicorn,
@@ -230,7 +310,7 @@ class Server:
             env=env,
             start_new_session=True,
         )
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
@@ -241,6 +321,7 @@ class Server:
         raise RuntimeError("gunicorn did not start")
 
     def stop(self):
+        # Our own child's process group (start_new_session above): gunicorn and its workers.
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
             self.process.wait(timeout=20)
@@ -253,6 +334,8 @@ def _free_port() -> int:
 
 
 def load(port: int, path: str, cookie: str, *, concurrency: int, seconds: float) -> dict:
+    """Closed-loop load: `concurrency` clients each send the next request when the last one
+    answered, for `seconds`. Latencies of 200 answers; anything else counts as an error."""
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
@@ -300,6 +383,9 @@ def load(port: int, path: str, cookie: str, *, concurrency: int, seconds: float)
 
 
 def measure_pages(fixture: Fixture, server: Server, *, seconds: float, concurrency: int) -> dict:
+    """Per page: latency with one client at a time (p50/p95, the figures the targets are about),
+    then throughput and p95 with `concurrency` clients. The floor is measured the same way on
+    the same server, so each page's ratio to it takes out the machine and the middleware."""
     results = {}
     for page in PAGES:
         persona = fixture.personas.get(page.persona)
@@ -311,9 +397,20 @@ def measure_pages(fixture: Fixture, server: Server, *, seconds: float, concurren
             results[page.key] = {"title": page.title, "available": False}
             continue
         cookie = persona.session_cookie()
-        load(server.port, url, cookie, concurrency=1, seconds=1)  # warm-up
-        stats = load(server.port, url, cookie, concurrency=concurrency, seconds=seconds)
-        results[page.key] = {"title": page.title, "available": True, "url": url, **stats}
+        # Warm-up: every gunicorn worker loads the page once (templates, caches, connections).
+        load(server.port, url, cookie, concurrency=server.workers, seconds=1)
+        single = load(server.port, url, cookie, concurrency=1, seconds=seconds)
+        loaded = load(server.port, url, cookie, concurrency=concurrency, seconds=seconds)
+        results[page.key] = {
+            "title": page.title,
+            "available": True,
+            "url": url,
+            **single,
+            "throughput_rps": loaded.get("throughput_rps"),
+            "loaded_p95_ms": loaded.get("p95_ms"),
+            "loaded_errors": loaded.get("errors"),
+            "concurrency": concurrency,
+        }
     floor = results.get("floor", {}).get("p95_ms")
     for result in results.values():
         if floor and result.get("p95_ms"):
@@ -322,19 +419,28 @@ def measure_pages(fixture: Fixture, server: Server, *, seconds: float, concurren
 
 
 def measure_engine(kommuner) -> dict:
+    """Full re-evaluation of every kommune of the size (what the nightly job does): every rule
+    reads its data and reconciles it with the stored deadlines."""
     from deadlines.engine import evaluate_kommune
 
     started = time.perf_counter()
+    changed = 0
     for kommune in kommuner:
-        evaluate_kommune(kommune)
+        changed += evaluate_kommune(kommune).changed
     return {
         "full_reevaluation_s": round(time.perf_counter() - started, 2),
         "kommuner": len(kommuner),
+        "rows_changed": changed,
     }
 
 
+INCREMENTAL_RUNS = 11
+
+
 def measure_incremental(kommune) -> dict:
-    """One AMR elected: the service updates the person's and the committee's deadlines."""
+    """One AMR elected: the service saves the seat and updates the person's and the committee's
+    deadlines in the same transaction (rolled back afterwards), for INCREMENTAL_RUNS people;
+    the median and the slowest."""
     from committees.models import Committee, Membership
     from committees.services import membership_save
     from organisations.models import Person
@@ -342,7 +448,7 @@ def measure_incremental(kommune) -> dict:
     timings = []
     with tenant_scope(kommune):
         amg = Committee.objects.filter(kind=Committee.Kind.AMG).order_by("pk").first()
-        people = list(Person.objects.filter(unit__isnull=False).order_by("-pk")[:5])
+        people = list(Person.objects.filter(unit__isnull=False).order_by("-pk")[:INCREMENTAL_RUNS])
         for person in people:
             with transaction.atomic():
                 membership = Membership(
@@ -357,7 +463,261 @@ def measure_incremental(kommune) -> dict:
                 membership_save(membership)
                 timings.append(time.perf_counter() - started)
                 transaction.set_rollback(True)
-    return {"amr_elected_ms": round(1000 * statistics.median(timings), 1)}
+    return {
+        "amr_elected_ms": round(1000 * statistics.median(timings), 1),
+        "amr_elected_max_ms": round(1000 * max(timings), 1),
+        "runs": len(timings),
+    }
+
+
+# --- reminders: the tick, sending to a local SMTP sink --------------------------------------------
+
+
+class _SmtpHandler(socketserver.StreamRequestHandler):
+    """Just enough SMTP to accept every message: EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT."""
+
+    def handle(self):
+        self.wfile.write(b"220 bench-sink ESMTP\r\n")
+        in_data = False
+        while True:
+            line = self.rfile.readline()
+            if not line:
+                return
+            if in_data:
+                if line in (b".\r\n", b".\n"):
+                    in_data = False
+                    self.server.count()
+                    self.wfile.write(b"250 2.0.0 queued\r\n")
+                continue
+            verb = line[:4].upper()
+            if verb == b"EHLO":
+                self.wfile.write(b"250-bench-sink\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n")
+            elif verb == b"DATA":
+                in_data = True
+                self.wfile.write(b"354 end with .\r\n")
+            elif verb == b"QUIT":
+                self.wfile.write(b"221 bye\r\n")
+                return
+            else:
+                self.wfile.write(b"250 OK\r\n")
+
+
+class SmtpSink(socketserver.ThreadingMixIn, socketserver.TCPServer):
+    """A local SMTP server, in a thread of this process, that counts and discards messages."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self):
+        super().__init__(("127.0.0.1", 0), _SmtpHandler)
+        self.received = 0
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(
+            target=self.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+
+    def count(self):
+        with self._lock:
+            self.received += 1
+
+    @property
+    def port(self) -> int:
+        return self.server_address[1]
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.shutdown()
+        self.server_close()
+
+
+def _reminder_tick(kommune_id: int, now: datetime.datetime, digest_ids: list[int]) -> list[str]:
+    """Send these digests one after the other (what one Celery worker process does)."""
+    from reminders.services import digest_send
+
+    return [digest_send(pk, now=now) for pk in digest_ids]
+
+
+def measure_reminders(fixture: Fixture, *, senders: int = 2) -> dict:
+    """The reminder tick of the kommune from a clean slate (the first tick after deployment:
+    every open deadline whose stage has been reached gets its reminders): plan → group → send,
+    e-mails through SMTP to a local sink. Sending runs in `senders` processes (Celery workers
+    on the 2 cores), each claiming digests with the product's conditional UPDATE."""
+    from django.db import connections
+
+    from reminders.models import ReminderDigest, ReminderItem
+    from reminders.services import reminders_prepare
+
+    kommune = fixture.kommune
+    with tenant_scope(kommune):
+        ReminderItem.objects.all().delete()
+        ReminderDigest.objects.all().delete()
+    from django.utils import timezone
+
+    # After the morning send hour (grouping waits for it), and after the moment the digests are
+    # created (their first attempt is due from their creation).
+    morning = timezone.make_aware(
+        datetime.datetime.combine(timezone.localdate(), datetime.time(settings.REMINDER_SEND_HOUR))
+    )
+    now = max(timezone.now() + datetime.timedelta(minutes=5), morning)
+    with SmtpSink() as sink:
+        smtp = {
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": sink.port,
+            "EMAIL_USE_TLS": False,
+            "EMAIL_HOST_USER": "",
+            "EMAIL_HOST_PASSWORD": "",
+        }
+        with override_settings(**smtp):
+            started = time.perf_counter()
+            prepared = reminders_prepare(kommune, now=now)
+            prepare_s = time.perf_counter() - started
+            ids = prepared.digest_ids
+            connections.close_all()  # the children open their own connections
+            started = time.perf_counter()
+            children = []
+            for n in range(senders):
+                share = ids[n::senders]
+                pid = os.fork()
+                if pid == 0:  # pragma: no cover - the child
+                    code = 0
+                    try:
+                        _reminder_tick(kommune.pk, now, share)
+                    except BaseException:  # noqa: BLE001
+                        code = 1
+                    finally:
+                        connections.close_all()
+                        os._exit(code)
+                children.append(pid)
+            failures = 0
+            for pid in children:
+                _pid, status = os.waitpid(pid, 0)
+                failures += os.waitstatus_to_exitcode(status) != 0
+            send_s = time.perf_counter() - started
+        received = sink.received
+    with tenant_scope(kommune):
+        sent_items = ReminderItem.objects.filter(state=ReminderItem.State.SENT).count()
+        digests_sent = ReminderDigest.objects.filter(state=ReminderDigest.State.SENT).count()
+        # Leave the kommune as generated (no reminders yet), so a second run measures the same
+        # and the portal pages show the same panels at every size.
+        ReminderItem.objects.all().delete()
+        ReminderDigest.objects.all().delete()
+    total_s = prepare_s + send_s
+    return {
+        "planned": prepared.planned,
+        "digests": len(ids),
+        "digests_sent": digests_sent,
+        "reminders_sent": sent_items,
+        "smtp_received": received,
+        "sender_processes": senders,
+        "sender_failures": failures,
+        "plan_and_group_s": round(prepare_s, 2),
+        "send_s": round(send_s, 2),
+        "reminders_per_s": round(sent_items / total_s, 1) if total_s else None,
+        "digests_per_s": round(digests_sent / send_s, 1) if send_s else None,
+    }
+
+
+# --- PDFs: render time and peak memory, each in a fresh child process -----------------------------
+
+_PDF_CHILD = """
+import json, os, resource, sys, time
+import django
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+django.setup()
+from scale.benchmark import pdf_child
+print("PDFRESULT " + json.dumps(pdf_child(sys.argv[1], int(sys.argv[2]))))
+"""
+
+
+def _rss_mib() -> float:
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * resource.getpagesize() / 2**20
+
+
+def _peak_rss_mib() -> float:
+    """The process's peak resident memory (VmHWM). Not ru_maxrss: Linux carries that over
+    from the parent through fork and exec, so a child of a large benchmark process would report
+    the parent's size."""
+    with open("/proc/self/status") as handle:
+        for line in handle:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def pdf_child(kind: str, pk: int) -> dict:
+    """Runs in the child: render one PDF, report time, queries and peak memory."""
+    import weasyprint  # noqa: F401 - imported before the baseline, like a warm worker
+
+    from meetings import documents
+    from meetings.models import DocumentJob, Meeting
+    from organisations.models import Kommune
+
+    if kind == "referat":
+        with scopes_disabled():
+            kommune_id = Meeting.objects.filter(pk=pk).values_list("kommune_id", flat=True)[0]
+        with tenant_scope(kommune_id):
+            meeting = Meeting.objects.select_related("committee", "kommune").get(pk=pk)
+            baseline = _rss_mib()
+            started = time.perf_counter()
+            with CaptureQueriesContext(connection) as queries:
+                data = documents.referat_pdf(meeting)
+            elapsed = time.perf_counter() - started
+    else:
+        with scopes_disabled():
+            kommune = Kommune.objects.get(pk=pk)
+        with tenant_scope(kommune):
+            baseline = _rss_mib()
+            started = time.perf_counter()
+            with CaptureQueriesContext(connection) as queries:
+                data = documents.chart_pdf(DocumentJob.Kind.AMO_CHART, kommune)
+            elapsed = time.perf_counter() - started
+    try:  # pypdf comes with the test tools; without it the page count is left out
+        from pypdf import PdfReader
+
+        pages = len(PdfReader(io.BytesIO(data)).pages)
+    except ImportError:
+        pages = None
+    peak = _peak_rss_mib()
+    return {
+        "render_s": round(elapsed, 2),
+        "queries": len(queries),
+        "pages": pages,
+        "bytes": len(data),
+        "peak_rss_mib": round(peak, 1),
+        "rss_before_mib": round(baseline, 1),
+        "peak_over_baseline_mib": round(peak - baseline, 1),
+    }
+
+
+def _run_pdf_child(kind: str, pk: int) -> dict:
+    env = {**os.environ, "DJANGO_DEBUG": "0", "LOG_LEVEL": "ERROR", "STATIC_ROOT": str(STATIC_ROOT)}
+    env.setdefault("DJANGO_SECRET_KEY", "benchmark-" + "x" * 50)
+    done = subprocess.run(
+        [sys.executable, "-c", _PDF_CHILD, kind, str(pk)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    for line in done.stdout.splitlines():
+        if line.startswith("PDFRESULT "):
+            return json.loads(line[len("PDFRESULT ") :])
+    raise RuntimeError(f"PDF child failed: {done.stderr[-2000:]}")
+
+
+def measure_pdfs(fixture: Fixture) -> dict:
+    """A 20-item referat and the AMO organisation chart of the kommune."""
+    meeting = _need(fixture, "meeting")
+    return {
+        "referat_20_items": _run_pdf_child("referat", meeting.pk),
+        "amo_chart": _run_pdf_child("amo_chart", fixture.kommune.pk),
+    }
 
 
 def machine() -> dict:
@@ -372,6 +732,8 @@ def machine() -> dict:
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         pg = cursor.fetchone()[0]
+        cursor.execute("SHOW shared_buffers")
+        shared_buffers = cursor.fetchone()[0]
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     return {
         "cpu": cpu,
@@ -380,7 +742,9 @@ def machine() -> dict:
         "python": platform.python_version(),
         "django": django.get_version(),
         "postgresql": pg,
+        "postgresql_shared_buffers": shared_buffers,
         "date": datetime.date.today().isoformat(),
+        "load_average_start": [round(x, 2) for x in os.getloadavg()],
     }
 
 
@@ -388,48 +752,211 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+# --- targets (issue 7) ---------------------------------------------------------------------------
+
+TARGETS = {
+    "page_p95_ms": 150,
+    "page_ratio_to_floor": 10,
+    "full_reevaluation_L_s": 10,
+    "full_reevaluation_XL_s": 120,
+    "incremental_ms": 50,
+    "reminders_per_s": 200,
+    "referat_pdf_s": 2,
+}
+
+
+def check_targets(results: dict) -> list[tuple[str, str, bool]]:
+    """(what, measured, met) for every target that this run measured."""
+    checks = []
+    large = results["sizes"].get("L")
+    if large:
+        for key, page in large.get("pages", {}).items():
+            if key == "floor" or not page.get("available") or "p95_ms" not in page:
+                continue
+            checks.append(
+                (
+                    f"L {page['title']}: p95 ≤ {TARGETS['page_p95_ms']} ms and "
+                    f"≤ {TARGETS['page_ratio_to_floor']}× floor",
+                    f"{page['p95_ms']} ms, {page.get('ratio_to_floor')}×",
+                    page["p95_ms"] <= TARGETS["page_p95_ms"]
+                    and (page.get("ratio_to_floor") or 0) <= TARGETS["page_ratio_to_floor"],
+                )
+            )
+    if "query_counts_equal" in results:
+        checks.append(
+            ("Queries per page equal at S and L", "", bool(results["query_counts_equal"]))
+        )
+    for size, limit in (("L", "full_reevaluation_L_s"), ("XL", "full_reevaluation_XL_s")):
+        engine = results["sizes"].get(size, {}).get("engine")
+        if engine:
+            checks.append(
+                (
+                    f"Full re-evaluation of {size} ≤ {TARGETS[limit]} s",
+                    f"{engine['full_reevaluation_s']} s",
+                    engine["full_reevaluation_s"] <= TARGETS[limit],
+                )
+            )
+    for size, data in results["sizes"].items():
+        if "incremental" in data:
+            ms = data["incremental"]["amr_elected_ms"]
+            checks.append(
+                (
+                    f"{size}: one incremental update (AMR elected) ≤ {TARGETS['incremental_ms']} ms",
+                    f"{ms} ms",
+                    ms <= TARGETS["incremental_ms"],
+                )
+            )
+        reminders = data.get("reminders")
+        if reminders and reminders.get("reminders_per_s") is not None:
+            checks.append(
+                (
+                    f"{size}: reminder tick ≥ {TARGETS['reminders_per_s']} reminders/s",
+                    f"{reminders['reminders_per_s']}/s",
+                    reminders["reminders_per_s"] >= TARGETS["reminders_per_s"],
+                )
+            )
+        pdf = data.get("pdf", {}).get("referat_20_items")
+        if pdf:
+            checks.append(
+                (
+                    f"{size}: 20-item referat PDF ≤ {TARGETS['referat_pdf_s']} s",
+                    f"{pdf['render_s']} s",
+                    pdf["render_s"] <= TARGETS["referat_pdf_s"],
+                )
+            )
+    return checks
+
+
+def _flat(values: dict) -> str:
+    parts = []
+    for key, value in values.items():
+        if isinstance(value, dict):
+            parts.append(f"{key}: (" + _flat(value) + ")")
+        else:
+            parts.append(f"{key} = {value}")
+    return ", ".join(parts)
+
+
 def write_report(results: dict, out_dir: Path) -> None:
+    """docs/performance.json (everything) and the tables of docs/performance.md. Text below the
+    marker line of an existing performance.md (hand-written notes) is kept."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "performance.json").write_text(json.dumps(results, indent=2, default=str))
-    lines = ["# Performance", "", "Measured by `python manage.py benchmark` (see README).", ""]
-    m = results["machine"]
-    lines += [
-        f"Machine: {m['cores']} cores ({m['cpu']}), {m['memory_gib']} GiB, PostgreSQL "
-        f"{m['postgresql']}, Python {m['python']}, Django {m['django']}; {m['date']}.",
+    (out_dir / "performance.json").write_text(
+        json.dumps(results, indent=2, default=str, ensure_ascii=False) + "\n"
+    )
+    lines = [
+        "# Performance",
+        "",
+        "Measured by `python manage.py benchmark` (see the README). The command rewrites",
+        "everything above the hand-written section at the end; the raw figures are in",
+        "`performance.json`.",
         "",
     ]
-    for size, data in results["sizes"].items():
-        lines += [
-            f"## Size {size}",
-            "",
-            "| page | p50 ms | p95 ms | req/s | × floor | queries |",
-            "|---|---|---|---|---|---|",
-        ]
-        for key, page in data["pages"].items():
-            if not page.get("available"):
-                lines.append(f"| {page['title']} | – | – | – | – | not available |")
-                continue
-            lines.append(
-                f"| {page['title']} | {page.get('p50_ms', '–')} | {page.get('p95_ms', '–')} | "
-                f"{page.get('throughput_rps', '–')} | {page.get('ratio_to_floor', '–')} | "
-                f"{data['queries'].get(key, '–')} |"
-            )
+    m = results["machine"]
+    lines += [
+        f"Machine: {m['cores']} cores ({m['cpu']}), {m['memory_gib']} GiB RAM; PostgreSQL "
+        f"{m['postgresql']} (shared_buffers {m.get('postgresql_shared_buffers', '?')}) on the "
+        f"same machine; Python {m['python']}, Django {m['django']}; {m['date']}. Load average "
+        f"at the start {m.get('load_average_start')}, at the end {m.get('load_average_end')}.",
+        "",
+    ]
+    if results.get("settings"):
+        lines += ["Run: " + _flat(results["settings"]) + ".", ""]
+    checks = check_targets(results)
+    if checks:
+        lines += ["## Targets", "", "| target | measured | met |", "|---|---|---|"]
+        for what, measured, met in checks:
+            lines.append(f"| {what} | {measured} | {'yes' if met else '**NO**'} |")
         lines.append("")
+    for size, data in results["sizes"].items():
+        lines += [f"## Size {size}", ""]
+        if data.get("shape"):
+            lines += ["Data: " + _flat(data["shape"]) + ".", ""]
+        if data.get("generate"):
+            g = data["generate"]
+            when = f" (in the run of {g['from_run_of']})" if g.get("from_run_of") else ""
+            lines += [
+                f"Generated in {g['build_s']:.1f} s (bulk inserts with history), deadlines "
+                f"first evaluated in {g['evaluate_s']:.1f} s{when}.",
+                "",
+            ]
+        if "pages" in data:
+            lines += [
+                "| page | p50 ms | p95 ms | × floor (p95) | req/s at "
+                f"{data['pages'].get('floor', {}).get('concurrency', '?')} clients | "
+                "p95 ms under that load | queries |",
+                "|---|---|---|---|---|---|---|",
+            ]
+            for key, page in data["pages"].items():
+                if not page.get("available"):
+                    lines.append(f"| {page['title']} | – | – | – | – | – | not available |")
+                    continue
+                lines.append(
+                    f"| {page['title']} | {page.get('p50_ms', '–')} | {page.get('p95_ms', '–')} | "
+                    f"{page.get('ratio_to_floor', '–')} | {page.get('throughput_rps', '–')} | "
+                    f"{page.get('loaded_p95_ms', '–')} | {data.get('queries', {}).get(key, '–')} |"
+                )
+            lines.append("")
         for section in ("engine", "incremental", "reminders", "pdf"):
             if section in data:
-                lines.append(
-                    f"- {section}: " + ", ".join(f"{k} = {v}" for k, v in data[section].items())
-                )
+                lines.append(f"- **{section}**: " + _flat(data[section]))
         lines.append("")
     if "query_counts_equal" in results:
         lines += [
             "Queries per page equal at S and L: "
-            + ("yes" if results["query_counts_equal"] else "NO"),
+            + ("yes" if results["query_counts_equal"] else "**NO**"),
             "",
         ]
     lines += results.get("notes", [])
-    (out_dir / "performance.md").write_text("\n".join(lines) + "\n")
+    path = out_dir / "performance.md"
+    kept = ""
+    if path.exists():
+        text = path.read_text()
+        marker = f"\n{HAND_WRITTEN_MARKER}\n"
+        if marker in text:
+            kept = text[text.index(marker) + 1 :]
+    content = "\n".join(lines) + "\n"
+    if kept:
+        content += "\n" + kept
+    path.write_text(content)
+
+
+HAND_WRITTEN_MARKER = "<!-- hand-written below -->"
+
+
+def shape(kommune) -> dict:
+    """How much data one kommune of the size holds (rows of the main tables)."""
+    from apv.models import ApvActionItem, ApvCycle
+    from committees.models import Committee, Membership
+    from deadlines.models import Deadline
+    from incidents.models import Incident
+    from meetings.models import AgendaItem, Meeting, Referat
+    from organisations.models import Person, Unit
+    from unions.models import UnionMembership
+
+    with tenant_scope(kommune):
+        return {
+            "employees": Person.objects.count(),
+            "units": Unit.objects.count(),
+            "committees": Committee.objects.count(),
+            "AMGs": Committee.objects.filter(kind=Committee.Kind.AMG).count(),
+            "active AMRs": Membership.objects.filter(
+                role=Membership.Role.AMR, ended_on__isnull=True
+            ).count(),
+            "memberships": Membership.objects.count(),
+            "meetings": Meeting.objects.count(),
+            "agenda items": AgendaItem.objects.count(),
+            "referater": Referat.objects.count(),
+            "APV cycles": ApvCycle.objects.count(),
+            "handlingsplan items": ApvActionItem.objects.count(),
+            "incidents": Incident.objects.count(),
+            "union memberships": UnionMembership.objects.count(),
+            "deadlines": Deadline.objects.count(),
+        }
 
 
 # Measurements of capabilities that plug in here: (name, function(fixture) -> dict).
-EXTRA_MEASUREMENTS: list[tuple[str, Callable]] = []
+EXTRA_MEASUREMENTS: list[tuple[str, Callable]] = [
+    ("reminders", measure_reminders),
+    ("pdf", measure_pdfs),
+]

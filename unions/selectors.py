@@ -19,7 +19,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
 
 from committees.models import Membership
 from core.tenancy import scopes_disabled
@@ -134,6 +134,17 @@ def workplace_of(person: Person) -> Unit | None:
     return unit
 
 
+def _kommune_ids(
+    structure: KredsStructure, kommune: Kommune | None, kommunegruppe: Kommunegruppe | None
+) -> set[int]:
+    kommune_ids = structure.kommune_ids
+    if kommune is not None:
+        kommune_ids &= {kommune.pk}
+    if kommunegruppe is not None:
+        kommune_ids &= structure.gruppe_kommune_ids(kommunegruppe)
+    return kommune_ids
+
+
 def member_rows(
     structure: KredsStructure,
     *,
@@ -144,56 +155,141 @@ def member_rows(
     """The kreds' consenting members who hold an AMR/TR seat, optionally in one kommune or one
     kommunegruppe; members with overdue training or an overdue new election first, then by
     the next due date and name. A fixed number of queries, whatever the number of members."""
-    kommune_ids = structure.kommune_ids
-    if kommune is not None:
-        kommune_ids &= {kommune.pk}
-    if kommunegruppe is not None:
-        kommune_ids &= structure.gruppe_kommune_ids(kommunegruppe)
+    kommune_ids = _kommune_ids(structure, kommune, kommunegruppe)
     if not kommune_ids:
         return []
-
     with scopes_disabled():
         members = _consenting_memberships(structure.kreds, kommune_ids)
-        people = members.values("person_id")
-        seats_by_person = defaultdict(list)
-        for seat in (
-            _active_seats(people).select_related("committee").order_by("role", "committee__name")
-        ):
-            seats_by_person[seat.person_id].append(seat)
-        if not seats_by_person:
-            return []
-        rows = {
-            um.person_id: MemberRow(
-                union_membership=um,
-                person=um.person,
-                kommune=um.kommune,
-                workplace=workplace_of(um.person),
-                seats=seats_by_person[um.person_id],
-            )
-            for um in members.select_related(
-                "person", "person__unit", "person__unit__parent", "kommune"
-            )
-            if um.person_id in seats_by_person
-        }
-        deadlines = (
+        return _rows(structure, members, today)
+
+
+# Members on one page of the kreds overview, most urgent first (the CSV export has them all).
+MEMBER_PAGE_SIZE = 25
+
+
+@dataclass
+class MemberPage:
+    rows: list[MemberRow]
+    total: int
+    number: int
+    size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+
+def member_page(
+    structure: KredsStructure,
+    *,
+    today: datetime.date,
+    kommune: Kommune | None = None,
+    kommunegruppe: Kommunegruppe | None = None,
+    number: int = 1,
+    size: int = MEMBER_PAGE_SIZE,
+) -> MemberPage:
+    """One page of `member_rows`, in the same order, for a kreds with hundreds of members (a
+    large kommune's kreds follows many AMR and TR). The database orders and counts the members
+    and only the page's members are loaded. The order of `member_rows` — urgency, then the next
+    due date, then the name — is the order of the next due date of the member's open deadlines
+    (an open deadline's urgency follows from its due date), so one subquery gives it. A fixed
+    number of queries, whatever the number of members."""
+    kommune_ids = _kommune_ids(structure, kommune, kommunegruppe)
+    if not kommune_ids:
+        return MemberPage([], 0, 1, size)
+    number = max(1, number)
+    with scopes_disabled():
+        members = _consenting_memberships(structure.kreds, kommune_ids)
+        seat = Membership.objects.filter(
+            person=OuterRef("person_id"),
+            role__in=FOLLOWED_ROLES,
+            ended_on__isnull=True,
+            committee__closed_on__isnull=True,
+        )
+        seated = members.filter(Exists(seat))
+        next_due = (
             Deadline.objects.filter(
-                followed_deadlines_q(), person__in=people, state=Deadline.State.OPEN
+                followed_deadlines_q(), person=OuterRef("person_id"), state=Deadline.State.OPEN
             )
-            .with_status(today)
-            .select_related("committee")
-            .order_by("due_date", "pk")
+            .order_by("due_date")
+            .values("due_date")[:1]
         )
-        for deadline in deadlines:
-            if deadline.person_id in rows:
-                rows[deadline.person_id].deadlines.append(deadline)
-        completions = (
-            Completion.objects.filter(person__in=people)
-            .select_related("course_type")
-            .order_by("-completed_on")
+        ordered = (
+            seated.annotate(next_due=Subquery(next_due), total=Window(Count("pk")))
+            .order_by(
+                F("next_due").asc(nulls_last=True),
+                "person__last_name",
+                "person__first_name",
+                "person_id",
+            )
+            .values_list("pk", "total")
         )
-        for completion in completions:
-            if completion.person_id in rows:
-                rows[completion.person_id].completions.append(completion)
+        found = list(ordered[(number - 1) * size : number * size])
+        if not found and number > 1:
+            # Past the last page (a stale link): show the last page.
+            number = max(1, -(-seated.count() // size))
+            found = list(ordered[(number - 1) * size : number * size])
+        total = found[0][1] if found else 0
+        page_ids = [pk for pk, _total in found]
+        rows = _rows(structure, UnionMembership.objects.filter(pk__in=page_ids), today)
+    return MemberPage(rows, total, number, size)
+
+
+def _rows(structure: KredsStructure, members, today: datetime.date) -> list[MemberRow]:
+    """Rows of these union memberships (only those with an active AMR/TR seat), sorted. Must
+    run inside scopes_disabled(); `members` is already limited to the kreds and the consent."""
+    people = members.values("person_id")
+    seats_by_person = defaultdict(list)
+    for seat in (
+        _active_seats(people).select_related("committee").order_by("role", "committee__name")
+    ):
+        seats_by_person[seat.person_id].append(seat)
+    if not seats_by_person:
+        return []
+    rows = {
+        um.person_id: MemberRow(
+            union_membership=um,
+            person=um.person,
+            kommune=um.kommune,
+            workplace=workplace_of(um.person),
+            seats=seats_by_person[um.person_id],
+        )
+        for um in members.select_related(
+            "person", "person__unit", "person__unit__parent", "kommune"
+        )
+        if um.person_id in seats_by_person
+    }
+    deadlines = (
+        Deadline.objects.filter(
+            followed_deadlines_q(), person__in=people, state=Deadline.State.OPEN
+        )
+        .with_status(today)
+        # What the page and the CSV show of a deadline (its title comes from the rule and the
+        # params): a member row lists several, so the rest of the row is not loaded.
+        .only(
+            "pk", "kommune_id", "person_id", "committee_id", "rule", "params", "due_date", "state"
+        )
+        .order_by("due_date", "pk")
+    )
+    for deadline in deadlines:
+        if deadline.person_id in rows:
+            rows[deadline.person_id].deadlines.append(deadline)
+    completions = (
+        Completion.objects.filter(person__in=people)
+        .select_related("course_type")
+        .order_by("-completed_on")
+    )
+    for completion in completions:
+        if completion.person_id in rows:
+            rows[completion.person_id].completions.append(completion)
 
     for row in rows.values():
         row.deadlines.sort(key=lambda d: (URGENCY[d.status], d.due_date))

@@ -47,7 +47,15 @@ from .forms import (
     UnionMembershipForm,
 )
 from .models import NetworkGroup
-from .selectors import forwarded_incidents, kreds_structure, meeting_invitations, member_rows
+from .selectors import (
+    MEMBER_PAGE_SIZE,
+    MemberPage,
+    forwarded_incidents,
+    kreds_structure,
+    meeting_invitations,
+    member_page,
+    member_rows,
+)
 from .services import (
     kredse_covering,
     network_group_create,
@@ -87,11 +95,33 @@ def _filtered_rows(request, structure):
     return form, rows
 
 
+def _page_number(request) -> int:
+    try:
+        return int(request.GET.get("side", "1"))
+    except ValueError:
+        return 1
+
+
 @login_required
 def kreds_overview(request, kreds_id):
     kreds = get_kreds_for_officer(request.user, kreds_id)
     structure = kreds_structure(kreds)
-    form, rows = _filtered_rows(request, structure)
+    form = MemberFilterForm(request.GET or None, structure=structure)
+    if form.is_bound and not form.is_valid():
+        page = MemberPage([], 0, 1, MEMBER_PAGE_SIZE)
+    else:
+        data = form.cleaned_data if form.is_bound else {}
+        # A large kommune's kreds follows hundreds of members: one page at a time, the most
+        # urgent first (the CSV export has them all).
+        page = member_page(
+            structure,
+            today=timezone.localdate(),
+            kommune=data.get("kommune"),
+            kommunegruppe=data.get("kommunegruppe"),
+            number=_page_number(request),
+        )
+    filters = request.GET.copy()
+    filters.pop("side", None)
     return render(
         request,
         "unions/overview.html",
@@ -99,10 +129,11 @@ def kreds_overview(request, kreds_id):
             "kreds": kreds,
             "structure": structure,
             "form": form,
-            "rows": rows,
+            "rows": page.rows,
+            "page": page,
             "forwarded": forwarded_incidents(kreds),
             "today": timezone.localdate(),
-            "query": request.GET.urlencode(),
+            "query": filters.urlencode(),
         },
     )
 

@@ -1,0 +1,197 @@
+"""The scale data generator and the benchmark's page list (scale/), on a tiny size.
+
+No timings here: the benchmark itself is run by hand (`manage.py benchmark`, see the README).
+These tests check that the generator builds the shape the benchmark measures, and that every
+page the benchmark loads answers 200 for its persona."""
+
+from __future__ import annotations
+
+import smtplib
+from email.message import EmailMessage
+
+import pytest
+from django.utils import timezone
+
+from apv.models import ApvActionItem, ApvCycle
+from committees.models import Committee, Membership
+from core.tenancy import scopes_disabled, tenant_scope
+from deadlines.models import Deadline
+from deadlines.overview import by_committee, by_omraade, by_rule, overview
+from incidents.models import Incident, IncidentForward, IncidentMeasure
+from meetings.models import AgendaItem, Meeting, Referat
+from organisations.models import Kommune, Person, Unit
+from scale import benchmark
+from scale.generator import BIG_AGENDA_PROPOSALS, SIZES, generate
+from unions.models import Kreds, KredsOfficer, UnionMembership
+from unions.selectors import kreds_structure, member_page, member_rows
+
+TINY = SIZES["T"]
+KEY_PAGES = {
+    "floor",
+    "hr_overview",
+    "committee",
+    "amr_home",
+    "kreds_officer",
+    "incidents_overview",
+    "meeting",
+}
+
+
+@pytest.fixture
+def tiny(db) -> Kommune:
+    generate("T", prefix="test", evaluate=True)
+    with scopes_disabled():
+        return Kommune.objects.get(code="test-t-0")
+
+
+def test_it_builds_the_tiny_size_in_the_shape_of_the_demo(tiny):
+    with tenant_scope(tiny):
+        assert Person.objects.count() == TINY.employees
+        assert Unit.objects.filter(kind=Unit.Kind.OMRAADE).count() == TINY.omraader
+        assert Unit.objects.filter(kind=Unit.Kind.ARBEJDSPLADS).count() == TINY.workplaces
+        amgs = Committee.objects.filter(kind=Committee.Kind.AMG)
+        assert amgs.count() == TINY.amgs
+        assert Committee.objects.filter(kind=Committee.Kind.HOVEDMED).count() == 1
+        # Two AMRs in every AMG, each with an earlier term that has ended.
+        amrs = Membership.objects.filter(role=Membership.Role.AMR, committee__kind="amg")
+        assert amrs.filter(ended_on__isnull=True).count() == 2 * TINY.amgs
+        assert amrs.filter(ended_on__isnull=False).count() == 2 * TINY.amgs
+        assert Membership.objects.filter(
+            committee__kind=Committee.Kind.HOVEDMED, role=Membership.Role.FORMAND
+        ).exists()
+
+        # Meetings over the year with referater; some held with a 20-item agenda.
+        held = Meeting.objects.filter(date__lt=timezone.localdate(), status="planned")
+        assert held.exists() and Meeting.objects.filter(date__gt=timezone.localdate()).exists()
+        assert Referat.objects.count() == held.count()
+        big = [
+            m
+            for m in held
+            if AgendaItem.objects.filter(meeting=m, status="accepted").count()
+            == 5 + BIG_AGENDA_PROPOSALS
+        ]
+        assert big and all(Referat.objects.filter(meeting=m).exists() for m in big)
+        assert Referat.objects.filter(state=Referat.State.PUBLISHED).exists()
+
+        # APV with written handlingsplaner, incidents with measures.
+        adopted = ApvCycle.objects.filter(plan_adopted_on__isnull=False)
+        assert adopted.count() == TINY.amgs
+        assert ApvActionItem.objects.filter(cycle__in=adopted).exists()
+        assert Incident.objects.count() == int(TINY.employees * 0.04 * 2)
+        assert IncidentMeasure.objects.exists()
+
+        # Union members (consenting, most of them) and forwarded injuries.
+        assert UnionMembership.objects.filter(consent_given_at__isnull=False).exists()
+        assert IncidentForward.objects.exists()
+
+        # History rows where the product keeps them, written by the bulk inserts.
+        assert Person.history.count() == Person.objects.count()
+        assert Meeting.history.count() == Meeting.objects.count()
+        assert Membership.history.count() == Membership.objects.count()
+
+        # The deadline engine ran over all of it.
+        rules = set(Deadline.objects.values_list("rule", flat=True))
+    assert {
+        "training.amo_basic",
+        "committees.amr_term_end",
+        "meetings.agenda_dispatch",
+        "meetings.action_follow_up",
+        "apv.revision",
+        "apv.action_item",
+        "incidents.investigation",
+        "incidents.measure",
+    } <= rules
+    with scopes_disabled():
+        kredse = Kreds.objects.filter(kommuner=tiny)
+        assert kredse.count() == 4
+        assert KredsOfficer.objects.filter(kreds__in=kredse).count() == 8
+
+
+def test_every_benchmark_page_answers_200_for_its_persona(tiny):
+    fixture = benchmark.build_fixture("T", tiny)
+    statuses = benchmark.page_statuses(fixture)
+    assert set(statuses) == KEY_PAGES
+    assert statuses == {key: 200 for key in KEY_PAGES}
+    # The meeting measured is the one with the 20-item referat.
+    with tenant_scope(tiny):
+        items = AgendaItem.objects.filter(meeting=fixture.objects["meeting"], status="accepted")
+        assert items.count() == 5 + BIG_AGENDA_PROPOSALS
+        assert Referat.objects.filter(meeting=fixture.objects["meeting"]).exists()
+    assert benchmark.count_queries(fixture, benchmark.PAGES[0]) is not None
+
+
+def test_the_kreds_page_lists_every_member_in_order_one_page_at_a_time(tiny):
+    with scopes_disabled():
+        kreds = Kreds.objects.filter(kommuner=tiny).order_by("union_id", "pk").first()
+    structure = kreds_structure(kreds)
+    today = timezone.localdate()
+    everyone = member_rows(structure, today=today)
+    assert len(everyone) > 3
+    pages, number = [], 1
+    while True:
+        page = member_page(structure, today=today, number=number, size=3)
+        assert page.total == len(everyone)
+        pages += page.rows
+        if not page.has_next:
+            break
+        number += 1
+    assert [r.person.pk for r in pages] == [r.person.pk for r in everyone]
+    # A page number past the end shows the last page.
+    assert member_page(structure, today=today, number=999, size=3).number == number
+
+
+def test_the_overview_counts_like_the_three_selectors(tiny):
+    today = timezone.localdate()
+    with tenant_scope(tiny):
+        counts = overview(today)
+        limited = overview(today, committee_limit=3)
+        rules, omraader = by_rule(today), by_omraade(today)
+        committees = [row for row in by_committee(today) if row.total]
+    assert [(r.key, r.counts) for r in counts.by_rule] == [(r.key, r.counts) for r in rules]
+    assert [(r.key, r.counts) for r in counts.by_omraade] == [
+        (r.key, dict(r.counts)) for r in omraader
+    ]
+    assert {r.key: r.counts for r in counts.by_committee} == {
+        r.key: dict(r.counts) for r in committees
+    }
+    assert counts.committees_with_deadlines == len(committees)
+    assert limited.committees_with_deadlines == len(committees)
+    assert [r.key for r in limited.by_committee] == [r.key for r in counts.by_committee[:3]]
+
+
+def test_the_smtp_sink_accepts_and_counts_messages():
+    with benchmark.SmtpSink() as sink:
+        message = EmailMessage()
+        message["From"], message["To"], message["Subject"] = "a@example.org", "b@example.org", "x"
+        message.set_content("Påmindelse\n.\nmed en linje, der kun er et punktum")
+        with smtplib.SMTP("127.0.0.1", sink.port, timeout=5) as client:
+            client.send_message(message)
+            client.send_message(message)
+    assert sink.received == 2
+
+
+def test_a_seat_change_leaves_nothing_for_the_full_evaluation(tiny):
+    """A seat saved and deleted through the services (a targeted evaluation that reads the
+    stored rows once and writes all rules' changes together) leaves nothing for the nightly full
+    evaluation to change."""
+    from committees.services import membership_delete, membership_save
+    from deadlines.engine import evaluate_kommune
+
+    with tenant_scope(tiny):
+        amg = Committee.objects.filter(kind=Committee.Kind.AMG).order_by("pk").first()
+        person = Person.objects.filter(memberships__isnull=True).order_by("pk").first()
+        seat = membership_save(
+            Membership(
+                kommune=tiny,
+                person=person,
+                committee=amg,
+                role=Membership.Role.AMR,
+                side=Membership.Side.MEDARBEJDER,
+                start_date=timezone.localdate(),
+            )
+        )
+        assert Deadline.objects.filter(person=person, rule="training.amo_basic").exists()
+    assert evaluate_kommune(tiny).changed == 0
+    with tenant_scope(tiny):
+        membership_delete(seat)
+    assert evaluate_kommune(tiny).changed == 0
