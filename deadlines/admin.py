@@ -6,14 +6,14 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from committees.models import CommitteeUnit, Membership
+from committees.models import Membership
 from core.admin import TenantAdmin
 from core.admin_site import site
 from organisations.models import Unit
 
 from .engine import registry
 from .models import Deadline, RuleSetting, Status
-from .overview import omraade_of_unit
+from .overview import limit_to_units, omraade_of_unit
 from .services import deadline_mark_done, deadline_reopen
 
 
@@ -113,12 +113,7 @@ class DeadlineAdmin(TenantAdmin):
     actions = ["mark_done", "reopen"]
 
     def limit_to_units(self, queryset, unit_ids):
-        coverage = CommitteeUnit.objects.filter(
-            committee=OuterRef("committee_id"), unit__in=unit_ids
-        )
-        return queryset.filter(unit__in=unit_ids) | queryset.filter(unit__isnull=True).filter(
-            Exists(coverage)
-        )
+        return limit_to_units(queryset, unit_ids)
 
     def get_queryset(self, request):
         return (

@@ -6,22 +6,16 @@ from django.utils.translation import gettext_lazy as _
 from core.admin import allowed_unit_ids
 from core.admin_site import site
 
-from .models import Deadline
-from .overview import STATUS_ORDER, overview
+from .overview import COMMITTEE_ROWS, STATUS_ORDER, kommune_overview
 
 TITLE = _("Overblik over frister")
-# A large kommune has thousands of committees: the page lists those with the most overdue
-# deadlines; the drill-down (changelist) filters by any committee.
-COMMITTEE_ROWS = 100
 
 
 def compliance_overview_view(request):
     today = timezone.localdate()
-    queryset = Deadline.objects.all()
-    unit_ids = allowed_unit_ids(request)
-    if unit_ids is not None:
-        queryset = site._registry[Deadline].limit_to_units(queryset, unit_ids)
-    counts = overview(today, queryset, committee_limit=COMMITTEE_ROWS)
+    counts = kommune_overview(
+        request.kommune.pk, today, allowed_unit_ids(request), committee_limit=COMMITTEE_ROWS
+    )
     changelist = reverse("admin:deadlines_deadline_changelist")
 
     context = {

@@ -11,3 +11,7 @@ class DeadlinesConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("rules")
+
+        from .overview import connect_signals
+
+        connect_signals()

@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from core.cache import clear_kommune_caches
 from core.tenancy import scopes_disabled, tenant_scope
 
 from .models import Deadline, RuleSetting
@@ -301,6 +302,8 @@ class Writes:
     update: list[Deadline] = field(default_factory=list)
 
     def flush(self, acting_user=None) -> None:
+        # Bulk writes send no signals: drop the kommune's cached counts (deadlines/overview.py).
+        clear_kommune_caches(row.kommune_id for row in self.create + self.update)
         if self.create:
             bulk_create_with_history(
                 self.create, Deadline, batch_size=1000, default_user=acting_user

@@ -1,6 +1,7 @@
 """The compliance overview of a kommune: deadlines counted by rule and status, per område and per
-committee. One selector serves the admin page, the portal and exports; a fixed number of queries
-whatever the size of the kommune."""
+committee. One selector serves the admin page and the portal: counted in a fixed number of
+queries whatever the size of the kommune, then kept in the kommune cache until the counted data
+changes (`kommune_overview`)."""
 
 from __future__ import annotations
 
@@ -9,15 +10,19 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Case, Count, F, IntegerField, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, When
 
-from committees.models import Committee
+from committees.models import Committee, CommitteeUnit
+from core.cache import KommuneCache, clear_kommune_caches
 from organisations.models import Unit
 
 from .engine import registry
 from .models import Deadline, Status
 
 STATUS_ORDER = [Status.OVERDUE, Status.DUE_SOON, Status.UPCOMING, Status.DONE, Status.WAIVED]
+# A large kommune has thousands of committees: the pages list those with the most overdue
+# deadlines (HR's drill-down, the deadline list, filters by any committee).
+COMMITTEE_ROWS = 100
 
 
 @dataclass
@@ -48,66 +53,6 @@ def omraade_of_unit():
 def base_queryset(today: datetime.date, queryset=None):
     queryset = queryset if queryset is not None else Deadline.objects.all()
     return queryset.visible().with_status(today)
-
-
-def by_rule(today: datetime.date, queryset=None) -> list[Row]:
-    counts = defaultdict(dict)
-    for rule, status, n in (
-        base_queryset(today, queryset)
-        .values_list("rule", "status")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        counts[rule][status] = n
-    rows = []
-    for rule in registry.all():
-        if rule.code in counts:
-            rows.append(Row(rule.code, rule.title_plain, counts[rule.code]))
-    return rows
-
-
-def by_omraade(today: datetime.date, queryset=None) -> list[Row]:
-    counts = defaultdict(dict)
-    rows_qs = (
-        base_queryset(today, queryset)
-        .annotate(omraade=omraade_of_unit())
-        .values_list("omraade", "status")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for omraade, status, n in rows_qs:
-        counts[omraade][status] = n
-    names = dict(Unit.objects.filter(kind=Unit.Kind.OMRAADE).values_list("pk", "name"))
-    rows = [
-        Row(pk, name, counts.get(pk, {})) for pk, name in sorted(names.items(), key=lambda x: x[1])
-    ]
-    if None in counts:
-        rows.append(Row(None, "—", counts[None]))
-    return rows
-
-
-def by_committee(today: datetime.date, queryset=None) -> list[Row]:
-    """A committee's own duties plus those of its active members."""
-    counts = defaultdict(lambda: defaultdict(int))
-    base = base_queryset(today, queryset)
-    for committee, status, n in (
-        base.filter(committee__isnull=False)
-        .values_list("committee_id", "status")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        counts[committee][status] += n
-    for committee, status, n in (
-        base.filter(committee__isnull=True, person__memberships__ended_on__isnull=True)
-        .values_list("person__memberships__committee_id", "status")
-        .annotate(n=Count("pk", distinct=True))
-        .order_by()
-    ):
-        counts[committee][status] += n
-    committees = Committee.objects.filter(closed_on__isnull=True).values_list("pk", "name", "kind")
-    rows = [Row(pk, name, dict(counts.get(pk, {}))) for pk, name, _kind in committees]
-    rows.sort(key=lambda r: (-r.counts.get(Status.OVERDUE, 0), r.label))
-    return rows
 
 
 def totals(rows: list[Row]) -> Row:
@@ -232,7 +177,18 @@ def _committee_counts(base, limit: int | None) -> tuple[list[Row], int]:
     return rows, count
 
 
-def overview(today: datetime.date, queryset=None, committee_limit: int | None = None) -> Overview:
+@dataclass
+class Counts:
+    """The overview's numbers as plain data (what the kommune cache keeps): built into rows
+    with the rule titles of the request's language by `build`."""
+
+    by_rule: dict[str, dict[str, int]]
+    by_omraade: list[tuple[int | None, str, dict[str, int]]]
+    by_committee: list[tuple[int, str, dict[str, int]]]
+    committees_with_deadlines: int
+
+
+def counts(today: datetime.date, queryset=None, committee_limit: int | None = None) -> Counts:
     """By rule, by område and by committee at once, in two queries and the unit names: the
     same counts as `by_rule`, `by_omraade` and `by_committee`, without joining a row per
     deadline and without sending a row per committee to Python. A fixed number of queries.
@@ -245,11 +201,6 @@ def overview(today: datetime.date, queryset=None, committee_limit: int | None = 
     rule_counts = defaultdict(dict)
     for rule, status, n in rule_rows:
         rule_counts[rule][status] = n
-    rules = [
-        Row(rule.code, rule.title_plain, rule_counts[rule.code])
-        for rule in registry.all()
-        if rule.code in rule_counts
-    ]
 
     units = {
         pk: (kind, parent_id, name)
@@ -272,17 +223,92 @@ def overview(today: datetime.date, queryset=None, committee_limit: int | None = 
         omraade_counts[omraade(unit_id)][status] += n
     names = {pk: name for pk, (kind, _p, name) in units.items() if kind == Unit.Kind.OMRAADE}
     omraader = [
-        Row(pk, name, dict(omraade_counts.get(pk, {})))
+        (pk, name, dict(omraade_counts.get(pk, {})))
         for pk, name in sorted(names.items(), key=lambda x: x[1])
     ]
     if None in omraade_counts:
-        omraader.append(Row(None, "—", dict(omraade_counts[None])))
+        omraader.append((None, "—", dict(omraade_counts[None])))
 
     committees, count = _committee_counts(base, committee_limit)
+    return Counts(
+        by_rule=dict(rule_counts),
+        by_omraade=omraader,
+        by_committee=[(row.key, row.label, row.counts) for row in committees],
+        committees_with_deadlines=count,
+    )
+
+
+def build(numbers: Counts) -> Overview:
+    rules = [
+        Row(rule.code, rule.title_plain, numbers.by_rule[rule.code])
+        for rule in registry.all()
+        if rule.code in numbers.by_rule
+    ]
     return Overview(
         by_rule=rules,
-        by_omraade=omraader,
-        by_committee=committees,
-        committees_with_deadlines=count,
+        by_omraade=[Row(*row) for row in numbers.by_omraade],
+        by_committee=[Row(*row) for row in numbers.by_committee],
+        committees_with_deadlines=numbers.committees_with_deadlines,
         total=totals(rules),
     )
+
+
+def overview(today: datetime.date, queryset=None, committee_limit: int | None = None) -> Overview:
+    """The counts of `counts`, as rows."""
+    return build(counts(today, queryset, committee_limit))
+
+
+def limit_to_units(queryset, unit_ids):
+    """Deadlines of the units (a limited HR's), and committee duties of the committees covering
+    any of them."""
+    coverage = CommitteeUnit.objects.filter(committee=OuterRef("committee_id"), unit__in=unit_ids)
+    return queryset.filter(unit__in=unit_ids) | queryset.filter(unit__isnull=True).filter(
+        Exists(coverage)
+    )
+
+
+def kommune_overview(
+    kommune_id: int,
+    today: datetime.date,
+    unit_ids: list[int] | None = None,
+    committee_limit: int | None = None,
+) -> Overview:
+    """`overview` of the active kommune (only its units `unit_ids` when given) from the kommune
+    cache: computed once, then kept until the kommune's deadlines, committees, seats or units
+    change (`clear_on_change`) or the day changes. The page then costs the same at any size."""
+
+    def compute():
+        queryset = Deadline.objects.all()
+        if unit_ids is not None:
+            queryset = limit_to_units(queryset, unit_ids)
+        return counts(today, queryset, committee_limit)
+
+    restriction = None if unit_ids is None else tuple(sorted(unit_ids))
+    parts = ("deadlines.overview", today.isoformat(), committee_limit, restriction)
+    return build(KommuneCache(kommune_id).get_or_set(parts, compute))
+
+
+# Every model the counts read. The engine writes deadlines in bulk (no signals) and clears the
+# cache itself (engine.Writes.flush).
+COUNTED_MODELS = [
+    ("deadlines", "Deadline"),
+    ("committees", "Committee"),
+    ("committees", "Membership"),
+    ("committees", "CommitteeUnit"),
+    ("organisations", "Unit"),
+]
+
+
+def clear_on_change(sender, instance, **kwargs) -> None:
+    clear_kommune_caches([instance.kommune_id])
+
+
+def connect_signals() -> None:
+    from django.apps import apps
+    from django.db.models.signals import post_delete, post_save
+
+    for app_label, model_name in COUNTED_MODELS:
+        model = apps.get_model(app_label, model_name)
+        uid = f"deadlines.overview:{app_label}.{model_name}"
+        post_save.connect(clear_on_change, sender=model, dispatch_uid=uid + ":save")
+        post_delete.connect(clear_on_change, sender=model, dispatch_uid=uid + ":delete")

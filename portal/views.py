@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core.access import get_committee_for_user, get_viewer
 from core.tenancy import SESSION_KEY
 from deadlines.engine import registry as rule_registry
-from deadlines.overview import STATUS_ORDER, by_committee, by_omraade, by_rule, totals
+from deadlines.overview import COMMITTEE_ROWS, STATUS_ORDER, kommune_overview
 
 from .registry import panels
 
@@ -98,7 +98,7 @@ def compliance_overview(request):
     if not viewer.is_hovedmed_member:
         raise Http404
     today = timezone.localdate()
-    rules = by_rule(today)
+    counts = kommune_overview(request.kommune.pk, today, committee_limit=COMMITTEE_ROWS)
     sources = {rule.code: rule.source for rule in rule_registry.all()}
     return render(
         request,
@@ -106,9 +106,10 @@ def compliance_overview(request):
         {
             "today": today,
             "statuses": STATUS_ORDER,
-            "by_rule": [(row, sources.get(row.key, "")) for row in rules],
-            "by_omraade": by_omraade(today),
-            "by_committee": [row for row in by_committee(today) if row.total],
-            "total": totals(rules),
+            "by_rule": [(row, sources.get(row.key, "")) for row in counts.by_rule],
+            "by_omraade": counts.by_omraade,
+            "by_committee": counts.by_committee,
+            "committees_with_deadlines": counts.committees_with_deadlines,
+            "total": counts.total,
         },
     )

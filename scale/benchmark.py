@@ -470,6 +470,31 @@ def measure_incremental(kommune) -> dict:
     }
 
 
+RECOUNT_RUNS = 7
+
+
+def measure_overview_recount(fixture: Fixture) -> dict:
+    """The HR compliance overview is read from the kommune cache (core/cache.py) until the
+    kommune's deadlines, seats, committees or units change; the first request after a change
+    counts again. This is that recount, in this process: median and slowest of RECOUNT_RUNS."""
+    from django.utils import timezone
+
+    from deadlines.overview import COMMITTEE_ROWS, counts
+
+    timings = []
+    today = timezone.localdate()
+    with tenant_scope(fixture.kommune):
+        for _ in range(RECOUNT_RUNS):
+            started = time.perf_counter()
+            counts(today, committee_limit=COMMITTEE_ROWS)
+            timings.append(time.perf_counter() - started)
+    return {
+        "recount_ms": round(1000 * statistics.median(timings), 1),
+        "recount_max_ms": round(1000 * max(timings), 1),
+        "runs": len(timings),
+    }
+
+
 # --- reminders: the tick, sending to a local SMTP sink --------------------------------------------
 
 
@@ -897,7 +922,7 @@ def write_report(results: dict, out_dir: Path) -> None:
                     f"{page.get('loaded_p95_ms', '–')} | {data.get('queries', {}).get(key, '–')} |"
                 )
             lines.append("")
-        for section in ("engine", "incremental", "reminders", "pdf"):
+        for section in ("engine", "incremental", "overview_recount", "reminders", "pdf"):
             if section in data:
                 lines.append(f"- **{section}**: " + _flat(data[section]))
         lines.append("")
@@ -957,6 +982,7 @@ def shape(kommune) -> dict:
 
 # Measurements of capabilities that plug in here: (name, function(fixture) -> dict).
 EXTRA_MEASUREMENTS: list[tuple[str, Callable]] = [
+    ("overview_recount", measure_overview_recount),
     ("reminders", measure_reminders),
     ("pdf", measure_pdfs),
 ]

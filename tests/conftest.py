@@ -29,6 +29,15 @@ def redis_url() -> str | None:
     return settings.REDIS_URL or None
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty (process-local) cache: see config/settings_test.py."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def require_postgres(db):
     if not postgres_available():

@@ -11,7 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from core.tenancy import tenant_scope
+from core.cache import KommuneCache, clear_kommune_caches
+from core.tenancy import scopes_disabled, tenant_scope
 from deadlines.models import Deadline, RuleSetting, Status
 
 TODAY = datetime.date(2026, 11, 22)
@@ -150,17 +151,130 @@ def add_deadlines(org, n):
 
 
 def test_the_overview_runs_the_same_queries_for_10_and_500_deadlines(client, org_a, hr_a):
+    """Counting (a cache miss) and reading the cached counts (a hit) each run a fixed number of
+    queries. `bulk_create` sends no signals, so the test drops the cache as the engine does."""
     client.force_login(hr_a)
     url = reverse("admin:compliance_overview")
-    add_deadlines(org_a, 10)
     client.get(url)
-    with CaptureQueriesContext(connection) as small:
-        client.get(url)
-    add_deadlines(org_a, 490)
-    with CaptureQueriesContext(connection) as large:
-        response = client.get(url)
+    measured = {}
+    for n in (10, 490):
+        add_deadlines(org_a, n)
+        clear_kommune_caches([org_a.kommune.pk])
+        with CaptureQueriesContext(connection) as miss:
+            client.get(url)
+        with CaptureQueriesContext(connection) as hit:
+            response = client.get(url)
+        measured[n] = (len(miss), len(hit))
     assert response.context["total"].total >= 500
-    assert len(small) == len(large)
+    assert measured[10] == measured[490]
+    assert measured[10][1] < measured[10][0]
+
+
+def counted(response) -> dict:
+    return {
+        "rules": {row.key: row.counts for row in response.context["by_rule"]},
+        "omraader": {row.key: (row.label, row.counts) for row in response.context["by_omraade"]},
+        "committees": {row.key: row.counts for row in response.context["by_committee"]},
+    }
+
+
+def deadline_queries(queries) -> list[str]:
+    return [q["sql"] for q in queries.captured_queries if "deadlines_deadline" in q["sql"]]
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 22, 12, 0), tick=False)
+def test_the_counts_are_kept_until_the_kommunes_data_changes(client, crafted, hr_a):
+    """The counts are computed once and read from the kommune cache until a deadline, a seat, a
+    committee or a unit of the kommune changes; each such change shows on the next request."""
+    from organisations.services import unit_save
+
+    org = crafted
+    client.force_login(hr_a)
+    url = reverse("admin:compliance_overview")
+    before = counted(client.get(url))
+    with CaptureQueriesContext(connection) as queries:
+        assert counted(client.get(url)) == before
+    assert deadline_queries(queries) == []
+
+    # A deadline saved one at a time (HR's registration, a cascade): its signal.
+    with tenant_scope(org.kommune):
+        overdue = Deadline.objects.get(key="overdue")
+        overdue.state, overdue.done_on = Deadline.State.DONE, TODAY
+        overdue.save()
+    after = counted(client.get(url))
+    assert after["rules"]["training.amo_basic"][Status.DONE] == 2
+    assert Status.OVERDUE not in after["rules"]["training.amo_basic"]
+
+    # The AMR's seat ends (saved alone, without the engine's refresh that the service adds):
+    # the AMG no longer counts the AMR's deadlines.
+    with tenant_scope(org.kommune):
+        seat = org.amr
+        seat.ended_on = TODAY
+        seat.save()
+    assert org.amg.pk not in counted(client.get(url))["committees"]
+
+    # An område is renamed.
+    with tenant_scope(org.kommune):
+        org.omraade.name = "Børn og Unge"
+        unit_save(org.omraade)
+    assert counted(client.get(url))["omraader"][org.omraade.pk][0] == "Børn og Unge"
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 22, 12, 0), tick=False)
+def test_the_engines_bulk_writes_drop_the_cached_counts(client, crafted, hr_a):
+    from deadlines.engine import refresh
+
+    org = crafted
+    client.force_login(hr_a)
+    url = reverse("admin:compliance_overview")
+    before = counted(client.get(url))["rules"]
+    with tenant_scope(org.kommune):
+        refresh(org.kommune, committees=[org.amg], today=TODAY)
+        with scopes_disabled():
+            expected = Deadline.objects.filter(
+                kommune=org.kommune, rule="committees.yearly_amo_discussion"
+            ).count()
+    after = counted(client.get(url))["rules"]
+    assert after != before
+    assert sum(after["committees.yearly_amo_discussion"].values()) == expected
+
+
+def test_the_counts_follow_the_day(client, crafted, hr_a):
+    """The status depends on the day: a deadline due in ten days is overdue eleven days later."""
+    client.force_login(hr_a)
+    url = reverse("admin:compliance_overview")
+    with time_machine.travel(datetime.datetime(2026, 11, 22, 12, 0), tick=False):
+        assert client.get(url).context["total"].counts[Status.OVERDUE] == 2
+    with time_machine.travel(datetime.datetime(2026, 12, 3, 12, 0), tick=False):
+        assert client.get(url).context["total"].counts[Status.OVERDUE] == 3
+
+
+def test_a_limited_hr_partner_never_gets_the_whole_kommunes_cached_counts(
+    client, crafted, hr_a, hr_a_limited
+):
+    client.force_login(hr_a)
+    url = reverse("admin:compliance_overview")
+    assert "committees.yearly_amo_discussion" in counted(client.get(url))["rules"]
+    client.force_login(hr_a_limited)
+    assert set(counted(client.get(url))["rules"]) == {"training.amo_basic"}
+
+
+@pytest.mark.django_db
+def test_a_change_replaces_the_cache_token_at_once_and_again_at_commit(
+    django_capture_on_commit_callbacks,
+):
+    """A value computed from the old rows while the changing transaction is still open is
+    stored under the token replaced at commit, so it is never read after the commit."""
+    kommune_cache = KommuneCache(10**9)
+    assert kommune_cache.get_or_set(("n",), lambda: "before") == "before"
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        kommune_cache.clear()
+    assert kommune_cache.get_or_set(("n",), lambda: "old rows, open transaction") == (
+        "old rows, open transaction"
+    )
+    assert len(callbacks) == 1
+    callbacks[0]()  # the commit
+    assert kommune_cache.get_or_set(("n",), lambda: "after commit") == "after commit"
 
 
 def test_marking_done_by_hand_creates_the_next_cycle(client, org_a, hr_a):

@@ -32,7 +32,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--skip",
             default="",
-            help="comma-separated parts to leave out: pages,engine,reminders,pdf",
+            help="comma-separated parts to leave out: pages,engine,overview_recount,reminders,pdf",
         )
 
     def handle(self, *args, **options):
