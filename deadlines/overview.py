@@ -15,6 +15,7 @@ from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Whe
 from committees.models import Committee, CommitteeUnit
 from core.cache import KommuneCache, clear_kommune_caches
 from organisations.models import Unit
+from organisations.selectors import omraade_of, unit_nodes
 
 from .engine import registry
 from .models import Deadline, Status
@@ -202,26 +203,11 @@ def counts(today: datetime.date, queryset=None, committee_limit: int | None = No
     for rule, status, n in rule_rows:
         rule_counts[rule][status] = n
 
-    units = {
-        pk: (kind, parent_id, name)
-        for pk, kind, parent_id, name in Unit.objects.values_list("pk", "kind", "parent_id", "name")
-    }
-
-    def omraade(unit_id):
-        # As omraade_of_unit(): område → itself, arbejdsplads → parent, afdeling → grandparent.
-        kind, parent_id, _name = units.get(unit_id, (None, None, None))
-        if kind == Unit.Kind.OMRAADE:
-            return unit_id
-        if kind == Unit.Kind.ARBEJDSPLADS:
-            return parent_id
-        if kind == Unit.Kind.AFDELING:
-            return units.get(parent_id, (None, None, None))[1]
-        return None
-
+    nodes = unit_nodes()
     omraade_counts = defaultdict(lambda: defaultdict(int))
     for unit_id, status, n in unit_rows:
-        omraade_counts[omraade(unit_id)][status] += n
-    names = {pk: name for pk, (kind, _p, name) in units.items() if kind == Unit.Kind.OMRAADE}
+        omraade_counts[omraade_of(nodes, unit_id)][status] += n
+    names = {pk: node.name for pk, node in nodes.items() if node.kind == Unit.Kind.OMRAADE}
     omraader = [
         (pk, name, dict(omraade_counts.get(pk, {})))
         for pk, name in sorted(names.items(), key=lambda x: x[1])

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from committees.models import Committee, CommitteeUnit, Membership
 from organisations.models import Unit
+from organisations.selectors import omraade_of, unit_nodes
 
 from .models import OFFENSIVE_KINDS, Incident, Kind
 
@@ -138,11 +139,33 @@ class UnitRow:
 
 
 @dataclass
+class UnitTally:
+    count: int = 0
+    last_year: int = 0
+    absence_days: int = 0
+
+    def add(self, this_year: bool, n: int, days: int | None) -> None:
+        if this_year:
+            self.count += n
+            self.absence_days += days or 0
+        else:
+            self.last_year += n
+
+    def row(self, name: str) -> UnitRow:
+        return UnitRow(name, self.count, self.last_year, self.absence_days)
+
+
+UNIT_ROWS = 25
+
+
+@dataclass
 class Overview:
     committee: Committee
     year: int
     kinds: list[KindRow] = field(default_factory=list)
-    units: list[UnitRow] = field(default_factory=list)
+    units: list[UnitRow] = field(default_factory=list)  # the UNIT_ROWS with the most cases
+    units_total: int = 0  # units with a case this year or last
+    omraader: list[UnitRow] = field(default_factory=list)  # HovedMED only: the whole kommune
     total: int = 0
     total_last_year: int = 0
     with_absence: int = 0
@@ -223,21 +246,23 @@ def yearly_overview(committee: Committee, year: int) -> Overview:
         overview.total += this
         overview.total_last_year += last
 
-    unit_counts: dict[tuple, dict] = {}
-    unit_names: dict[int, str] = {}
-    rows = queryset.values("year", "unit_id", "unit__name").annotate(
-        n=Count("pk"), days=Sum("absence_days")
-    )
-    for row in rows:
-        unit_counts[(row["year"], row["unit_id"])] = row
-        unit_names[row["unit_id"]] = row["unit__name"]
-    for unit_id, name in unit_names.items():
-        this = unit_counts.get((year, unit_id), {})
-        last = unit_counts.get((year - 1, unit_id), {})
-        overview.units.append(
-            UnitRow(name, this.get("n", 0), last.get("n", 0), this.get("days") or 0)
-        )
-    overview.units.sort(key=lambda r: (-r.count, r.name))
+    # By unit, and for HovedMED (the whole kommune) also by område. A large kommune has cases
+    # in a thousand units: the page lists the områder and the UNIT_ROWS units with the most.
+    nodes = unit_nodes()
+    units, omraader = defaultdict(UnitTally), defaultdict(UnitTally)
+    rows = queryset.values_list("year", "unit_id").annotate(n=Count("pk"), days=Sum("absence_days"))
+    for row_year, unit_id, n, days in rows:
+        units[unit_id].add(row_year == year, n, days)
+        if unit_ids is None:
+            omraader[omraade_of(nodes, unit_id)].add(row_year == year, n, days)
+
+    def named(tallies) -> list[UnitRow]:
+        rows = [tally.row(nodes[pk].name if pk in nodes else "—") for pk, tally in tallies.items()]
+        return sorted(rows, key=lambda r: (-r.count, -r.last_year, r.name))
+
+    all_units = named(units)
+    overview.units, overview.units_total = all_units[:UNIT_ROWS], len(all_units)
+    overview.omraader = named(omraader)
 
     this_year = queryset.filter(year=year)
     totals = this_year.aggregate(

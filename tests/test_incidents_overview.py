@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from committees.models import Committee, Membership
 from core.tenancy import tenant_scope
 from incidents.models import Incident, Kind
-from incidents.selectors import yearly_overview
+from incidents.selectors import UNIT_ROWS, yearly_overview
 
 from . import factories as f
 from .samples_incidents import make_incident
@@ -86,6 +86,34 @@ def test_it_counts_by_kind_unit_and_absence_with_the_trend(org_a, data):
         ("Alfa Skole Nord", 4, 1, 7),
         ("Alfa Plejecenter Syd", 1, 1, 1),
     ]
+    # HovedMED answers for the whole kommune: also counted by område.
+    assert [(u.name, u.count, u.last_year, u.absence_days) for u in overview.omraader] == [
+        ("Alfa Område Nord", 4, 1, 7),
+        ("Alfa Område Syd", 1, 1, 1),
+    ]
+
+
+def test_a_large_kommune_lists_its_omraader_and_the_units_with_the_most_cases(org_a, data):
+    """A kommune with cases in a thousand units: the page shows every område and the UNIT_ROWS
+    units with the most cases, and says how many there are."""
+    hoved, _user = data
+    with tenant_scope(org_a.kommune):
+        extra = [
+            f.unit(org_a.kommune, f"Institution {i:02d}", parent=org_a.omraade)
+            for i in range(UNIT_ROWS + 5)
+        ]
+        for i, unit in enumerate(extra):
+            for _n in range(1 + i % 3):
+                make_incident(org_a, unit=unit, occurred_on=date(2025, 3, 1))
+        overview = yearly_overview(hoved, 2025)
+    assert len(overview.units) == UNIT_ROWS
+    assert overview.units_total == UNIT_ROWS + 5 + 2
+    assert [u.count for u in overview.units] == sorted(
+        (u.count for u in overview.units), reverse=True
+    )
+    assert overview.units[0].count == 4  # Alfa Skole Nord
+    nord = {u.name: u.count for u in overview.omraader}["Alfa Område Nord"]
+    assert nord == 4 + sum(1 + i % 3 for i in range(UNIT_ROWS + 5))
 
 
 def test_an_afdelingsmed_counts_only_its_own_area(org_a, data):
@@ -100,6 +128,7 @@ def test_an_afdelingsmed_counts_only_its_own_area(org_a, data):
         overview = yearly_overview(afd, 2025)
         whole = yearly_overview(hoved, 2025)
     assert (overview.total, [u.name for u in overview.units]) == (1, ["Vuggestuen"])
+    assert overview.omraader == []  # by område only for the whole kommune (HovedMED)
     assert whole.total == 6
 
 
