@@ -19,28 +19,16 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from committees.models import Committee, CommitteeUnit
+from committees.models import Committee
 from core.access import Viewer, get_viewer
 from core.admin_site import is_kommune_staff
 
 from .models import ApvActionItem, ApvCycle, ApvProblem
 
 
-def path_ids(path: str) -> list[int]:
-    return [int(part) for part in path.split("/") if part]
-
-
 def covering_amg_ids(viewer: Viewer) -> set[int]:
-    """The AMGs that cover the viewer's own unit (or a unit above it). One query."""
-    person = viewer.person
-    if person is None or person.unit is None:
-        return set()
-    ancestors = path_ids(person.unit.path) or [person.unit_id]
-    return set(
-        CommitteeUnit.objects.filter(
-            unit_id__in=ancestors, committee__kind=Committee.Kind.AMG
-        ).values_list("committee_id", flat=True)
-    )
+    """The AMGs that cover the viewer's own unit (or a unit above it)."""
+    return {pk for pk, kind in viewer.covering_committees.items() if kind == Committee.Kind.AMG}
 
 
 def visible_amg_ids(request) -> set[int]:

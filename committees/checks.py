@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from organisations.models import Kommune, Person, Unit
+from organisations.models import Kommune, Person, Unit, path_ids
 
 from .models import Committee, CommitteeUnit, Membership
 from .services import add_years
@@ -42,7 +42,7 @@ def _url(obj) -> str:
 
 
 def _ancestor_ids(unit: Unit) -> list[int]:
-    return [int(part) for part in unit.path.strip("/").split("/") if part]
+    return path_ids(unit.path)
 
 
 class OrganisationSnapshot:

@@ -70,6 +70,24 @@ class Viewer:
         return {seat.role for seat in self.seats if seat.committee_id == committee.pk}
 
     @cached_property
+    def covering_committees(self) -> dict[int, str]:
+        """Committees covering the person's own unit or a unit above it, with their kind (the
+        AMG and the MED committees the person is represented in). One query, shared by the
+        panels and pages of the request."""
+        from committees.models import CommitteeUnit
+        from organisations.models import path_ids
+
+        person = self.person
+        if person is None or person.unit is None:
+            return {}
+        ancestors = path_ids(person.unit.path) or [person.unit_id]
+        return dict(
+            CommitteeUnit.objects.filter(unit_id__in=ancestors).values_list(
+                "committee_id", "committee__kind"
+            )
+        )
+
+    @cached_property
     def visible_committee_ids(self) -> set[int]:
         """Committees the person sits in, plus those covering the units they lead."""
         from committees.models import CommitteeUnit

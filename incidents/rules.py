@@ -14,10 +14,11 @@ from django.utils.translation import gettext_lazy as _
 
 from committees.rules import first_unit
 from deadlines.engine import Param, Rule, Want, register
+from organisations.models import path_ids
 
 from .easy import easy_due_date
 from .models import ACCIDENT_KINDS, Incident, IncidentMeasure, InspectionOrder
-from .selectors import leaders_by_unit, nearest_leader, path_ids
+from .selectors import leaders_by_unit, nearest_leader
 
 # A duty done longer ago than this is settled history: the engine keeps done rows as they are
 # (only open rows lapse), so the rules need not re-derive every old case on each evaluation.

@@ -11,7 +11,7 @@ from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import Committee, CommitteeUnit, Membership
-from organisations.models import Unit
+from organisations.models import Unit, path_ids
 from organisations.selectors import omraade_of, unit_nodes
 
 from .models import OFFENSIVE_KINDS, Incident, Kind
@@ -19,11 +19,6 @@ from .models import OFFENSIVE_KINDS, Incident, Kind
 # The arbejdsmiljøudvalg of the enstrenget structure (seeds 002, 003): HovedMED at the top and
 # AfdelingsMED/OmrådeMED below it.
 UDVALG_KINDS = (Committee.Kind.HOVEDMED, Committee.Kind.AFDELINGSMED)
-
-
-def path_ids(path: str) -> list[int]:
-    """ "12/45/78/" → [12, 45, 78]: the unit's ancestors from the top, ending with itself."""
-    return [int(part) for part in path.split("/") if part]
 
 
 def handling_committee(unit: Unit) -> Committee | None:

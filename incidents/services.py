@@ -19,7 +19,7 @@ from core.email import send_templated
 from core.history import set_history_user
 from core.tenancy import scopes_disabled, tenant_scope
 from deadlines.engine import refresh
-from organisations.models import Person, Unit
+from organisations.models import Person, Unit, path_ids
 
 from .models import (
     HealthDataAccess,
@@ -35,7 +35,6 @@ from .selectors import (
     handling_committee,
     leaders_by_unit,
     nearest_leader,
-    path_ids,
     udvalg_above,
 )
 from .tasks import incident_send_notification

@@ -36,7 +36,7 @@ from .models import (
     Meeting,
     Referat,
 )
-from .selectors import committees_covering, meeting_queryset, referat_of
+from .selectors import meeting_queryset, referat_of
 
 Role = Membership.Role
 FIRST_SLOT = "first"  # formand (ledelse in the MED committees of seed 003)
@@ -86,6 +86,7 @@ class CommitteeAccess:
         return set(
             Membership.objects.filter(committee_id=self.committee.pk, ended_on__isnull=True)
             .values_list("role", flat=True)
+            .order_by()  # no default ordering: it would join committee and person to DISTINCT
             .distinct()
         )
 
@@ -99,10 +100,7 @@ class CommitteeAccess:
 
     @cached_property
     def is_covered_employee(self) -> bool:
-        person = self.viewer.person
-        if person is None or person.unit_id is None:
-            return False
-        return self.committee.pk in committees_covering(person.unit)
+        return self.committee.pk in self.viewer.covering_committees
 
     @property
     def can_read_agenda(self) -> bool:

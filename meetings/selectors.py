@@ -9,13 +9,13 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 
 from committees.models import Committee, CommitteeUnit, Membership
 from core.tenancy import current_kommune_id
 from deadlines.engine import Context, registry
-from organisations.models import Person, Unit
+from organisations.models import Person
 
 from .models import (
     DEFAULT_DISPATCH_DAYS,
@@ -86,9 +86,15 @@ def settings_for(
 
 
 def procedure_for(committee: Committee) -> ProcedureSettings:
-    procedure = (
-        Procedure.objects.filter(committee=committee).prefetch_related("standing_items").first()
-    )
+    if Committee.procedure.is_cached(committee):
+        # Loaded with the committee (`meeting_queryset`): no query when it has none.
+        procedure = getattr(committee, "procedure", None)
+        if procedure is not None:
+            prefetch_related_objects([procedure], "standing_items")
+    else:
+        procedure = (
+            Procedure.objects.filter(committee=committee).prefetch_related("standing_items").first()
+        )
     minimum = hovedmed_minimum_default() if committee.kind == Committee.Kind.HOVEDMED else 0
     return settings_for(committee, procedure, minimum)
 
@@ -234,7 +240,9 @@ def proposals_by(meeting: Meeting, person: Person | None) -> list[AgendaItem]:
 
 
 def meeting_queryset():
-    return Meeting.objects.select_related("committee", "adjacent_to", "adjacent_to__committee")
+    return Meeting.objects.select_related(
+        "committee", "committee__procedure", "adjacent_to", "adjacent_to__committee"
+    )
 
 
 def referat_of(meeting: Meeting) -> Referat | None:
@@ -371,15 +379,3 @@ def covered_unit_paths(committee_ids) -> dict[int, list[str]]:
     ).values_list("committee_id", "unit__path"):
         paths[committee_id].append(path)
     return paths
-
-
-def committees_covering(unit: Unit | None) -> set[int]:
-    """Committees whose coverage includes this unit (a unit they cover or one above it)."""
-    if unit is None or not unit.path:
-        return set()
-    ancestor_ids = [int(pk) for pk in unit.path.strip("/").split("/") if pk]
-    return set(
-        CommitteeUnit.objects.filter(unit_id__in=ancestor_ids).values_list(
-            "committee_id", flat=True
-        )
-    )

@@ -70,6 +70,12 @@ class KommuneStaff(TenantModel):
         return f"{self.user} ({self.kommune})"
 
 
+def path_ids(path: str) -> list[int]:
+    """A unit's materialised path "12/45/78/" → [12, 45, 78]: its ancestors from the top,
+    ending with itself."""
+    return [int(part) for part in path.split("/") if part]
+
+
 class Unit(TenantModel):
     """An organisational unit: område/forvaltning → arbejdsplads → afdeling."""
 

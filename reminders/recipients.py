@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from committees.models import Committee, Membership
-from organisations.models import Unit
+from organisations.models import Unit, path_ids
 
 from .models import ReminderItem
 
@@ -68,11 +68,6 @@ DEADLINE_COLUMNS = (
     "committee__kind",
     "unit_id",
 )
-
-
-def path_ids(path: str) -> list[int]:
-    """ "12/45/78/" → [12, 45, 78]: the unit's ancestors from the top, ending with itself."""
-    return [int(part) for part in path.split("/") if part]
 
 
 class Resolver:
