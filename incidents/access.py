@@ -21,6 +21,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db.models import Count, Window
 from django.http import Http404
 
 from committees.models import Membership
@@ -168,18 +169,25 @@ def incident_visible_to_kreds_officer(incident: Incident, kreds_public_ids: Iter
         ).exists()
 
 
-def incidents_forwarded_to_kreds(kreds_public_id) -> list[Incident]:
-    """Every case forwarded, with live consent, to this kreds, in any kommune. Read with scopes
-    disabled because the kreds spans kommuner; the filter on the forward is the access rule."""
+def incidents_forwarded_to_kreds(
+    kreds_public_id, *, offset: int = 0, limit: int | None = None
+) -> tuple[list[Incident], int]:
+    """The cases forwarded, with live consent, to this kreds, in any kommune, newest first:
+    those from `offset` (at most `limit`), and how many there are. Read with scopes disabled
+    because the kreds spans kommuner; the filter on the forward is the access rule."""
     with scopes_disabled():
         forwarded = IncidentForward.objects.filter(
             kreds_public_id=uuid.UUID(str(kreds_public_id)), withdrawn_on__isnull=True
         ).values("incident_id")
-        return list(
-            Incident.objects.filter(pk__in=forwarded)
-            .select_related("unit", "kommune", "injured")
-            .order_by("-occurred_on")
+        cases = Incident.objects.filter(pk__in=forwarded)
+        rows = list(
+            cases.select_related("unit", "kommune")
+            .annotate(total=Window(Count("pk")))
+            .order_by("-occurred_on", "-pk")[offset : offset + limit if limit else None]
         )
+        if not rows and offset:
+            return [], cases.count()
+        return rows, rows[0].total if rows else 0
 
 
 def get_udvalg_for_overview(request, public_id):

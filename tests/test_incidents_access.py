@@ -236,13 +236,14 @@ def test_forwarding_requires_the_injured_persons_consent(org_a, case):
         )
     assert incident_visible_to_kreds_officer(case.incident, [KREDS])
     assert not incident_visible_to_kreds_officer(case.incident, [OTHER_KREDS])
-    assert [i.pk for i in incidents_forwarded_to_kreds(KREDS)] == [case.incident.pk]
-    assert incidents_forwarded_to_kreds(OTHER_KREDS) == []
+    rows, total = incidents_forwarded_to_kreds(KREDS)
+    assert ([i.pk for i in rows], total) == ([case.incident.pk], 1)
+    assert incidents_forwarded_to_kreds(OTHER_KREDS) == ([], 0)
 
     with tenant_scope(org_a.kommune):
         services.incident_forward_withdraw(forward)
     assert not incident_visible_to_kreds_officer(case.incident, [KREDS])
-    assert incidents_forwarded_to_kreds(KREDS) == []
+    assert incidents_forwarded_to_kreds(KREDS) == ([], 0)
 
 
 def test_a_case_without_an_injured_person_cannot_be_forwarded(org_a, case):

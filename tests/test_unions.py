@@ -667,7 +667,7 @@ def test_a_forwarded_injury_reaches_only_that_kreds_until_consent_is_withdrawn(
 
     client.force_login(world.officer)
     page = client.get(overview_url(world.kreds))
-    assert page.context["forwarded"] == [forwarded]
+    assert page.context["forwarded"].rows == [forwarded]
     detail = client.get(url)
     assert detail.status_code == 200
     assert "Faldt på trappen" in detail.content.decode() and "Ida Skadet" in detail.content.decode()
@@ -685,5 +685,42 @@ def test_a_forwarded_injury_reaches_only_that_kreds_until_consent_is_withdrawn(
     with tenant_scope(org_a.kommune):
         incident_forward_withdraw(forward)
     client.force_login(world.officer)
-    assert client.get(overview_url(world.kreds)).context["forwarded"] == []
+    assert client.get(overview_url(world.kreds)).context["forwarded"].rows == []
     assert client.get(url).status_code == 404
+
+
+def test_the_overview_shows_the_newest_forwarded_injuries_and_links_to_all(client, org_a, world):
+    """Forwarded injuries accumulate year after year: the overview shows the newest ten and
+    links to a paged list of all of them, which only the kreds' own officers can open."""
+    from incidents.services import incident_forward
+    from unions.selectors import FORWARDED_ON_OVERVIEW
+
+    from .samples_incidents import make_incident
+
+    n = FORWARDED_ON_OVERVIEW + 2
+    with tenant_scope(org_a.kommune):
+        injured = f.person(org_a.kommune, "Ida", "Skadet", unit=org_a.workplace)
+        cases = []
+        for day in range(1, n + 1):
+            case = make_incident(org_a, injured=injured, occurred_on=datetime.date(2026, 3, day))
+            incident_forward(
+                case,
+                kreds_public_id=world.kreds.public_id,
+                consent_given_on=datetime.date(2026, 3, day),
+                forwarded_by=org_a.amr.person,
+            )
+            cases.append(case)
+    newest_first = [c.pk for c in reversed(cases)]
+    client.force_login(world.officer)
+    page = client.get(overview_url(world.kreds))
+    shown = page.context["forwarded"]
+    assert [c.pk for c in shown.rows] == newest_first[:FORWARDED_ON_OVERVIEW]
+    assert shown.total == n
+    all_url = reverse("unions:incidents", args=[world.kreds.public_id])
+    assert all_url in page.content.decode()
+    listing = client.get(all_url)
+    assert [c.pk for c in listing.context["forwarded"].rows] == newest_first
+    assert client.get(all_url, {"side": 99}).context["forwarded"].number == 1
+
+    client.force_login(world.other_officer)
+    assert client.get(all_url).status_code == 404

@@ -21,6 +21,14 @@ def officer_kredse(user) -> QuerySet[Kreds]:
     )
 
 
+def officer_kredse_of(request) -> list[Kreds]:
+    """`officer_kredse` of the request's user, read once per request (the navigation and the
+    portal's kreds panel both ask)."""
+    if not hasattr(request, "_officer_kredse"):
+        request._officer_kredse = list(officer_kredse(request.user))
+    return request._officer_kredse
+
+
 def is_kreds_officer(user) -> bool:
     """For the portal: send an officer without a kommune to their kreds pages."""
     return (

@@ -110,35 +110,29 @@ class ElectionForm(forms.Form):
 
 
 class MemberFilterForm(forms.Form):
-    """Filters of the officer's member list (GET); the choices are the kreds' own."""
+    """Filters of the officer's member list (GET); the choices are the kreds' own, taken from
+    the structure the page has loaded (no query of its own). A value outside them is a form
+    error."""
 
-    kommune = forms.ModelChoiceField(
-        queryset=None,
-        to_field_name="code",
-        required=False,
-        label=_("Kommune"),
-        empty_label=_("Alle kommuner"),
-    )
-    kommunegruppe = forms.ModelChoiceField(
-        queryset=None,
-        to_field_name="public_id",
-        required=False,
-        label=_("Kommunegruppe"),
-        empty_label=_("Alle kommunegrupper"),
-    )
+    kommune = forms.ChoiceField(required=False, label=_("Kommune"))
+    kommunegruppe = forms.ChoiceField(required=False, label=_("Kommunegruppe"))
 
     def __init__(self, *args, structure, **kwargs):
         super().__init__(*args, **kwargs)
-        from organisations.models import Kommune
+        self._kommuner = {k.code: k for k in structure.kommuner}
+        self._grupper = {str(g.public_id): g for g in structure.kommunegrupper}
+        self.fields["kommune"].choices = [("", _("Alle kommuner"))] + [
+            (k.code, k.name) for k in structure.kommuner
+        ]
+        self.fields["kommunegruppe"].choices = [("", _("Alle kommunegrupper"))] + [
+            (str(g.public_id), g.name) for g in structure.kommunegrupper
+        ]
 
-        from .models import Kommunegruppe
+    def clean_kommune(self):
+        return self._kommuner.get(self.cleaned_data["kommune"])
 
-        self.fields["kommune"].queryset = Kommune.objects.filter(
-            pk__in=structure.kommune_ids
-        ).order_by("name")
-        self.fields["kommunegruppe"].queryset = Kommunegruppe.objects.filter(
-            kreds=structure.kreds
-        ).order_by("name")
+    def clean_kommunegruppe(self):
+        return self._grupper.get(self.cleaned_data["kommunegruppe"])
 
 
 class NetworkGroupForm(forms.Form):

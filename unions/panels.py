@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.registry import register_panel
 
-from .access import officer_kredse
+from .access import officer_kredse_of
 from .services import own_union_membership
 
 
@@ -26,5 +26,5 @@ def elections(request, viewer):
 
 @register_panel("kreds", _("Min kreds"), "unions/panels/kreds.html", order=90)
 def my_kredse(request, viewer):
-    kredse = list(officer_kredse(request.user))
+    kredse = officer_kredse_of(request)
     return {"kredse": kredse} if kredse else None

@@ -168,8 +168,10 @@ MEMBER_PAGE_SIZE = 25
 
 
 @dataclass
-class MemberPage:
-    rows: list[MemberRow]
+class ListPage:
+    """One page of a long list (members, forwarded injuries)."""
+
+    rows: list
     total: int
     number: int
     size: int
@@ -195,7 +197,7 @@ def member_page(
     kommunegruppe: Kommunegruppe | None = None,
     number: int = 1,
     size: int = MEMBER_PAGE_SIZE,
-) -> MemberPage:
+) -> ListPage:
     """One page of `member_rows`, in the same order, for a kreds with hundreds of members (a
     large kommune's kreds follows many AMR and TR). The database orders and counts the members
     and only the page's members are loaded. The order of `member_rows` — urgency, then the next
@@ -204,7 +206,7 @@ def member_page(
     number of queries, whatever the number of members."""
     kommune_ids = _kommune_ids(structure, kommune, kommunegruppe)
     if not kommune_ids:
-        return MemberPage([], 0, 1, size)
+        return ListPage([], 0, 1, size)
     number = max(1, number)
     with scopes_disabled():
         members = _consenting_memberships(structure.kreds, kommune_ids)
@@ -240,7 +242,7 @@ def member_page(
         total = found[0][1] if found else 0
         page_ids = [pk for pk, _total in found]
         rows = _rows(structure, UnionMembership.objects.filter(pk__in=page_ids), today)
-    return MemberPage(rows, total, number, size)
+    return ListPage(rows, total, number, size)
 
 
 def _rows(structure: KredsStructure, members, today: datetime.date) -> list[MemberRow]:
@@ -308,13 +310,29 @@ def _rows(structure: KredsStructure, members, today: datetime.date) -> list[Memb
     )
 
 
-def forwarded_incidents(kreds: Kreds) -> list:
-    """Injuries forwarded to the kreds by an AMR with the injured person's consent (seed 000),
-    in any kommune of the kreds; a withdrawn consent removes the case at once. The injured person
-    need not be an AMR or TR, so these are listed on their own, not per member row."""
+# Injuries forwarded to the kreds, newest first: a few on the overview, all on their own page.
+FORWARDED_ON_OVERVIEW = 10
+FORWARDED_PAGE_SIZE = 50
+
+
+def forwarded_incidents(kreds: Kreds, *, number: int = 1, size: int = FORWARDED_PAGE_SIZE):
+    """Page `number` of the injuries forwarded to the kreds by an AMR with the injured
+    person's consent (seed 000), in any kommune of the kreds, and how many there are; a
+    withdrawn consent removes the case at once. The injured person need not be an AMR or TR, so
+    these are listed on their own, not per member row."""
     from incidents.access import incidents_forwarded_to_kreds
 
-    return incidents_forwarded_to_kreds(kreds.public_id)
+    number = max(1, number)
+    rows, total = incidents_forwarded_to_kreds(
+        kreds.public_id, offset=(number - 1) * size, limit=size
+    )
+    if not rows and total:
+        # Past the last page (a stale link): the last page.
+        number = -(-total // size)
+        rows, total = incidents_forwarded_to_kreds(
+            kreds.public_id, offset=(number - 1) * size, limit=size
+        )
+    return ListPage(rows, total, number, size)
 
 
 def group_invitees(group: NetworkGroup, structure: KredsStructure) -> list[UnionMembership]:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("mit-medlemskab/", views.my_union, name="my_union"),
     path("valg/ny/", views.election_new, name="election_new"),
     path("<uuid:kreds_id>/", views.kreds_overview, name="overview"),
+    path("<uuid:kreds_id>/skader/", views.kreds_incidents, name="incidents"),
     path(
         "<uuid:kreds_id>/skader/<uuid:incident_id>/",
         views.kreds_incident,

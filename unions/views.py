@@ -48,8 +48,9 @@ from .forms import (
 )
 from .models import NetworkGroup
 from .selectors import (
+    FORWARDED_ON_OVERVIEW,
     MEMBER_PAGE_SIZE,
-    MemberPage,
+    ListPage,
     forwarded_incidents,
     kreds_structure,
     meeting_invitations,
@@ -108,7 +109,7 @@ def kreds_overview(request, kreds_id):
     structure = kreds_structure(kreds)
     form = MemberFilterForm(request.GET or None, structure=structure)
     if form.is_bound and not form.is_valid():
-        page = MemberPage([], 0, 1, MEMBER_PAGE_SIZE)
+        page = ListPage([], 0, 1, MEMBER_PAGE_SIZE)
     else:
         data = form.cleaned_data if form.is_bound else {}
         # A large kommune's kreds follows hundreds of members: one page at a time, the most
@@ -131,10 +132,21 @@ def kreds_overview(request, kreds_id):
             "form": form,
             "rows": page.rows,
             "page": page,
-            "forwarded": forwarded_incidents(kreds),
+            "forwarded": forwarded_incidents(kreds, size=FORWARDED_ON_OVERVIEW),
             "today": timezone.localdate(),
             "query": filters.urlencode(),
         },
+    )
+
+
+@login_required
+def kreds_incidents(request, kreds_id):
+    """Every injury forwarded to the kreds, newest first, a page at a time."""
+    kreds = get_kreds_for_officer(request.user, kreds_id)
+    return render(
+        request,
+        "unions/incidents.html",
+        {"kreds": kreds, "forwarded": forwarded_incidents(kreds, number=_page_number(request))},
     )
 
 
