@@ -120,6 +120,12 @@ class Deadline(TenantModel):
             models.Index(fields=["kommune", "state", "due_date"]),
             models.Index(fields=["person", "state"]),
             models.Index(fields=["committee", "state"]),
+            # A person's next open deadline (the kreds overview orders its members by it).
+            models.Index(
+                fields=["person", "due_date"],
+                condition=models.Q(state="open"),
+                name="deadline_open_person_due",
+            ),
         ]
 
     def __str__(self) -> str:
