@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,14 +20,13 @@ from .models import (
     Attendance,
     Meeting,
     MeetingRequest,
-    Procedure,
     Referat,
 )
-from .selectors import committees_covering
 
 UPCOMING_DAYS = 60
 UPCOMING_LIMIT = 10
 READ_DAYS = 90
+SENT_OR_LATER = (Referat.State.SENT, Referat.State.FINAL, Referat.State.PUBLISHED)
 
 
 @register_panel("meetings", _("Mine kommende møder"), "meetings/panels/upcoming.html", order=15)
@@ -35,36 +34,26 @@ def upcoming_meetings(request, viewer):
     if viewer.person is None or not viewer.committee_ids:
         return None
     today = timezone.localdate()
+    afbud = Attendance.objects.filter(
+        meeting=OuterRef("pk"), person=viewer.person, status=Attendance.Status.AFBUD
+    )
     meetings = list(
         Meeting.objects.filter(
             committee_id__in=viewer.committee_ids,
             date__gte=today,
             date__lte=today + datetime.timedelta(days=UPCOMING_DAYS),
         )
-        .select_related("committee")
+        .select_related("committee__procedure")
+        .annotate(has_afbud=Exists(afbud))
         .order_by("date", "start_time")[:UPCOMING_LIMIT]
     )
-    if not meetings:
-        return {"meetings": []}
-    days = defaultdict(
-        lambda: DEFAULT_PROPOSAL_DAYS,
-        Procedure.objects.filter(committee_id__in={m.committee_id for m in meetings}).values_list(
-            "committee_id", "proposal_days"
-        ),
-    )
-    afbud = set(
-        Attendance.objects.filter(
-            person=viewer.person, meeting__in=meetings, status=Attendance.Status.AFBUD
-        ).values_list("meeting_id", flat=True)
-    )
     for meeting in meetings:
-        meeting.proposal_deadline = meeting.date - datetime.timedelta(
-            days=days[meeting.committee_id]
-        )
+        procedure = getattr(meeting.committee, "procedure", None)  # none: seed 003's numbers
+        days = procedure.proposal_days if procedure else DEFAULT_PROPOSAL_DAYS
+        meeting.proposal_deadline = meeting.date - datetime.timedelta(days=days)
         meeting.can_propose = (
             meeting.agenda_settled_at is None and today <= meeting.proposal_deadline
         )
-        meeting.has_afbud = meeting.pk in afbud
     return {"meetings": meetings}
 
 
@@ -74,6 +63,7 @@ def _slots_by_committee(viewer) -> dict[int, set[str]]:
     for committee_id, role in (
         Membership.objects.filter(committee_id__in=viewer.committee_ids, ended_on__isnull=True)
         .values_list("committee_id", "role")
+        .order_by()  # no default ordering: it would join committee and person to DISTINCT
         .distinct()
     ):
         present[committee_id].add(role)
@@ -99,35 +89,38 @@ def referater(request, viewer):
     today = timezone.localdate()
     person = viewer.person
     slots = _slots_by_committee(viewer) if viewer.committee_ids else {}
-    to_approve = []
-    if slots:
-        drafts = (
-            Referat.objects.filter(
-                state=Referat.State.DRAFT,
-                meeting__committee_id__in=list(slots),
-                meeting__date__lte=today,
-            )
-            .exclude(Q(first_approved_by=person) | Q(second_approved_by=person))
-            .select_related("meeting", "meeting__committee")
-            .order_by("meeting__date")
-        )
-        for referat in drafts:
-            mine = slots[referat.meeting.committee_id]
+    since = today - datetime.timedelta(days=READ_DAYS)
+    covering = set(viewer.covering_committees)
+    # Drafts the viewer still has to approve, and referater they can read: one query.
+    draft = Q(
+        state=Referat.State.DRAFT, meeting__committee_id__in=list(slots), meeting__date__lte=today
+    ) & ~(Q(first_approved_by=person) | Q(second_approved_by=person))
+    readable = (
+        Q(meeting__committee_id__in=viewer.committee_ids, state__in=SENT_OR_LATER)
+        | Q(meeting__committee_id__in=covering, state=Referat.State.PUBLISHED)
+    ) & Q(meeting__date__gte=since)
+    rows = list(
+        Referat.objects.filter(draft | readable)
+        .select_related("meeting", "meeting__committee")
+        .order_by("-meeting__date", "-pk")
+    )
+    to_approve, to_read = [], []
+    for referat in rows:
+        committee_id = referat.meeting.committee_id
+        if referat.state == Referat.State.DRAFT:
+            if referat.meeting.date > today or person.pk in (
+                referat.first_approved_by_id,
+                referat.second_approved_by_id,
+            ):
+                continue
+            mine = slots.get(committee_id, set())
             open_first = "first" in mine and referat.first_approved_by_id is None
             open_second = "second" in mine and referat.second_approved_by_id is None
             if open_first or open_second:
                 to_approve.append(referat)
-    since = today - datetime.timedelta(days=READ_DAYS)
-    covering = committees_covering(person.unit) if person.unit_id else set()
-    readable = Q(
-        meeting__committee_id__in=viewer.committee_ids,
-        state__in=(Referat.State.SENT, Referat.State.FINAL, Referat.State.PUBLISHED),
-    ) | Q(meeting__committee_id__in=covering, state=Referat.State.PUBLISHED)
-    to_read = list(
-        Referat.objects.filter(readable, meeting__date__gte=since)
-        .select_related("meeting", "meeting__committee")
-        .order_by("-meeting__date")[:10]
-    )
+        elif len(to_read) < 10:
+            to_read.append(referat)
+    to_approve.reverse()  # the oldest draft first
     actions = list(
         ActionItem.objects.filter(
             owner=person,

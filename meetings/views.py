@@ -279,7 +279,18 @@ def meeting_detail(request, public_id):
     # Who may change which item now: the formandskab every item until the agenda is locked,
     # a member their own proposals until the proposal deadline (the services' own checks).
     chair_edits = access.can_chair and services.agenda_lock_reason(meeting) is None
-    mine_proposed = proposals_by(meeting, person) if access.is_member else []
+    if not access.is_member:
+        mine_proposed = []
+    elif access.can_chair:
+        # The formandskab's agenda has every item already, proposals of any status included.
+        mine_proposed = [
+            item
+            for item in agenda.items + agenda.pending + agenda.rejected
+            if item.proposed_by_id == person.pk and item.kind == ItemKind.PROPOSAL
+        ]
+        mine_proposed.sort(key=lambda item: (item.position, item.pk))
+    else:
+        mine_proposed = proposals_by(meeting, person)
     for item in mine_proposed:
         item.may_change = (
             services.item_withdraw_refusal(item, person=person, today=today, deadline=deadline)

@@ -219,7 +219,8 @@ def _in_process():
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    return override_settings(ROOT_URLCONF=BENCH_URLCONF, STORAGES=storages)
+    hosts = [*settings.ALLOWED_HOSTS, "127.0.0.1"]
+    return override_settings(ROOT_URLCONF=BENCH_URLCONF, STORAGES=storages, ALLOWED_HOSTS=hosts)
 
 
 def page_statuses(fixture: Fixture) -> dict[str, int | None]:

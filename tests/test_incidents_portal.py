@@ -78,7 +78,8 @@ def test_an_employee_reports_and_the_leader_and_amg_are_emailed_after_commit(
         reporter,
         org.amg,
     )
-    assert len(callbacks) == 2
+    # One send per notification after commit (the other callbacks drop cached counts).
+    assert len([c for c in callbacks if "_notify_new" in c.__qualname__]) == 2
     assert notes == {("Lene", "leader", "sent"), ("Arne", "amg", "sent")}
     assert sorted(m.to[0] for m in mailoutbox) == ["arne@ex.dk", "lene@ex.dk"]
     for message in mailoutbox:
