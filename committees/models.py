@@ -177,6 +177,14 @@ class Membership(TenantModel):
             models.Index(fields=["person", "ended_on"]),
         ]
 
+    def get_role_display(self) -> str:
+        # Django's generated version hashes every choice (lazy labels) on each call; long
+        # lists of seats (the kreds overview) ask many times.
+        try:
+            return self.Role(self.role).label
+        except ValueError:
+            return self.role
+
     def __str__(self) -> str:
         return f"{self.person} – {self.get_role_display()} – {self.committee}"
 

@@ -220,7 +220,12 @@ def _in_process():
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     hosts = [*settings.ALLOWED_HOSTS, "127.0.0.1"]
-    return override_settings(ROOT_URLCONF=BENCH_URLCONF, STORAGES=storages, ALLOWED_HOSTS=hosts)
+    return override_settings(
+        ROOT_URLCONF=BENCH_URLCONF,
+        STORAGES=storages,
+        ALLOWED_HOSTS=hosts,
+        SECURE_SSL_REDIRECT=False,  # the test client speaks plain HTTP, like the server here
+    )
 
 
 def page_statuses(fixture: Fixture) -> dict[str, int | None]:

@@ -157,6 +157,31 @@ def test_it_shows_consenting_amr_and_tr_members_across_the_kreds_kommuner(
     assert "Arne" not in body  # the fixture's AMR never stated a union
 
 
+@time_machine.travel(datetime.datetime(2026, 11, 22, 12, 0), tick=False)
+def test_each_member_row_lists_the_open_training_deadlines_most_urgent_first(client, org_a, world):
+    from deadlines.engine import registry
+    from deadlines.models import Deadline
+
+    alfa = member(org_a, "Asta", "Alfamedlem")
+    join(alfa, world.kreds)
+    with tenant_scope(org_a.kommune):
+        for rule, due in (
+            ("training.amo_supplementary_yearly", datetime.date(2027, 3, 1)),
+            ("training.amo_basic", datetime.date(2026, 10, 1)),
+        ):
+            Deadline.objects.create(
+                kommune=org_a.kommune, rule=rule, key=f"t{alfa.pk}", person=alfa, due_date=due
+            )
+    client.force_login(world.officer)
+    body = client.get(overview_url(world.kreds)).content.decode()
+    basic = registry.get("training.amo_basic").render_title(Deadline(params={}))
+    yearly = registry.get("training.amo_supplementary_yearly").title_plain
+    overdue = f'<span class="badge overdue">Overskredet</span> {basic} – 01.10.2026'
+    assert overdue in body
+    assert '<span class="badge upcoming">Kommende</span>' in body and "01.03.2027" in body
+    assert body.index(overdue) < body.index(yearly)
+
+
 def test_it_hides_a_member_at_once_when_consent_is_withdrawn(client, org_a, org_b, world):
     alfa = member(org_a, "Asta", "Alfamedlem")
     membership = join(alfa, world.kreds)
