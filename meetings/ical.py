@@ -24,7 +24,9 @@ METHOD_REQUEST = "REQUEST"
 METHOD_CANCEL = "CANCEL"
 
 
-def _calendar(method: str | None = None, name: str | None = None) -> Calendar:
+def new_calendar(method: str | None = None, name: str | None = None) -> Calendar:
+    """An empty calendar with the product's id; `method` for an invitation (REQUEST/CANCEL),
+    `name` for a subscribed feed. The kreds' network meetings use it too."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -85,7 +87,7 @@ def invitation(
     """The .ics sent with the agenda (REQUEST), with a change (REQUEST, higher SEQUENCE) or
     with a cancellation (CANCEL)."""
     method = METHOD_CANCEL if meeting.is_cancelled else METHOD_REQUEST
-    calendar = _calendar(method)
+    calendar = new_calendar(method)
     calendar.add_component(
         meeting_event(meeting, attendees=attendees, url=url, description=description)
     )
@@ -94,7 +96,7 @@ def invitation(
 
 def feed(meetings: Iterable[Meeting], *, name: str, url_for) -> bytes:
     """A subscribable calendar (no METHOD: it is published, not an invitation)."""
-    calendar = _calendar(name=name)
+    calendar = new_calendar(name=name)
     for meeting in meetings:
         calendar.add_component(meeting_event(meeting, url=url_for(meeting)))
     return calendar.to_ical()

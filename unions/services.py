@@ -250,7 +250,7 @@ def network_meeting_ics(meeting: NetworkMeeting, person: Person) -> bytes:
     with the meetings' iCalendar helpers; the UID stays the same for the meeting."""
     from icalendar import Event, vCalAddress, vText
 
-    from meetings.ical import METHOD_REQUEST, _calendar, organizer_address
+    from meetings.ical import METHOD_REQUEST, new_calendar, organizer_address
 
     utc = datetime.UTC
     event = Event()
@@ -268,7 +268,7 @@ def network_meeting_ics(meeting: NetworkMeeting, person: Person) -> bytes:
     attendee.params["cn"] = vText(person.full_name)
     attendee.params["partstat"] = vText("NEEDS-ACTION")
     event.add("attendee", attendee, encode=0)
-    calendar = _calendar(METHOD_REQUEST)
+    calendar = new_calendar(METHOD_REQUEST)
     calendar.add_component(event)
     return calendar.to_ical()
 
