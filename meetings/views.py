@@ -322,10 +322,6 @@ def meeting_detail(request, public_id):
         "proposal_form": ProposalForm(),
         "afbud_form": AfbudForm(),
         "attendance_form": AttendanceForm(rows=rows) if access.can_write else None,
-        "edit_form": MeetingForm(instance=meeting) if access.can_write else None,
-        "trio_form": TrioForm(amg=meeting.committee)
-        if access.can_chair and meeting.committee.kind == Committee.Kind.AMG
-        else None,
         "adjacent": list(meeting.adjacent_meetings.select_related("committee")),
         "previous_referat": previous_referat(meeting),
         "referat": referat_of(meeting),
@@ -334,20 +330,34 @@ def meeting_detail(request, public_id):
 
 
 @kommune_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def meeting_edit(request, public_id):
+    """Change the meeting (the sekretær and the formandskab), plan a TRIO meeting next to an AMG
+    meeting, or cancel it (the formandskab): a page of its own, reached from the meeting page."""
     access = get_meeting_for_user(request, public_id)
-    require(access.can_write)
+    require(access.can_write and not access.meeting.is_cancelled)
     meeting = access.meeting
-    form = MeetingForm(request.POST, instance=meeting)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return HttpResponseRedirect(_meeting_url(meeting))
-    return _run(
+    form = MeetingForm(request.POST or None, instance=meeting)
+    if request.method == "POST" and form.is_valid():
+        return _run(
+            request,
+            lambda: services.meeting_save(form.instance, acting_user=request.user),
+            _("Mødet er ændret; udsendte invitationer opdateres."),
+            _meeting_url(meeting),
+        )
+    if form.is_bound:
+        meeting.refresh_from_db()  # the invalid form changed the instance it was bound to
+    trio = access.can_chair and meeting.committee.kind == Committee.Kind.AMG
+    return render(
         request,
-        lambda: services.meeting_save(form.instance, acting_user=request.user),
-        _("Mødet er ændret; udsendte invitationer opdateres."),
-        _meeting_url(meeting),
+        "meetings/meeting_edit.html",
+        {
+            "meeting": meeting,
+            "access": access,
+            "edit_form": form,
+            "trio_form": TrioForm(amg=meeting.committee) if trio else None,
+        },
+        status=400 if form.is_bound else 200,
     )
 
 

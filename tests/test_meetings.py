@@ -294,6 +294,46 @@ def test_members_propose_and_give_afbud_through_the_page_others_get_403(client, 
             assert meeting.agenda_settled_at is not None
 
 
+def test_the_meeting_is_changed_on_its_own_page_by_the_sekretaer_and_the_formandskab(client, w):
+    with at(date(2026, 2, 1)):
+        meeting = new_meeting(w, MEETING_DAY, location="Mødelokale 1")
+        page = reverse("meetings:meeting", args=[meeting.public_id])
+        edit = reverse("meetings:meeting_edit", args=[meeting.public_id])
+        client.force_login(w.users["rep"])
+        assert edit not in client.get(page).content.decode()
+        assert client.get(edit).status_code == 403
+        assert client.post(edit, {"location": "Kantinen"}).status_code == 403
+
+        client.force_login(w.users["sekretaer"])
+        assert edit in client.get(page).content.decode()
+        form = client.get(edit)
+        assert form.status_code == 200
+        body = form.content.decode()
+        assert "Mødelokale 1" in body and "Aflys mødet" not in body  # cancelling: formandskab
+        data = {
+            "date": "2026-03-03",
+            "start_time": "10:00",
+            "end_time": "12:00",
+            "location": "Kantinen",
+            "title": "",
+            "kind": meeting.kind,
+        }
+        # A bad value: a clear error on the form, nothing saved.
+        response = client.post(edit, {**data, "date": "3. marts"})
+        assert response.status_code == 400
+        assert response.context["edit_form"].errors["date"]
+        with tenant_scope(w.kommune):
+            meeting.refresh_from_db()
+        assert (meeting.date, meeting.location) == (MEETING_DAY, "Mødelokale 1")
+        assert client.post(edit, data).status_code == 302
+        with tenant_scope(w.kommune):
+            meeting.refresh_from_db()
+        assert (meeting.date, meeting.location) == (date(2026, 3, 3), "Kantinen")
+
+        client.force_login(w.users["formand"])
+        assert "Aflys mødet" in client.get(edit).content.decode()
+
+
 def test_the_leader_of_a_covered_unit_may_read_and_not_propose(client, w, rf):
     with at(date(2026, 2, 1)):
         meeting = new_meeting(w, MEETING_DAY)
