@@ -34,6 +34,7 @@ from core.cache import clear_kommune_caches
 from core.tenancy import scopes_disabled, tenant_scope
 
 from .models import Deadline, RuleSetting
+from .signals import deadlines_written
 
 logger = logging.getLogger(__name__)
 
@@ -302,8 +303,10 @@ class Writes:
     update: list[Deadline] = field(default_factory=list)
 
     def flush(self, acting_user=None) -> None:
-        # Bulk writes send no signals: drop the kommune's cached counts (deadlines/overview.py).
-        clear_kommune_caches(row.kommune_id for row in self.create + self.update)
+        rows = self.create + self.update
+        # Bulk writes send no model signals: drop the kommune's cached counts
+        # (deadlines/overview.py) and tell who keeps other derived values.
+        clear_kommune_caches(row.kommune_id for row in rows)
         if self.create:
             bulk_create_with_history(
                 self.create, Deadline, batch_size=1000, default_user=acting_user
@@ -317,6 +320,8 @@ class Writes:
                 default_user=acting_user,
             )
         self.create, self.update = [], []
+        if rows:
+            deadlines_written.send(sender=Deadline, rows=rows)
 
 
 def reconcile(

@@ -37,7 +37,7 @@ from unions.models import (
     Union,
     UnionMembership,
 )
-from unions.selectors import kreds_structure, member_rows
+from unions.selectors import followed_deadlines_q, kreds_structure, member_page, member_rows
 from unions.services import (
     network_invitations_send,
     network_meeting_create,
@@ -180,6 +180,78 @@ def test_each_member_row_lists_the_open_training_deadlines_most_urgent_first(cli
     assert overdue in body
     assert '<span class="badge upcoming">Kommende</span>' in body and "01.03.2027" in body
     assert body.index(overdue) < body.index(yearly)
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 22, 12, 0), tick=False)
+def test_the_overview_order_follows_the_deadlines_as_they_are_written(org_a, world):
+    """The page is ordered by each member's next open training deadline or term end, kept on
+    the union membership: set when the member states their kreds, moved by the engine's bulk
+    writes and by a single deadline saved or deleted."""
+    from deadlines.engine import refresh
+    from deadlines.models import Deadline
+
+    def order():
+        structure = kreds_structure(world.kreds)
+        page = member_page(structure, today=timezone.localdate())
+        assert [r.person.pk for r in page.rows] == [
+            r.person.pk for r in member_rows(structure, today=timezone.localdate())
+        ]
+        return [r.person.first_name for r in page.rows]
+
+    def kept_and_expected(person):
+        with tenant_scope(org_a.kommune):
+            kept = UnionMembership.objects.get(person=person).next_due
+            first = (
+                Deadline.objects.filter(followed_deadlines_q(), person=person, state="open")
+                .order_by("due_date")
+                .values_list("due_date", flat=True)
+                .first()
+            )
+        return kept, first
+
+    asta = member(org_a, "Asta", "Alfa", start=datetime.date(2026, 9, 1))
+    bent = member(org_a, "Bent", "Alfa", start=datetime.date(2026, 10, 1))
+    with tenant_scope(org_a.kommune):
+        refresh(org_a.kommune, persons=[asta, bent])
+    join(asta, world.kreds)
+    join(bent, world.kreds)
+    for person in (asta, bent):
+        kept, first = kept_and_expected(person)
+        assert kept == first is not None
+    assert order() == ["Asta", "Bent"]  # Asta started first: her training is due first
+
+    # A single deadline saved: Bent has one due long before.
+    with tenant_scope(org_a.kommune):
+        early = Deadline.objects.create(
+            kommune=org_a.kommune,
+            rule="training.amo_basic",
+            key=f"early{bent.pk}",
+            person=bent,
+            due_date=datetime.date(2026, 1, 1),
+        )
+    assert kept_and_expected(bent) == (datetime.date(2026, 1, 1),) * 2
+    assert order() == ["Bent", "Asta"]
+    with tenant_scope(org_a.kommune):
+        early.delete()
+    assert kept_and_expected(bent)[0] > datetime.date(2026, 1, 1)
+    assert order() == ["Asta", "Bent"]
+
+    # The engine's bulk writes: Asta completes her AMR training, her next duty moves.
+    before = kept_and_expected(asta)[0]
+    with tenant_scope(org_a.kommune):
+        course = CourseType.objects.create(
+            kommune=org_a.kommune, name="AMR-grunduddannelse", kind=CourseKind.AMO_BASIC
+        )
+        Completion.objects.create(
+            kommune=org_a.kommune,
+            person=asta,
+            course_type=course,
+            completed_on=datetime.date(2026, 11, 1),
+            hours=22,
+        )
+        refresh(org_a.kommune, persons=[asta])
+    kept, first = kept_and_expected(asta)
+    assert kept == first and kept != before
 
 
 def test_it_hides_a_member_at_once_when_consent_is_withdrawn(client, org_a, org_b, world):

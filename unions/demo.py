@@ -32,6 +32,7 @@ from .models import (
     Union,
     UnionMembership,
 )
+from .services import union_next_due_refresh
 
 DEMO_PASSWORD = "demo"
 OFFICER_USERNAME = "kreds.officer"
@@ -130,4 +131,5 @@ def _members(kommune: Kommune, kreds22: Kreds, hovedstaden: Kreds) -> int:
                 "consent_given_at": now if consent else None,
             },
         )
+    union_next_due_refresh(person_ids)
     return len(person_ids)

@@ -164,9 +164,12 @@ class UnionMembership(TenantModel):
         _("samtykke trukket tilbage"), null=True, blank=True
     )
     created = models.DateTimeField(auto_now_add=True)
+    # Derived: the due date of the person's next open training deadline or AMR term end, the
+    # order of the kreds overview (kept by unions.services.union_next_due_refresh).
+    next_due = models.DateField(null=True, blank=True, editable=False)
 
     objects = scoped_manager(UnionMembershipQuerySet)
-    history = tenant_history()
+    history = tenant_history(excluded_fields=["next_due"])
 
     class Meta:
         verbose_name = _("medlemskab af faglig organisation")

@@ -13,7 +13,7 @@ import logging
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,7 +33,13 @@ from .models import (
     SendState,
     UnionMembership,
 )
-from .selectors import group_invitees, kreds_structure, workplace_of
+from .selectors import (
+    followed_deadlines_q,
+    group_invitees,
+    is_followed_rule,
+    kreds_structure,
+    workplace_of,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +61,38 @@ def kredse_covering(kommune_id: int):
 def own_union_membership(person: Person) -> UnionMembership | None:
     """The person's own statement (read in the person's kommune scope)."""
     return UnionMembership.objects.filter(person=person).select_related("kreds__union").first()
+
+
+def union_next_due_refresh(person_ids) -> None:
+    """Recompute `UnionMembership.next_due` of these people from their open followed deadlines
+    (one UPDATE). Called when deadlines are written (the engine's bulk writes, a single save or
+    delete) and when a person states their kreds."""
+    from deadlines.models import Deadline
+
+    person_ids = {pk for pk in person_ids if pk is not None}
+    if not person_ids:
+        return
+    first = (
+        Deadline.objects.filter(
+            followed_deadlines_q(), person=OuterRef("person_id"), state=Deadline.State.OPEN
+        )
+        .order_by("due_date")
+        .values("due_date")[:1]
+    )
+    with scopes_disabled():
+        UnionMembership.objects.filter(person_id__in=person_ids).update(next_due=Subquery(first))
+
+
+def _followed(rows) -> set[int]:
+    return {row.person_id for row in rows if is_followed_rule(row.rule)}
+
+
+def on_deadlines_written(sender, rows, **kwargs) -> None:
+    union_next_due_refresh(_followed(rows))
+
+
+def on_deadline_saved_or_deleted(sender, instance, **kwargs) -> None:
+    union_next_due_refresh(_followed([instance]))
 
 
 @transaction.atomic
@@ -82,6 +120,7 @@ def union_membership_state(
         membership.consent_withdrawn_at = now
     set_history_user(membership, acting_user)
     membership.save()
+    union_next_due_refresh([person.pk])
     return membership
 
 
