@@ -1,8 +1,10 @@
+from html import escape
 from urllib.parse import urlencode
 
 from django import template
-from django.utils.formats import date_format
-from django.utils.html import format_html_join
+from django.utils import dateformat
+from django.utils.formats import get_format
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -24,18 +26,31 @@ def status_label(status: str) -> str:
 @register.simple_tag
 def deadline_lines(deadlines) -> str:
     """One line per deadline: status badge, title, due date (short format). Built here rather
-    than with a template loop: long tables (the kreds overview) show many of them."""
+    than with a template loop: long tables (the kreds overview) show many of them, and the
+    labels, rule titles and date format are looked up once per call, not once per line."""
+    from deadlines.engine import registry
     from deadlines.models import Status
 
-    labels = {}
-    for deadline in deadlines:
-        if deadline.status not in labels:
-            labels[deadline.status] = str(Status(deadline.status).label)
-    return format_html_join(
-        "",
-        '<div><span class="badge {}">{}</span> {} – {}</div>',
-        (
-            (d.status, labels[d.status], d.title, date_format(d.due_date, "SHORT_DATE_FORMAT"))
-            for d in deadlines
-        ),
-    )
+    date_pattern = get_format("SHORT_DATE_FORMAT")
+    labels, titles = {}, {}
+
+    def line(deadline):
+        status = deadline.status
+        if status not in labels:
+            labels[status] = str(Status(status).label)
+        rule = registry.get(deadline.rule)
+        if rule is None:
+            title = deadline.rule
+        else:
+            if deadline.rule not in titles:
+                titles[deadline.rule] = str(rule.title)
+            title = titles[deadline.rule]
+            if deadline.params and "%(" in title:
+                title = rule.render_title(deadline)
+        due = dateformat.format(deadline.due_date, date_pattern)
+        return LINE % tuple(map(escape, (status, labels[status], title, due)))
+
+    return mark_safe("".join(map(line, deadlines)))  # every value escaped in `line`
+
+
+LINE = '<div><span class="badge %s">%s</span> %s – %s</div>'
