@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import QuerySet
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -51,6 +52,11 @@ class TenantAdmin(SimpleHistoryAdmin):
     # Lookup from this model to the unit that decides område access, e.g. "unit" or "pk".
     unit_lookup: str | None = None
     list_per_page = 50
+    # A web address typed without a scheme is read as https:// (Django 6's default).
+    formfield_overrides = {
+        **SimpleHistoryAdmin.formfield_overrides,
+        models.URLField: {"assume_scheme": "https"},
+    }
 
     def limit_to_units(self, queryset: QuerySet, unit_ids: list[int]) -> QuerySet:
         if self.unit_lookup is None:

@@ -23,6 +23,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, 
 
 from committees.models import Membership
 from core.tenancy import scopes_disabled
+from deadlines.engine import registry
 from deadlines.models import Deadline, Status
 from deadlines.selectors import URGENCY
 from organisations.models import Kommune, Person, Unit
@@ -47,6 +48,22 @@ def is_followed_rule(rule: str) -> bool:
     return rule.startswith(TRAINING_RULE_PREFIX) or rule == TERM_END_RULE
 
 
+@dataclass(frozen=True)
+class FollowedDeadline:
+    """An open training deadline or term end of a member, as the kreds pages show it."""
+
+    person_id: int
+    rule: str
+    params: dict
+    due_date: datetime.date
+    status: str
+
+    @property
+    def title(self) -> str:
+        rule = registry.get(self.rule)
+        return rule.render_title(self) if rule else self.rule
+
+
 @dataclass
 class MemberRow:
     """One consenting member with an active AMR/TR seat, everything the kreds page shows."""
@@ -56,7 +73,7 @@ class MemberRow:
     kommune: Kommune
     workplace: Unit | None
     seats: list[Membership] = field(default_factory=list)
-    deadlines: list[Deadline] = field(default_factory=list)  # open, most urgent first
+    deadlines: list[FollowedDeadline] = field(default_factory=list)  # open, most urgent first
     completions: list[Completion] = field(default_factory=list)
     kommunegrupper: list[Kommunegruppe] = field(default_factory=list)
     network_groups: list[NetworkGroup] = field(default_factory=list)
@@ -70,7 +87,7 @@ class MemberRow:
         return min((d.due_date for d in self.deadlines), default=datetime.date.max)
 
     @property
-    def overdue(self) -> list[Deadline]:
+    def overdue(self) -> list[FollowedDeadline]:
         return [d for d in self.deadlines if d.status == Status.OVERDUE]
 
     @property
@@ -275,13 +292,12 @@ def _rows(structure: KredsStructure, members, today: datetime.date) -> list[Memb
         )
         .with_status(today)
         # What the page and the CSV show of a deadline (its title comes from the rule and the
-        # params): a member row lists several, so the rest of the row is not loaded.
-        .only(
-            "pk", "kommune_id", "person_id", "committee_id", "rule", "params", "due_date", "state"
-        )
+        # params), read as values: a member row lists several.
+        .values_list("person_id", "rule", "params", "due_date", "status")
         .order_by("due_date", "pk")
     )
-    for deadline in deadlines:
+    for values in deadlines:
+        deadline = FollowedDeadline(*values)
         if deadline.person_id in rows:
             rows[deadline.person_id].deadlines.append(deadline)
     completions = (
