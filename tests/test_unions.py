@@ -292,6 +292,38 @@ def test_it_shows_the_officer_of_another_kreds_nothing(client, org_a, org_b, wor
     assert client.get(overview_url(world.kreds)).status_code == 404
 
 
+def test_whether_a_user_is_an_officer_comes_with_the_user(client, org_a, world):
+    """Logged in through the login form, the user is loaded with whether they are a kreds
+    officer: the navigation of an employee who is none asks the database nothing more (the
+    link for an officer who is also an employee: the next test)."""
+    employee = member(org_a, "Asta", "Alfamedlem")
+    with tenant_scope(org_a.kommune):
+        employee.user = f.user("asta")
+        employee.save()
+    kreds_link = f'href="{reverse("unions:index")}"'
+    pages = (
+        (world.officer, overview_url(world.kreds), True),
+        (employee.user, reverse("unions:my_union"), False),
+    )
+    for user, url, is_officer in pages:
+        client.logout()
+        login = client.post(reverse("portal:login"), {"username": user.username, "password": "pw"})
+        assert login.status_code == 302
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(url)
+        assert page.status_code == 200
+        if not is_officer:
+            assert kreds_link not in page.content.decode()
+        # Apart from the user's own query (which carries the flag), only an officer's pages
+        # read the officer table.
+        apart = [
+            q["sql"]
+            for q in queries.captured_queries
+            if "unions_kredsofficer" in q["sql"] and '"auth_user"' not in q["sql"]
+        ]
+        assert bool(apart) is is_officer
+
+
 def test_it_works_for_an_officer_who_is_also_an_employee_of_one_kommune(
     client, org_a, org_b, world
 ):
@@ -304,6 +336,13 @@ def test_it_works_for_an_officer_who_is_also_an_employee_of_one_kommune(
     assert "Bent Betamedlem" in client.get(overview_url(world.kreds)).content.decode()
     home = client.get(reverse("portal:home")).content.decode()
     assert overview_url(world.kreds) in home  # the kreds panel on the portal home
+    # Logged in through the form (the user loaded with the officer flag): the same, and the
+    # link in the navigation.
+    client.logout()
+    client.post(reverse("portal:login"), {"username": world.officer.username, "password": "pw"})
+    home = client.get(reverse("portal:home")).content.decode()
+    assert overview_url(world.kreds) in home
+    assert f'href="{reverse("unions:index")}"' in home
 
 
 def test_it_sends_the_officer_from_the_index_to_their_kreds(client, world):

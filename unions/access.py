@@ -23,9 +23,12 @@ def officer_kredse(user) -> QuerySet[Kreds]:
 
 def officer_kredse_of(request) -> list[Kreds]:
     """`officer_kredse` of the request's user, read once per request (the navigation and the
-    portal's kreds panel both ask)."""
+    portal's kreds panel both ask). No query for a user loaded by core.auth who is no officer."""
     if not hasattr(request, "_officer_kredse"):
-        request._officer_kredse = list(officer_kredse(request.user))
+        if getattr(request.user, "is_kreds_officer_flag", True) is False:
+            request._officer_kredse = []
+        else:
+            request._officer_kredse = list(officer_kredse(request.user))
     return request._officer_kredse
 
 
