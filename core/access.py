@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 
 from committees.models import Committee, Membership
@@ -39,7 +40,7 @@ class Viewer:
     @cached_property
     def led_unit_ids(self) -> set[int]:
         """Units the person leads, and everything below them."""
-        if self.person is None:
+        if self.person is None or getattr(self.person, "leads_units", True) is False:
             return set()
         paths = list(Unit.objects.filter(leader=self.person).values_list("path", flat=True))
         if not paths:
@@ -109,6 +110,8 @@ def get_viewer(request) -> Viewer:
             person = (
                 Person.objects.filter(user=request.user, left_on__isnull=True)
                 .select_related("unit")
+                # Most people lead no unit: then their led units need no query of their own.
+                .annotate(leads_units=Exists(Unit.objects.filter(leader=OuterRef("pk"))))
                 .first()
             )
         request._viewer = Viewer(request.user, request.kommune, person)
