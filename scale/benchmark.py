@@ -376,7 +376,14 @@ def load(port: int, path: str, cookie: str, *, concurrency: int, seconds: float)
     for thread in threads:
         thread.join()
     duration = time.perf_counter() - began
-    latencies.sort()
+    result = _latency_stats(latencies, errors)
+    if latencies:
+        result["throughput_rps"] = round(len(latencies) / duration, 1)
+    return result
+
+
+def _latency_stats(latencies: list[float], errors: int) -> dict:
+    latencies = sorted(latencies)
     if not latencies:
         return {"requests": 0, "errors": errors}
     return {
@@ -384,15 +391,48 @@ def load(port: int, path: str, cookie: str, *, concurrency: int, seconds: float)
         "errors": errors,
         "p50_ms": round(1000 * statistics.median(latencies), 1),
         "p95_ms": round(1000 * latencies[int(0.95 * (len(latencies) - 1))], 1),
-        "throughput_rps": round(len(latencies) / duration, 1),
     }
+
+
+def paired(port: int, page: tuple[str, str], floor: tuple[str, str], *, seconds: float):
+    """One client alternating a request of the page and one of the floor, for `seconds`: both
+    series are measured in the same moments of the machine (a shared two-core machine drifts
+    by more than the targets' margin between runs a minute apart). (path, cookie) each; returns
+    the page's and the floor's latency figures."""
+    series = {page: [], floor: []}
+    errors = {page: 0, floor: 0}
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    stop_at = time.perf_counter() + seconds
+    while time.perf_counter() < stop_at:
+        for target in (page, floor):
+            path, cookie = target
+            started = time.perf_counter()
+            try:
+                conn.request("GET", path, headers={"Cookie": cookie, "Host": "127.0.0.1"})
+                response = conn.getresponse()
+                response.read()
+                ok = response.status == 200
+            except (OSError, http.client.HTTPException):
+                ok = False
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            elapsed = time.perf_counter() - started
+            if ok:
+                series[target].append(elapsed)
+            else:
+                errors[target] += 1
+    conn.close()
+    return _latency_stats(series[page], errors[page]), _latency_stats(series[floor], errors[floor])
 
 
 def measure_pages(fixture: Fixture, server: Server, *, seconds: float, concurrency: int) -> dict:
     """Per page: latency with one client at a time (p50/p95, the figures the targets are about),
-    then throughput and p95 with `concurrency` clients. The floor is measured the same way on
-    the same server, so each page's ratio to it takes out the machine and the middleware."""
+    then throughput and p95 with `concurrency` clients. The single-client run alternates the
+    page with the floor on the same server, and each page's ratio is to the floor of its own
+    run: that takes out the machine, its moment and the middleware."""
     results = {}
+    floor_page = PAGES[0]
+    floor = (floor_page.url(fixture), fixture.personas[floor_page.persona].session_cookie())
     for page in PAGES:
         persona = fixture.personas.get(page.persona)
         try:
@@ -405,22 +445,26 @@ def measure_pages(fixture: Fixture, server: Server, *, seconds: float, concurren
         cookie = persona.session_cookie()
         # Warm-up: every gunicorn worker loads the page once (templates, caches, connections).
         load(server.port, url, cookie, concurrency=server.workers, seconds=1)
-        single = load(server.port, url, cookie, concurrency=1, seconds=seconds)
+        if page is floor_page:
+            single = load(server.port, url, cookie, concurrency=1, seconds=seconds)
+            floor_p95 = single.get("p95_ms")
+        else:
+            single, its_floor = paired(server.port, (url, cookie), floor, seconds=seconds)
+            floor_p95 = its_floor.get("p95_ms")
         loaded = load(server.port, url, cookie, concurrency=concurrency, seconds=seconds)
         results[page.key] = {
             "title": page.title,
             "available": True,
             "url": url,
             **single,
+            "floor_p95_ms": floor_p95,
             "throughput_rps": loaded.get("throughput_rps"),
             "loaded_p95_ms": loaded.get("p95_ms"),
             "loaded_errors": loaded.get("errors"),
             "concurrency": concurrency,
         }
-    floor = results.get("floor", {}).get("p95_ms")
-    for result in results.values():
-        if floor and result.get("p95_ms"):
-            result["ratio_to_floor"] = round(result["p95_ms"] / floor, 2)
+        if floor_p95 and single.get("p95_ms"):
+            results[page.key]["ratio_to_floor"] = round(single["p95_ms"] / floor_p95, 2)
     return results
 
 
@@ -913,17 +957,18 @@ def write_report(results: dict, out_dir: Path) -> None:
             ]
         if "pages" in data:
             lines += [
-                "| page | p50 ms | p95 ms | × floor (p95) | req/s at "
+                "| page | p50 ms | p95 ms | floor p95 ms, same run | × floor (p95) | req/s at "
                 f"{data['pages'].get('floor', {}).get('concurrency', '?')} clients | "
                 "p95 ms under that load | queries |",
-                "|---|---|---|---|---|---|---|",
+                "|---|---|---|---|---|---|---|---|",
             ]
             for key, page in data["pages"].items():
                 if not page.get("available"):
-                    lines.append(f"| {page['title']} | – | – | – | – | – | not available |")
+                    lines.append(f"| {page['title']} | – | – | – | – | – | – | not available |")
                     continue
                 lines.append(
                     f"| {page['title']} | {page.get('p50_ms', '–')} | {page.get('p95_ms', '–')} | "
+                    f"{page.get('floor_p95_ms', '–')} | "
                     f"{page.get('ratio_to_floor', '–')} | {page.get('throughput_rps', '–')} | "
                     f"{page.get('loaded_p95_ms', '–')} | {data.get('queries', {}).get(key, '–')} |"
                 )

@@ -229,3 +229,36 @@ def test_a_seat_change_leaves_nothing_for_the_full_evaluation(tiny):
     with tenant_scope(tiny):
         membership_delete(seat)
     assert evaluate_kommune(tiny).changed == 0
+
+
+def test_paired_runs_measure_the_page_and_the_floor_in_the_same_moments():
+    """One client alternates the page and the floor: both series have figures, and a page
+    answering anything but 200 counts as an error, not as a latency."""
+    import http.server
+    import threading
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self):
+            status = 200 if self.path in ("/page/", "/floor/") else 404
+            self.send_response(status)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        port = server.server_address[1]
+        page, floor = benchmark.paired(port, ("/page/", ""), ("/floor/", ""), seconds=0.3)
+        missing, _floor = benchmark.paired(port, ("/gone/", ""), ("/floor/", ""), seconds=0.2)
+    finally:
+        server.shutdown()
+    assert page["requests"] > 0 and floor["requests"] > 0
+    assert abs(page["requests"] - floor["requests"]) <= 1
+    assert page["p95_ms"] >= page["p50_ms"] > 0
+    assert missing["requests"] == 0 and missing["errors"] > 0
