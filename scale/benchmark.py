@@ -394,17 +394,22 @@ def _latency_stats(latencies: list[float], errors: int) -> dict:
     }
 
 
+PAIRED_BLOCK = 25
+
+
 def paired(port: int, page: tuple[str, str], floor: tuple[str, str], *, seconds: float):
-    """One client alternating a request of the page and one of the floor, for `seconds`: both
-    series are measured in the same moments of the machine (a shared two-core machine drifts
-    by more than the targets' margin between runs a minute apart). (path, cookie) each; returns
-    the page's and the floor's latency figures."""
+    """One client alternating blocks of PAIRED_BLOCK requests of the page and of the floor, for
+    `seconds`: both series are measured in the same stretch of time (a shared two-core machine
+    drifts by more than the targets' margin between runs a minute apart), and in blocks, so
+    the floor is not measured right after each page request with the caches that request
+    left behind (the first request of each block is not counted). (path, cookie) each;
+    returns the page's and the floor's latency figures."""
     series = {page: [], floor: []}
     errors = {page: 0, floor: 0}
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     stop_at = time.perf_counter() + seconds
     while time.perf_counter() < stop_at:
-        for target in (page, floor):
+        for index, target in enumerate([page] * PAIRED_BLOCK + [floor] * PAIRED_BLOCK):
             path, cookie = target
             started = time.perf_counter()
             try:
@@ -417,10 +422,10 @@ def paired(port: int, page: tuple[str, str], floor: tuple[str, str], *, seconds:
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             elapsed = time.perf_counter() - started
-            if ok:
-                series[target].append(elapsed)
-            else:
+            if not ok:
                 errors[target] += 1
+            elif index % PAIRED_BLOCK:  # the first of a block warms up after the other one
+                series[target].append(elapsed)
     conn.close()
     return _latency_stats(series[page], errors[page]), _latency_stats(series[floor], errors[floor])
 
