@@ -339,6 +339,31 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+class _Client:
+    """One keep-alive HTTP connection to the server; a failed request reconnects."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+
+    def get(self, path: str, cookie: str) -> tuple[bool, float]:
+        """(answered 200, seconds taken)."""
+        started = time.perf_counter()
+        try:
+            self.conn.request("GET", path, headers={"Cookie": cookie, "Host": "127.0.0.1"})
+            response = self.conn.getresponse()
+            response.read()
+            ok = response.status == 200
+        except (OSError, http.client.HTTPException):
+            ok = False
+            self.conn.close()
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        return ok, time.perf_counter() - started
+
+    def close(self) -> None:
+        self.conn.close()
+
+
 def load(port: int, path: str, cookie: str, *, concurrency: int, seconds: float) -> dict:
     """Closed-loop load: `concurrency` clients each send the next request when the last one
     answered, for `seconds`. Latencies of 200 answers; anything else counts as an error."""
@@ -349,25 +374,15 @@ def load(port: int, path: str, cookie: str, *, concurrency: int, seconds: float)
 
     def worker():
         nonlocal errors
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        client = _Client(port)
         while time.perf_counter() < stop_at:
-            started = time.perf_counter()
-            try:
-                conn.request("GET", path, headers={"Cookie": cookie, "Host": "127.0.0.1"})
-                response = conn.getresponse()
-                response.read()
-                ok = response.status == 200
-            except (OSError, http.client.HTTPException):
-                ok = False
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            elapsed = time.perf_counter() - started
+            ok, elapsed = client.get(path, cookie)
             with lock:
                 if ok:
                     latencies.append(elapsed)
                 else:
                     errors += 1
-        conn.close()
+        client.close()
 
     began = time.perf_counter()
     threads = [threading.Thread(target=worker) for _ in range(concurrency)]
@@ -406,27 +421,16 @@ def paired(port: int, page: tuple[str, str], floor: tuple[str, str], *, seconds:
     returns the page's and the floor's latency figures."""
     series = {page: [], floor: []}
     errors = {page: 0, floor: 0}
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    client = _Client(port)
     stop_at = time.perf_counter() + seconds
     while time.perf_counter() < stop_at:
         for index, target in enumerate([page] * PAIRED_BLOCK + [floor] * PAIRED_BLOCK):
-            path, cookie = target
-            started = time.perf_counter()
-            try:
-                conn.request("GET", path, headers={"Cookie": cookie, "Host": "127.0.0.1"})
-                response = conn.getresponse()
-                response.read()
-                ok = response.status == 200
-            except (OSError, http.client.HTTPException):
-                ok = False
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            elapsed = time.perf_counter() - started
+            ok, elapsed = client.get(*target)
             if not ok:
                 errors[target] += 1
             elif index % PAIRED_BLOCK:  # the first of a block warms up after the other one
                 series[target].append(elapsed)
-    conn.close()
+    client.close()
     return _latency_stats(series[page], errors[page]), _latency_stats(series[floor], errors[floor])
 
 

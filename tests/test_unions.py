@@ -99,6 +99,17 @@ def member(org, first, last, role=Membership.Role.AMR, committee=None, start=Non
     return person
 
 
+def complete_amr_course(org, person, day) -> Completion:
+    """The person completed the AMR basic training (22 hours) on `day`."""
+    with tenant_scope(org.kommune):
+        course = CourseType.objects.create(
+            kommune=org.kommune, name="AMR-grunduddannelse", kind=CourseKind.AMO_BASIC
+        )
+        return Completion.objects.create(
+            kommune=org.kommune, person=person, course_type=course, completed_on=day, hours=22
+        )
+
+
 @pytest.fixture
 def world(org_a, org_b) -> World:
     return build_world(org_a, org_b)
@@ -238,17 +249,8 @@ def test_the_overview_order_follows_the_deadlines_as_they_are_written(org_a, wor
 
     # The engine's bulk writes: Asta completes her AMR training, her next duty moves.
     before = kept_and_expected(asta)[0]
+    complete_amr_course(org_a, asta, datetime.date(2026, 11, 1))
     with tenant_scope(org_a.kommune):
-        course = CourseType.objects.create(
-            kommune=org_a.kommune, name="AMR-grunduddannelse", kind=CourseKind.AMO_BASIC
-        )
-        Completion.objects.create(
-            kommune=org_a.kommune,
-            person=asta,
-            course_type=course,
-            completed_on=datetime.date(2026, 11, 1),
-            hours=22,
-        )
         refresh(org_a.kommune, persons=[asta])
     kept, first = kept_and_expected(asta)
     assert kept == first and kept != before
@@ -390,17 +392,7 @@ def test_it_lists_members_with_overdue_training_first(client, org_a, org_b, worl
         fresh = member(org_a, "Aase", "Aaberg", start=datetime.date(2026, 1, 5))
         late = member(org_a, "Øjvind", "Østergaard", start=datetime.date(2025, 6, 1))
         done = member(org_b, "Birte", "Bakke", start=datetime.date(2025, 6, 1))
-        with tenant_scope(org_b.kommune):
-            course = CourseType.objects.create(
-                kommune=org_b.kommune, name="AMR-grunduddannelse", kind=CourseKind.AMO_BASIC
-            )
-            Completion.objects.create(
-                kommune=org_b.kommune,
-                person=done,
-                course_type=course,
-                completed_on=datetime.date(2025, 8, 1),
-                hours=22,
-            )
+        complete_amr_course(org_b, done, datetime.date(2025, 8, 1))
         for person in (fresh, late, done):
             join(person, world.kreds)
         for org in (org_a, org_b):
