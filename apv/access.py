@@ -74,6 +74,14 @@ def get_cycle_for_user(request, public_id) -> CycleAccess:
     return CycleAccess(cycle, get_viewer(request), may_edit_amg(request, cycle.committee_id))
 
 
+def get_cycle_to_edit(request, public_id) -> ApvCycle:
+    """The APV cycle, for the group's work on it: 404 as `get_cycle_for_user`, 403 for a
+    reader who may not edit."""
+    access = get_cycle_for_user(request, public_id)
+    access.require_edit()
+    return access.cycle
+
+
 def get_action_item_for_user(request, public_id) -> tuple[ApvActionItem, CycleAccess]:
     item = (
         ApvActionItem.objects.select_related("cycle", "cycle__committee", "owner")

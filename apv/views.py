@@ -27,6 +27,7 @@ from committees.models import Committee
 from core.access import get_viewer
 from core.pdf import render_pdf
 from core.tenancy import tenant_scope
+from core.views import form_errors_to_messages, run_service
 from portal.views import kommune_required
 
 from . import services
@@ -34,6 +35,7 @@ from .access import (
     get_action_item_for_user,
     get_amg_for_user,
     get_cycle_for_user,
+    get_cycle_to_edit,
     get_problem_for_user,
     may_edit_amg,
     visible_amg_ids,
@@ -61,24 +63,6 @@ from .selectors import (
 )
 
 Phase = ApvCycle.Phase
-
-
-def _run(request, action, success: str, target: str):
-    try:
-        action()
-    except ValidationError as error:
-        for text in error.messages:
-            messages.error(request, text)
-    else:
-        messages.success(request, success)
-    return HttpResponseRedirect(target)
-
-
-def _form_errors(request, form) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for text in errors:
-            messages.error(request, f"{label}: {text}" if label else text)
 
 
 def _cycle_url(cycle: ApvCycle, anchor: str = "") -> str:
@@ -154,7 +138,7 @@ def start(request, public_id):
     target = reverse("apv:amg", args=[committee.public_id])
     form = StartCycleForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
+        form_errors_to_messages(request, form)
         return HttpResponseRedirect(target)
     try:
         apv = services.apv_cycle_start(
@@ -220,35 +204,33 @@ def cycle(request, public_id):
 @kommune_required
 @require_POST
 def advance(request, public_id):
-    access = get_cycle_for_user(request, public_id)
-    access.require_edit()
-    return _run(
+    apv = get_cycle_to_edit(request, public_id)
+    return run_service(
         request,
-        lambda: services.apv_cycle_advance(access.cycle, acting_user=request.user),
+        lambda: services.apv_cycle_advance(apv, acting_user=request.user),
         _("APV'en er gået videre til næste fase."),
-        _cycle_url(access.cycle),
+        _cycle_url(apv),
     )
 
 
 @kommune_required
 @require_POST
 def follow_up(request, public_id):
-    access = get_cycle_for_user(request, public_id)
-    access.require_edit()
+    apv = get_cycle_to_edit(request, public_id)
     form = FollowUpForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
-        return HttpResponseRedirect(_cycle_url(access.cycle))
-    return _run(
+        form_errors_to_messages(request, form)
+        return HttpResponseRedirect(_cycle_url(apv))
+    return run_service(
         request,
         lambda: services.apv_follow_up_record(
-            access.cycle,
+            apv,
             held_on=form.cleaned_data["held_on"],
             note=form.cleaned_data["note"],
             acting_user=request.user,
         ),
         _("Opfølgningen er registreret."),
-        _cycle_url(access.cycle),
+        _cycle_url(apv),
     )
 
 
@@ -261,9 +243,9 @@ def item_update(request, public_id):
     form = ActionItemUpdateForm(request.POST, prefix=str(item.public_id))
     target = _cycle_url(item.cycle) + f"#punkt-{item.public_id}"
     if not form.is_valid():
-        _form_errors(request, form)
+        form_errors_to_messages(request, form)
         return HttpResponseRedirect(target)
-    return _run(
+    return run_service(
         request,
         lambda: services.action_item_update(
             item,
@@ -283,9 +265,7 @@ def item_update(request, public_id):
 @require_http_methods(["GET", "POST"])
 def checklist(request, public_id):
     """Phase 1 by checklist: every point by area, answered and noted in one form, saved whole."""
-    access = get_cycle_for_user(request, public_id)
-    access.require_edit()
-    apv = access.cycle
+    apv = get_cycle_to_edit(request, public_id)
     if apv.method != ApvCycle.Method.CHECKLIST:
         return _not_now(request, apv, _("Denne APV kortlægges med spørgeskema, ikke tjekliste."))
     if apv.phase != Phase.KORTLAEGNING:
@@ -347,9 +327,7 @@ def risk_matrix() -> list[tuple[int, list[tuple[int, str, str]]]]:
 def problem_new(request, public_id):
     """Add a problem; from a checklist point answered "problem" (?punkt=) the form starts with
     its area, text and note."""
-    access = get_cycle_for_user(request, public_id)
-    access.require_edit()
-    apv = access.cycle
+    apv = get_cycle_to_edit(request, public_id)
     if not _risk_is_open(apv):
         return _not_now(
             request, apv, _("Handlingsplanen er vedtaget; risikovurderingen kan ikke ændres.")
@@ -386,9 +364,7 @@ def problem_edit(request, public_id):
 @require_http_methods(["GET", "POST"])
 def sickness(request, public_id):
     """Phase 2: the sygefravær figures of the group's area, edited together and saved whole."""
-    access = get_cycle_for_user(request, public_id)
-    access.require_edit()
-    apv = access.cycle
+    apv = get_cycle_to_edit(request, public_id)
     if apv.phase != Phase.SYGEFRAVAER:
         return _not_now(request, apv, _("Sygefraværet registreres i fase 2."))
     formset = SicknessFormSet(
@@ -440,9 +416,7 @@ def _action_item_page(request, form, apv: ApvCycle, item: ApvActionItem | None):
 def action_item_new(request, public_id):
     """Write a line of the handlingsplan, usually from a problem of the risk assessment
     (?problem=<its id>): problem, cause, measure, owner and due date."""
-    access = get_cycle_for_user(request, public_id)
-    access.require_edit()
-    apv = access.cycle
+    apv = get_cycle_to_edit(request, public_id)
     if not _plan_is_written(apv):
         return _not_now(
             request,
@@ -484,14 +458,12 @@ def action_item_edit(request, public_id):
 def survey_manage(request, public_id):
     """Phase 1 by survey: the group sends the anonymous survey (again, to new employees) or
     closes it."""
-    access = get_cycle_for_user(request, public_id)
-    access.require_edit()
-    apv = access.cycle
+    apv = get_cycle_to_edit(request, public_id)
     target = _cycle_url(apv, "h-map")
     if apv.method != ApvCycle.Method.SURVEY:
         return _not_now(request, apv, _("Denne APV kortlægges med tjekliste, ikke spørgeskema."))
     if request.POST.get("action") == "close":
-        return _run(
+        return run_service(
             request,
             lambda: services.survey_close(apv, acting_user=request.user),
             _("Spørgeskemaet er lukket."),
@@ -499,7 +471,7 @@ def survey_manage(request, public_id):
         )
     form = SurveyOpenForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
+        form_errors_to_messages(request, form)
         return HttpResponseRedirect(target)
 
     def send():
@@ -512,7 +484,7 @@ def survey_manage(request, public_id):
             % {"n": invited},
         )
 
-    return _run(request, send, _("Spørgeskemaet er sendt."), target)
+    return run_service(request, send, _("Spørgeskemaet er sendt."), target)
 
 
 # --- the handlingsplan as CSV and PDF (the same selector as the page) ---------------------------

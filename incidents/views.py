@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.access import get_viewer
 from core.admin_site import is_kommune_staff
 from core.pdf import render_pdf
+from core.views import form_errors_to_messages, run_service
 from portal.views import kommune_required
 
 from . import forms as incident_forms
@@ -51,24 +52,6 @@ from .selectors import (
     yearly_overview,
     years_for_choice,
 )
-
-
-def _run(request, action, success: str, target: str):
-    try:
-        action()
-    except ValidationError as error:
-        for text in error.messages:
-            messages.error(request, text)
-    else:
-        messages.success(request, success)
-    return HttpResponseRedirect(target)
-
-
-def _form_errors(request, form) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for text in errors:
-            messages.error(request, f"{label}: {text}" if label else text)
 
 
 def _detail_url(incident: Incident) -> str:
@@ -198,9 +181,9 @@ def _handle_form(request, public_id, form_class, action, success):
     access = _handler(request, public_id)
     form = form_class(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
+        form_errors_to_messages(request, form)
         return HttpResponseRedirect(_detail_url(access.incident))
-    return _run(
+    return run_service(
         request,
         lambda: action(access.incident, form.cleaned_data),
         success,
@@ -274,7 +257,7 @@ def close(request, public_id):
 @require_POST
 def reopen(request, public_id):
     access = _handler(request, public_id)
-    return _run(
+    return run_service(
         request,
         lambda: services.incident_reopen(access.incident, acting_user=request.user),
         _("Sagen er genåbnet."),
@@ -303,10 +286,10 @@ def measure_add(request, public_id):
     form = MeasureForm(request.POST, incident=access.incident)
     target = _detail_url(access.incident)
     if not form.is_valid():
-        _form_errors(request, form)
+        form_errors_to_messages(request, form)
         return HttpResponseRedirect(target)
     data = form.cleaned_data
-    return _run(
+    return run_service(
         request,
         lambda: services.measure_add(
             access.incident,
@@ -342,9 +325,9 @@ def measure_done(request, public_id):
     else:
         target = reverse("incidents:measure", args=[item.public_id])
     if not form.is_valid():
-        _form_errors(request, form)
+        form_errors_to_messages(request, form)
         return HttpResponseRedirect(target)
-    return _run(
+    return run_service(
         request,
         lambda: services.measure_complete(
             item, note=form.cleaned_data["note"], acting_user=request.user
@@ -363,10 +346,10 @@ def forward(request, public_id):
     form = ForwardForm(request.POST)
     target = _detail_url(access.incident)
     if not form.is_valid():
-        _form_errors(request, form)
+        form_errors_to_messages(request, form)
         return HttpResponseRedirect(target)
     data = form.cleaned_data
-    return _run(
+    return run_service(
         request,
         lambda: services.incident_forward(
             access.incident,
@@ -384,7 +367,7 @@ def forward(request, public_id):
 @require_POST
 def forward_withdraw(request, public_id):
     item = get_forward_for_injured(request, public_id)
-    return _run(
+    return run_service(
         request,
         lambda: services.incident_forward_withdraw(item, acting_user=request.user),
         _("Samtykket er trukket tilbage. Kredsen kan ikke længere se sagen."),

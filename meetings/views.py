@@ -23,6 +23,7 @@ from committees.models import Committee
 from core.admin import allowed_unit_ids
 from core.admin_site import is_kommune_staff
 from core.tenancy import scopes_disabled, tenant_scope
+from core.views import form_errors_to_messages, run_service
 from organisations.models import Person
 from portal.views import kommune_required
 
@@ -74,25 +75,6 @@ from .selectors import (
     proposals_by,
     referat_of,
 )
-
-
-def _run(request, action, success: str, target: str):
-    """Call one service; a ValidationError is shown to the user, and nothing was saved."""
-    try:
-        action()
-    except ValidationError as error:
-        for text in error.messages:
-            messages.error(request, text)
-    else:
-        messages.success(request, success)
-    return HttpResponseRedirect(target)
-
-
-def _form_errors(request, form) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for text in errors:
-            messages.error(request, f"{label}: {text}" if label else text)
 
 
 def _meeting_url(meeting: Meeting) -> str:
@@ -161,7 +143,7 @@ def meeting_create(request, public_id):
     form = MeetingForm(request.POST)
     target = reverse("meetings:committee", args=[public_id])
     if not form.is_valid():
-        _form_errors(request, form)
+        form_errors_to_messages(request, form)
         return HttpResponseRedirect(target)
     try:
         meeting = services.meeting_create(
@@ -184,7 +166,7 @@ def plan_adopt(request, public_id):
         year = int(request.POST.get("year", ""))
     except ValueError as error:
         raise Http404 from error
-    return _run(
+    return run_service(
         request,
         lambda: services.plan_adopt(access.committee, year=year, acting_user=request.user),
         _("Mødeplanen for %(year)s er vedtaget.") % {"year": year},
@@ -200,9 +182,9 @@ def request_create(request, public_id):
     form = RequestForm(request.POST)
     target = reverse("meetings:committee", args=[public_id])
     if not form.is_valid():
-        _form_errors(request, form)
+        form_errors_to_messages(request, form)
         return HttpResponseRedirect(target)
-    return _run(
+    return run_service(
         request,
         lambda: services.meeting_request_create(
             access.committee,
@@ -225,7 +207,7 @@ def request_sign(request, public_id):
         raise Http404
     access = get_committee_access(request, meeting_request.committee.public_id)
     require(access.is_member and access.viewer.person is not None)
-    return _run(
+    return run_service(
         request,
         lambda: services.meeting_request_sign(
             meeting_request, person=access.viewer.person, acting_user=request.user
@@ -250,10 +232,10 @@ def request_call(request, public_id):
     form = MeetingForm(request.POST)
     target = reverse("meetings:committee", args=[meeting_request.committee.public_id])
     if not form.is_valid():
-        _form_errors(request, form)
+        form_errors_to_messages(request, form)
         return HttpResponseRedirect(target)
     fields = {k: v for k, v in form.cleaned_data.items() if k != "kind"}
-    return _run(
+    return run_service(
         request,
         lambda: services.meeting_request_call(meeting_request, acting_user=request.user, **fields),
         _("Mødet er indkaldt."),
@@ -339,7 +321,7 @@ def meeting_edit(request, public_id):
     meeting = access.meeting
     form = MeetingForm(request.POST or None, instance=meeting)
     if request.method == "POST" and form.is_valid():
-        return _run(
+        return run_service(
             request,
             lambda: services.meeting_save(form.instance, acting_user=request.user),
             _("Mødet er ændret; udsendte invitationer opdateres."),
@@ -366,7 +348,7 @@ def meeting_edit(request, public_id):
 def meeting_cancel(request, public_id):
     access = get_meeting_for_user(request, public_id)
     require(access.can_chair)
-    return _run(
+    return run_service(
         request,
         lambda: services.meeting_cancel(
             access.meeting, reason=request.POST.get("reason", ""), acting_user=request.user
@@ -383,9 +365,9 @@ def trio_add(request, public_id):
     require(access.can_chair)
     form = TrioForm(request.POST, amg=access.meeting.committee)
     if not form.is_valid():
-        _form_errors(request, form)
+        form_errors_to_messages(request, form)
         return HttpResponseRedirect(_meeting_url(access.meeting))
-    return _run(
+    return run_service(
         request,
         lambda: services.trio_meeting_add(
             access.meeting, trio=form.cleaned_data["trio"], acting_user=request.user
@@ -402,7 +384,7 @@ def item_propose(request, public_id):
     require(access.can_propose and access.viewer.person is not None)
     form = ProposalForm(request.POST, request.FILES)
     if not form.is_valid():
-        _form_errors(request, form)
+        form_errors_to_messages(request, form)
         return HttpResponseRedirect(_meeting_url(access.meeting))
     data = form.cleaned_data
     if access.can_write:
@@ -425,7 +407,7 @@ def item_propose(request, public_id):
             acting_user=request.user,
         )
         success = _("Dit forslag er sendt til formanden og næstformanden.")
-    return _run(request, action, success, _meeting_url(access.meeting))
+    return run_service(request, action, success, _meeting_url(access.meeting))
 
 
 def _item_edit_url(item: AgendaItem) -> str:
@@ -470,7 +452,7 @@ def item_edit(request, public_id):
             else:
                 messages.success(request, _("Punktet er ændret."))
             return HttpResponseRedirect(_meeting_url(meeting))
-        _form_errors(request, form)
+        form_errors_to_messages(request, form)
         return HttpResponseRedirect(_item_edit_url(item))
     if request.method == "POST":
         messages.error(request, refusal)
@@ -492,7 +474,7 @@ def item_edit(request, public_id):
 def item_withdraw(request, public_id):
     edit = get_item_for_editing(request, public_id)
     require(edit.is_proposer)
-    return _run(
+    return run_service(
         request,
         lambda: services.item_withdraw(edit.item, person=edit.person, acting_user=request.user),
         _("Dit forslag er trukket tilbage."),
@@ -508,9 +490,9 @@ def item_move(request, public_id):
     form = MoveForm(request.POST)
     target = _meeting_url(edit.access.meeting) + f"#punkt-{edit.item.public_id}"
     if not form.is_valid():
-        _form_errors(request, form)
+        form_errors_to_messages(request, form)
         return HttpResponseRedirect(target)
-    return _run(
+    return run_service(
         request,
         lambda: services.item_move(
             edit.item, up=form.cleaned_data["direction"] == "op", acting_user=request.user
@@ -527,14 +509,14 @@ def item_decide(request, public_id):
     require(access.can_chair)
     form = DecideForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
+        form_errors_to_messages(request, form)
         return HttpResponseRedirect(_meeting_url(access.meeting))
     item = AgendaItem.objects.filter(
         meeting=access.meeting, public_id=form.cleaned_data["item"]
     ).first()
     if item is None:
         raise Http404
-    return _run(
+    return run_service(
         request,
         lambda: services.item_decide(
             item,
@@ -552,7 +534,7 @@ def item_decide(request, public_id):
 def agenda_settle(request, public_id):
     access = get_meeting_for_user(request, public_id)
     require(access.can_chair)
-    return _run(
+    return run_service(
         request,
         lambda: services.agenda_settle(access.meeting, acting_user=request.user),
         _("Dagsordenen er fastlagt og udsendes til medlemmerne."),
@@ -567,7 +549,7 @@ def afbud(request, public_id):
     require(access.is_member and access.viewer.person is not None)
     person = access.viewer.person
     if request.POST.get("withdraw"):
-        return _run(
+        return run_service(
             request,
             lambda: services.afbud_withdraw(
                 access.meeting, person=person, acting_user=request.user
@@ -577,7 +559,7 @@ def afbud(request, public_id):
         )
     form = AfbudForm(request.POST)
     form.is_valid()
-    return _run(
+    return run_service(
         request,
         lambda: services.afbud_give(
             access.meeting,
@@ -597,9 +579,9 @@ def attendance(request, public_id):
     require(access.can_write)
     form = AttendanceForm(request.POST, rows=attendance_rows(access.meeting))
     if not form.is_valid():
-        _form_errors(request, form)
+        form_errors_to_messages(request, form)
         return HttpResponseRedirect(_meeting_url(access.meeting))
-    return _run(
+    return run_service(
         request,
         lambda: services.attendance_record(
             access.meeting, statuses=form.statuses(), acting_user=request.user
@@ -695,9 +677,9 @@ def minutes_save(request, public_id):
     item, access = _writable_item(request, public_id)
     form = MinutesForm(request.POST, prefix=f"i{item.pk}")
     if not form.is_valid():
-        _form_errors(request, form)
+        form_errors_to_messages(request, form)
         return HttpResponseRedirect(_referat_url(access.meeting))
-    return _run(
+    return run_service(
         request,
         lambda: services.minutes_write(
             item,
@@ -717,7 +699,7 @@ def notes_save(request, public_id):
     require(access.can_write)
     form = NotesForm(request.POST)
     form.is_valid()
-    return _run(
+    return run_service(
         request,
         lambda: services.referat_notes_write(
             access.meeting, notes=form.cleaned_data.get("notes", ""), acting_user=request.user
@@ -733,9 +715,9 @@ def action_add(request, public_id):
     item, access = _writable_item(request, public_id)
     form = ActionForm(request.POST, people=invitees(access.meeting))
     if not form.is_valid():
-        _form_errors(request, form)
+        form_errors_to_messages(request, form)
         return HttpResponseRedirect(_referat_url(access.meeting))
-    return _run(
+    return run_service(
         request,
         lambda: services.action_add(item, acting_user=request.user, **form.cleaned_data),
         _("Opfølgningen er tilføjet."),
@@ -748,7 +730,7 @@ def action_add(request, public_id):
 def action_remove(request, public_id):
     action, _can_close = get_action_for_user(request, public_id)
     _item, access = _writable_item(request, action.item.public_id)
-    return _run(
+    return run_service(
         request,
         lambda: services.action_remove(action, acting_user=request.user),
         _("Opfølgningen er fjernet."),
@@ -764,7 +746,7 @@ def action_close(request, public_id):
     target = request.POST.get("next") or reverse("portal:home")
     if not target.startswith("/") or target.startswith("//"):
         target = reverse("portal:home")
-    return _run(
+    return run_service(
         request,
         lambda: services.action_close(action, acting_user=request.user),
         _("Opfølgningen er markeret som udført."),
@@ -777,7 +759,7 @@ def action_close(request, public_id):
 def referat_approve(request, public_id):
     access, _referat = get_referat_for_user(request, public_id)
     require(access.can_chair and access.viewer.person is not None)
-    return _run(
+    return run_service(
         request,
         lambda: services.referat_approve(
             access.meeting,
@@ -795,7 +777,7 @@ def referat_approve(request, public_id):
 def referat_reopen(request, public_id):
     access, _referat = get_referat_for_user(request, public_id)
     require(access.can_write)
-    return _run(
+    return run_service(
         request,
         lambda: services.referat_reopen(access.meeting, acting_user=request.user),
         _("Referatet er genåbnet som kladde; det skal godkendes igen."),
@@ -810,13 +792,13 @@ def referat_final(request, public_id):
     require(access.can_chair and access.viewer.person is not None)
     form = FinalApprovalForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
+        form_errors_to_messages(request, form)
         return HttpResponseRedirect(_referat_url(access.meeting))
     upcoming = next_meeting(access.meeting)
     if upcoming is None:
         messages.error(request, _("Udvalget har intet næste møde."))
         return HttpResponseRedirect(_referat_url(access.meeting))
-    return _run(
+    return run_service(
         request,
         lambda: services.referat_final_approve(
             access.meeting,
@@ -834,7 +816,7 @@ def referat_final(request, public_id):
 def referat_publish(request, public_id):
     access, _referat = get_referat_for_user(request, public_id)
     require(access.can_chair)
-    return _run(
+    return run_service(
         request,
         lambda: services.referat_publish(access.meeting, acting_user=request.user),
         _("Referatet er offentliggjort for udvalgets medlemmer og de ansatte, det dækker."),
@@ -919,7 +901,7 @@ def documents(request):
             )
             messages.success(request, _("Dokumentet dannes; det kan hentes her om lidt."))
             return HttpResponseRedirect(reverse("meetings:document", args=[job.public_id]))
-        _form_errors(request, form)
+        form_errors_to_messages(request, form)
     from .models import DocumentJob
 
     jobs = DocumentJob.objects.filter(requested_by=request.user).select_related("omraade")[:20]

@@ -233,14 +233,11 @@ def page_statuses(fixture: Fixture) -> dict[str, int | None]:
     statuses = {}
     with _in_process():
         for page in PAGES:
-            persona = fixture.personas.get(page.persona)
-            try:
-                url = page.url(fixture)
-            except LookupError:
-                url = None
-            if persona is None or url is None:
+            target = _target(fixture, page)
+            if target is None:
                 statuses[page.key] = None
                 continue
+            persona, url = target
             statuses[page.key] = _client(persona).get(url).status_code
     return statuses
 
@@ -248,17 +245,25 @@ def page_statuses(fixture: Fixture) -> dict[str, int | None]:
 # --- measuring ---------------------------------------------------------------------------------
 
 
+def _target(fixture: Fixture, page: Page) -> tuple[Persona, str] | None:
+    """The page's persona and URL in this fixture; None when the page is not available (the
+    data has nothing to show it with)."""
+    persona = fixture.personas.get(page.persona)
+    try:
+        url = page.url(fixture)
+    except LookupError:
+        return None
+    return (persona, url) if persona is not None else None
+
+
 def count_queries(fixture: Fixture, page: Page) -> int | None:
     """The queries one request of the page runs (after a warm-up request); None when the page
     is not available or does not answer 200."""
-    persona = fixture.personas.get(page.persona)
-    if persona is None:
-        return None
     with _in_process():
-        try:
-            url = page.url(fixture)
-        except LookupError:
+        target = _target(fixture, page)
+        if target is None:
             return None
+        persona, url = target
         client = _client(persona)
         client.get(url)  # warm caches (content types, sessions)
         with CaptureQueriesContext(connection) as queries:
@@ -443,14 +448,11 @@ def measure_pages(fixture: Fixture, server: Server, *, seconds: float, concurren
     floor_page = PAGES[0]
     floor = (floor_page.url(fixture), fixture.personas[floor_page.persona].session_cookie())
     for page in PAGES:
-        persona = fixture.personas.get(page.persona)
-        try:
-            url = page.url(fixture)
-        except LookupError:
-            url = None
-        if persona is None or url is None:
+        target = _target(fixture, page)
+        if target is None:
             results[page.key] = {"title": page.title, "available": False}
             continue
+        persona, url = target
         cookie = persona.session_cookie()
         # Warm-up: every gunicorn worker loads the page once (templates, caches, connections).
         load(server.port, url, cookie, concurrency=server.workers, seconds=1)

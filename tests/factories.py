@@ -90,6 +90,16 @@ def user(username: str, *, staff=False, superuser=False) -> User:
     return u
 
 
+def login_as(client, org, person, username: str) -> User:
+    """A login for the person (a new user linked to them), logged in on `client`."""
+    new = user(username)
+    with tenant_scope(org.kommune):
+        person.user = new
+        person.save()
+    client.force_login(new)
+    return new
+
+
 def hr_user(k: Kommune, username: str, limited_to: list[Unit] | None = None) -> User:
     u = user(username, staff=True)
     u.groups.add(hr_group())

@@ -21,6 +21,16 @@ CPH = zoneinfo.ZoneInfo("Europe/Copenhagen")
 Role = Membership.Role
 
 
+# The fixed points of seed 003's forretningsorden, as the agenda shows them.
+FIXED = [
+    "Godkendelse af dagsorden samt godkendelse af referat fra sidste møde",
+    "Orientering om arbejdsmiljø",
+    "Orientering fra formanden og næstformanden",
+    "Historier til videreformidling",
+    "Eventuelt",
+]
+
+
 def at(day: datetime.date, hour: int = 12, minute: int = 0):
     """Freeze the clock at `hour:minute` (Copenhagen) of `day`."""
     moment = datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=CPH)

@@ -27,15 +27,6 @@ def frozen():
         yield
 
 
-def login_as(client, org, person, username):
-    user = f.user(username)
-    with tenant_scope(org.kommune):
-        person.user = user
-        person.save()
-    client.force_login(user)
-    return user
-
-
 @pytest.fixture
 def cycle(org_a) -> ApvCycle:
     with tenant_scope(org_a.kommune):
@@ -61,7 +52,7 @@ def add_items(org, apv, n, start=0):
 
 
 def test_the_amg_member_sees_and_updates_the_plan(client, org_a, cycle):
-    login_as(client, org_a, org_a.amr.person, "amr")
+    f.login_as(client, org_a, org_a.amr.person, "amr")
     page = client.get(reverse("apv:cycle", args=[cycle.public_id]))
     assert page.status_code == 200
     body = page.content.decode()
@@ -100,7 +91,7 @@ def test_a_covered_employee_reads_but_cannot_change(client, org_a, employee_a, c
 def test_outsiders_get_the_same_404_as_for_a_missing_apv(client, org_a, org_b, cycle):
     with tenant_scope(org_a.kommune):
         stranger = f.person(org_a.kommune, "Sofie", "Syd", unit=org_a.other_workplace)
-    login_as(client, org_a, stranger, "syd")
+    f.login_as(client, org_a, stranger, "syd")
     urls = [
         reverse("apv:cycle", args=[cycle.public_id]),
         reverse("apv:plan_csv", args=[cycle.public_id]),
@@ -115,13 +106,13 @@ def test_outsiders_get_the_same_404_as_for_a_missing_apv(client, org_a, org_b, c
         other = f.person(org_b.kommune, "Bo", "Beta", unit=org_b.workplace)
         f.membership(other, org_b.amg)
     client.logout()
-    login_as(client, org_b, other, "beta")
+    f.login_as(client, org_b, other, "beta")
     for url in urls:
         assert client.get(url).status_code == 404
 
 
 def test_csv_and_pdf_carry_the_same_plan_as_the_page(client, org_a, cycle):
-    login_as(client, org_a, org_a.leader_person, "leder")
+    f.login_as(client, org_a, org_a.leader_person, "leder")
     csv_text = client.get(reverse("apv:plan_csv", args=[cycle.public_id])).content.decode(
         "utf-8-sig"
     )
@@ -146,7 +137,7 @@ def count(client, url) -> int:
 
 @pytest.mark.parametrize("view", ["apv:cycle", "apv:plan_csv", "apv:plan_pdf"])
 def test_the_plan_runs_the_same_number_of_queries_for_3_and_40_lines(client, org_a, cycle, view):
-    login_as(client, org_a, org_a.amr.person, "amr")
+    f.login_as(client, org_a, org_a.amr.person, "amr")
     url = reverse(view, args=[cycle.public_id])
     count(client, url)
     small = count(client, url)
@@ -169,7 +160,7 @@ def test_the_apv_list_shows_the_groups_of_the_viewer(client, org_a, employee_a, 
 
 
 def test_members_advance_the_phase_and_see_why_not(client, org_a, cycle):
-    login_as(client, org_a, org_a.amr.person, "amr")
+    f.login_as(client, org_a, org_a.amr.person, "amr")
     response = client.post(reverse("apv:advance", args=[cycle.public_id]), follow=True)
     assert "Vurdér alle punkter i tjeklisten" in response.content.decode()
     with tenant_scope(org_a.kommune):

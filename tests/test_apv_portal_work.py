@@ -46,18 +46,9 @@ def frozen():
         yield
 
 
-def login_as(client, org, person, username):
-    user = f.user(username)
-    with tenant_scope(org.kommune):
-        person.user = user
-        person.save()
-    client.force_login(user)
-    return user
-
-
 @pytest.fixture
 def amr(client, org_a):
-    return login_as(client, org_a, org_a.amr.person, "amr")
+    return f.login_as(client, org_a, org_a.amr.person, "amr")
 
 
 @pytest.fixture
@@ -160,7 +151,7 @@ def test_it_lets_the_amr_start_a_checklist_apv_once(client, org_a, amr):
 def test_it_lets_the_leder_start_a_survey_apv_and_send_the_survey(
     client, org_a, employee_a, mailoutbox, django_capture_on_commit_callbacks
 ):
-    login_as(client, org_a, org_a.leader_person, "leder")
+    f.login_as(client, org_a, org_a.leader_person, "leder")
     with tenant_scope(org_a.kommune):
         Person.objects.filter(unit=org_a.workplace).update(email="ansat@alfa.example.dk")
     client.post(reverse("apv:start", args=[org_a.amg.public_id]), {"method": "survey"})
@@ -664,7 +655,7 @@ def test_another_kommunes_member_gets_404_as_for_a_missing_apv(client, org_a, or
     with tenant_scope(org_b.kommune):
         other = f.person(org_b.kommune, "Bo", "Beta", unit=org_b.workplace)
         f.membership(other, org_b.amg)
-    login_as(client, org_b, other, "beta")
+    f.login_as(client, org_b, other, "beta")
     before = snapshot(org_a)
     for url, data in work_urls(org_a, apv, problem, item):
         if not url.endswith(("/start/", "/spoergeskema/")):  # POST only: 405 on GET
@@ -680,7 +671,7 @@ def test_the_leder_and_the_amr_both_see_the_work_links(client, org_a, world):
     apv, _problem, _item = world
     for person, name in ((org_a.leader_person, "leder"), (org_a.amr.person, "amr")):
         client.logout()
-        login_as(client, org_a, person, name)
+        f.login_as(client, org_a, person, name)
         page = body(client.get(reverse("apv:cycle", args=[apv.public_id])))
         assert "Tilføj til handlingsplanen" in page and "Ret punktet" in page
 
@@ -726,7 +717,7 @@ def test_the_cycle_page_runs_as_many_queries_for_5_as_for_50_problems(
     client, org_a, employee_a, cycle, viewer
 ):
     if viewer == "amr":
-        login_as(client, org_a, org_a.amr.person, "amr")
+        f.login_as(client, org_a, org_a.amr.person, "amr")
     else:
         client.force_login(employee_a)
     apv = to_phase(org_a, cycle, Phase.HANDLINGSPLAN)

@@ -26,17 +26,10 @@ from meetings.selectors import agenda_for
 from organisations.services import unit_save
 
 from . import factories as f
-from .samples_meetings import at, build_med, new_meeting
+from .samples_meetings import FIXED, at, build_med, new_meeting
 
 Role = Membership.Role
 MEETING_DAY = date(2026, 3, 2)  # a Monday
-FIXED = [
-    "Godkendelse af dagsorden samt godkendelse af referat fra sidste møde",
-    "Orientering om arbejdsmiljø",
-    "Orientering fra formanden og næstformanden",
-    "Historier til videreformidling",
-    "Eventuelt",
-]
 
 
 @pytest.fixture

@@ -22,18 +22,11 @@ from meetings import services
 from meetings.models import AgendaItem, ItemAttachment, ItemKind, Meeting, Procedure
 from meetings.selectors import agenda_for
 
-from .samples_meetings import at, build_med, new_meeting
+from .samples_meetings import FIXED, at, build_med, new_meeting
 
 MEETING_DAY = date(2026, 3, 2)  # a Monday
 LAST_DAY = date(2026, 2, 16)  # 14 days before: the last day for proposals
 BEFORE = date(2026, 2, 1)
-FIXED = [
-    "Godkendelse af dagsorden samt godkendelse af referat fra sidste møde",
-    "Orientering om arbejdsmiljø",
-    "Orientering fra formanden og næstformanden",
-    "Historier til videreformidling",
-    "Eventuelt",
-]
 
 
 @pytest.fixture
