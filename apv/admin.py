@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -13,6 +14,7 @@ from core.admin import TenantAdmin, TenantInline
 from core.admin_site import site
 
 from . import services
+from .forms import LONG_TEXT, TOO_LONG
 from .models import (
     ApvActionItem,
     ApvCycle,
@@ -25,6 +27,15 @@ from .models import (
     ChecklistTemplate,
 )
 from .selectors import survey_results
+
+# The admin's free-text fields are bounded like the portal's (apv/forms.py), not the models.
+BOUNDED_TEXT = {
+    models.TextField: {"max_length": LONG_TEXT, "error_messages": {"max_length": TOO_LONG}}
+}
+
+
+class BoundedTextInline(TenantInline):
+    formfield_overrides = BOUNDED_TEXT
 
 
 def _save_formset_via(request, formset, saver) -> None:
@@ -55,12 +66,12 @@ class ChecklistTemplateAdmin(TenantAdmin):
         _save_formset_via(request, formset, services.checklist_item_save)
 
 
-class CycleItemInline(TenantInline):
+class CycleItemInline(BoundedTextInline):
     model = ApvCycleItem
     fields = ("order", "area", "text", "finding", "note")
 
 
-class ProblemInline(TenantInline):
+class ProblemInline(BoundedTextInline):
     model = ApvProblem
     fields = ("area", "title", "description", "likelihood", "consequence", "level_display")
     readonly_fields = ("level_display",)
@@ -70,12 +81,12 @@ class ProblemInline(TenantInline):
         return f"{obj.score} ({obj.get_level_display()})" if obj.pk else "–"
 
 
-class SicknessInline(TenantInline):
+class SicknessInline(BoundedTextInline):
     model = ApvSickness
     fields = ("period_start", "period_end", "days", "rate", "comment")
 
 
-class ActionItemInline(TenantInline):
+class ActionItemInline(BoundedTextInline):
     model = ApvActionItem
     fields = (
         "problem",
@@ -98,7 +109,7 @@ class ActionItemInline(TenantInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class FollowUpInline(TenantInline):
+class FollowUpInline(BoundedTextInline):
     model = ApvFollowUp
     fields = ("held_on", "note")
 
@@ -107,6 +118,7 @@ class CoveredUnitsAdmin(TenantAdmin):
     """An object of an AMG: a staff member limited to some units sees the groups covering them."""
 
     unit_lookup = "committee__coverage__unit"
+    formfield_overrides = {**TenantAdmin.formfield_overrides, **BOUNDED_TEXT}
 
     def limit_to_units(self, queryset, unit_ids):
         return queryset.filter(committee__coverage__unit__in=unit_ids).distinct()
@@ -118,9 +130,12 @@ class ApvCycleAdmin(CoveredUnitsAdmin):
     list_filter = ("phase", "method")
     search_fields = ("committee__name",)
     autocomplete_fields = ("committee",)
-    readonly_fields = ("survey_status",)
+    # The survey is opened and closed by the actions (through the services), never by editing
+    # these fields: closing is final, or the results before and after a re-opening would give
+    # away the late answers (ApvCycle.survey_has_closed).
+    readonly_fields = ("survey_closes_on", "survey_closed", "survey_status")
     inlines = [CycleItemInline, ProblemInline, SicknessInline, ActionItemInline, FollowUpInline]
-    actions = ["open_survey", "advance_phase"]
+    actions = ["open_survey", "close_survey", "advance_phase"]
     fields = (
         "committee",
         "method",
@@ -137,14 +152,17 @@ class ApvCycleAdmin(CoveredUnitsAdmin):
 
     @admin.display(description=_("spørgeskema"))
     def survey_status(self, obj):
+        # Only the counts: the results are read on the group's APV page once the survey has
+        # closed, under the same rule as everywhere (SurveyResults.visible).
         if obj.pk is None or obj.method != ApvCycle.Method.SURVEY:
             return "–"
         results = survey_results(obj)
-        return _("%(responded)s af %(invited)s har svaret (%(rate)s %%)") % {
+        status = _("%(responded)s af %(invited)s har svaret (%(rate)s %%)") % {
             "responded": results.responded,
             "invited": results.invited,
             "rate": results.rate,
         }
+        return f"{status} · {_('lukket')}" if results.closed else status
 
     def save_via_service(self, request, obj, form, change):
         services.apv_cycle_save(obj, acting_user=request.user)
@@ -177,6 +195,18 @@ class ApvCycleAdmin(CoveredUnitsAdmin):
             ngettext("%(n)s medarbejder inviteret.", "%(n)s medarbejdere inviteret.", invited)
             % {"n": invited},
         )
+
+    @admin.action(description=_("Luk spørgeskemaet (endeligt)"))
+    def close_survey(self, request, queryset):
+        for cycle in queryset:
+            try:
+                services.survey_close(cycle, acting_user=request.user)
+            except ValidationError as error:
+                self.message_user(request, f"{cycle}: {' '.join(error.messages)}", messages.ERROR)
+            else:
+                self.message_user(
+                    request, _("%(cycle)s: spørgeskemaet er lukket.") % {"cycle": cycle}
+                )
 
     @admin.action(description=_("Gå til næste fase"))
     def advance_phase(self, request, queryset):

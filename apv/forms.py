@@ -21,17 +21,35 @@ from .models import (
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DONT_KNOW = ""
 
+# Free text is bounded in the forms (the model fields stay TextField): no reader of an APV needs
+# a note longer than a few pages, and an unbounded field lets one POST fill the database, the
+# page, the PDF and the CSV. 10,000 characters is about four pages; a short note gets 5,000.
+LONG_TEXT = 10_000
+SHORT_TEXT = 5_000
+TOO_LONG = _("Teksten må højst være %(limit_value)d tegn (den er %(show_value)d).")
+
+
+def free_text(
+    label, *, max_length: int = LONG_TEXT, required: bool = False, rows: int = 3
+) -> forms.CharField:
+    """A bounded free-text field with the Danish error message."""
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        error_messages={"max_length": TOO_LONG},
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
+
 
 class ActionItemUpdateForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=ApvActionItem.Status.choices)
-    follow_up = forms.CharField(
-        label=_("Opfølgning"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    follow_up = free_text(_("Opfølgning"), rows=2)
 
 
 class FollowUpForm(forms.Form):
     held_on = forms.DateField(label=_("Holdt den"), widget=DATE)
-    note = forms.CharField(label=_("Konklusion"), widget=forms.Textarea(attrs={"rows": 3}))
+    note = free_text(_("Konklusion"), required=True)
 
 
 class SurveyForm(forms.Form):
@@ -110,12 +128,7 @@ class ChecklistItemForm(forms.ModelForm):
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": _("Vælg i orden, problem eller ikke relevant.")},
     )
-    note = forms.CharField(
-        label=_("Bemærkning"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    note = free_text(_("Bemærkning"), max_length=2000, rows=2)
 
     class Meta:
         model = ApvCycleItem
@@ -140,6 +153,7 @@ class ProblemForm(forms.ModelForm):
         coerce=int,
         error_messages={"invalid_choice": _("Konsekvensen skal være et tal fra 1 til 5.")},
     )
+    description = free_text(_("Beskrivelse"), rows=4)
 
     class Meta:
         model = ApvProblem
@@ -147,12 +161,12 @@ class ProblemForm(forms.ModelForm):
         labels = {
             "area": _("Område"),
             "title": _("Problem"),
-            "description": _("Beskrivelse"),
         }
-        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
 
 class SicknessForm(forms.ModelForm):
+    comment = free_text(_("Bemærkning"), max_length=SHORT_TEXT, rows=2)
+
     class Meta:
         model = ApvSickness
         fields = ["period_start", "period_end", "days", "rate", "comment"]
@@ -161,7 +175,6 @@ class SicknessForm(forms.ModelForm):
             "period_end": _("Periode til"),
             "days": _("Fraværsdage"),
             "rate": _("Fraværsprocent"),
-            "comment": _("Bemærkning"),
         }
         # Danish figures are written with a decimal comma ("4,5").
         localized_fields = ["days", "rate"]
@@ -170,7 +183,6 @@ class SicknessForm(forms.ModelForm):
             "period_end": DATE,
             "days": forms.TextInput(attrs={"inputmode": "decimal", "size": 8}),
             "rate": forms.TextInput(attrs={"inputmode": "decimal", "size": 6}),
-            "comment": forms.Textarea(attrs={"rows": 2}),
         }
 
 
@@ -230,24 +242,20 @@ class ActionItemForm(forms.ModelForm):
             "required": _("Vælg en ansvarlig."),
         },
     )
+    cause = free_text(_("Årsag"))
+    measure = free_text(_("Løsning/tiltag"), required=True)
 
     class Meta:
         model = ApvActionItem
         fields = ["assessment", "problem", "cause", "measure", "owner", "due_on"]
         labels = {
             "problem": _("Problem"),
-            "cause": _("Årsag"),
-            "measure": _("Løsning/tiltag"),
             "due_on": _("Frist"),
         }
         help_texts = {
             "problem": _("Udfyldes fra risikovurderingen, hvis feltet er tomt."),
         }
-        widgets = {
-            "cause": forms.Textarea(attrs={"rows": 3}),
-            "measure": forms.Textarea(attrs={"rows": 3}),
-            "due_on": DATE,
-        }
+        widgets = {"due_on": DATE}
 
     def __init__(self, *args, owners, problems, today: datetime.date, **kwargs):
         super().__init__(*args, **kwargs)

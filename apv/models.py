@@ -144,6 +144,14 @@ class ApvCycle(TenantModel):
             return False
         return self.survey_closes_on is None or today <= self.survey_closes_on
 
+    def survey_has_closed(self, today) -> bool:
+        """The survey is over: closed by the group or HR, or its closing date has passed.
+
+        Closing is final (`services.survey_open` refuses a closed survey): the results are
+        shown only from this moment, so the set of answers behind them must never change
+        again — otherwise comparing the results before and after one more answer reveals it."""
+        return self.method == self.Method.SURVEY and not self.survey_is_open(today)
+
 
 class ApvCycleItem(TenantModel):
     """One point of the cycle's kortlægning (copied from the checklist when the cycle starts)."""

@@ -3,11 +3,13 @@ survey results."""
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
 
 from committees.models import Committee, CommitteeUnit, Membership
 from organisations.models import Person, Unit
@@ -157,21 +159,34 @@ class SurveyResults:
     invited: int
     responded: int
     minimum: int
+    closed: bool = False
     items: list[ItemResult] = field(default_factory=list)
 
     @property
     def visible(self) -> bool:
-        """Results are shown only when enough have answered that nobody can be singled out."""
-        return self.responded >= self.minimum
+        """Results are shown only once the survey has closed (for good), and only when enough
+        have answered that nobody can be singled out.
+
+        Not while it is open: results that change with each answer give away that answer to
+        anyone who compares the page before and after (the 6th answer = the results after 6
+        minus the results after 5). While open only the number who answered is shown."""
+        return self.closed and self.responded >= self.minimum
+
+    @property
+    def too_few(self) -> bool:
+        """Closed with fewer answers than the minimum: no results, ever."""
+        return self.closed and self.responded < self.minimum
 
     @property
     def rate(self) -> int:
         return round(100 * self.responded / self.invited) if self.invited else 0
 
 
-def survey_results(cycle: ApvCycle) -> SurveyResults:
-    """Counts per question. Below APV_SURVEY_MIN_RESPONSES answers no item is computed at all,
-    so a template cannot show them by mistake. Three queries."""
+def survey_results(cycle: ApvCycle, today: datetime.date | None = None) -> SurveyResults:
+    """The survey's status and, once it is closed with at least APV_SURVEY_MIN_RESPONSES
+    answers, the counts per question. Until then no item is computed at all, so no template,
+    export or admin page can show them by mistake. Two queries, three with results."""
+    today = today or timezone.localdate()
     invited = SurveyInvitation.objects.filter(cycle=cycle).exclude(
         send_state=SurveyInvitation.SendState.SKIPPED
     )
@@ -179,6 +194,7 @@ def survey_results(cycle: ApvCycle) -> SurveyResults:
         invited=invited.count(),
         responded=SurveyResponse.objects.filter(cycle=cycle).count(),
         minimum=settings.APV_SURVEY_MIN_RESPONSES,
+        closed=cycle.survey_has_closed(today),
     )
     if not results.visible:
         return results

@@ -136,15 +136,30 @@ def apv_cycle_save(cycle: ApvCycle, *, acting_user=None) -> ApvCycle:
     is_new = cycle.pk is None
     previous = None
     if not is_new:
-        previous = (
-            ApvCycle.objects.filter(pk=cycle.pk).values_list("committee_id", flat=True).first()
-        )
+        stored = ApvCycle.objects.select_for_update().filter(pk=cycle.pk).first()
+        previous = stored.committee_id if stored else None
+        if stored is not None:
+            _refuse_survey_reopen(stored, cycle, timezone.localdate())
     _save(cycle, acting_user)
     if is_new:
         _copy_checklist(cycle, checklist_default_template(acting_user=acting_user), acting_user)
     for committee_id in {cycle.committee_id, previous} - {None}:
         _refresh(committee_id, cycle.kommune, acting_user)
     return cycle
+
+
+def _refuse_survey_reopen(stored: ApvCycle, cycle: ApvCycle, today: datetime.date) -> None:
+    """An edit can't re-open a closed survey (un-ticking "closed" or moving the closing date):
+    closing is final, see `ApvCycle.survey_has_closed`. Checked whatever the method is now,
+    so switching the method away and back can't re-open it either."""
+    over = stored.survey_closes_on is not None and today > stored.survey_closes_on
+    if (stored.survey_closed or over) and (
+        cycle.survey_closed != stored.survey_closed
+        or cycle.survey_closes_on != stored.survey_closes_on
+    ):
+        raise ValidationError(
+            _("Spørgeskemaet er lukket og kan ikke åbnes igen, så ingens svar kan udledes.")
+        )
 
 
 @transaction.atomic
@@ -431,10 +446,17 @@ def survey_open(
     task per invitation once this transaction commits). Returns the number invited. Opening
     again invites only people not invited yet (new employees)."""
     today = today or timezone.localdate()
+    given, cycle = cycle, _lock_cycle(cycle)
     if cycle.method != ApvCycle.Method.SURVEY:
         raise ValidationError(_("Denne APV kortlægges med tjekliste, ikke spørgeskema."))
     if cycle.phase != Phase.KORTLAEGNING:
         raise ValidationError(_("Kortlægningen er afsluttet."))
+    if cycle.survey_has_closed(today):
+        # Closing is final: the results are shown from the close, and re-opening would let
+        # a comparison of the results before and after isolate the late answers.
+        raise ValidationError(
+            _("Spørgeskemaet er lukket og kan ikke åbnes igen, så ingens svar kan udledes.")
+        )
     closes_on = closes_on or today + datetime.timedelta(days=settings.APV_SURVEY_DEFAULT_DAYS)
     if closes_on < today:
         raise ValidationError(_("Lukkedatoen ligger i fortiden."))
@@ -442,6 +464,7 @@ def survey_open(
     cycle.survey_closed = False
     set_history_user(cycle, acting_user)
     cycle.save(update_fields=["survey_closes_on", "survey_closed"])
+    given.survey_closes_on, given.survey_closed = closes_on, False
     invited = set(cycle.invitations.values_list("person_id", flat=True))
     new = [
         SurveyInvitation(
@@ -467,10 +490,24 @@ def survey_open(
 
 
 @transaction.atomic
-def survey_close(cycle: ApvCycle, *, acting_user=None) -> ApvCycle:
+def survey_close(
+    cycle: ApvCycle, *, acting_user=None, today: datetime.date | None = None
+) -> ApvCycle:
+    """Close the survey for good; from now on its results are shown (see `survey_has_closed`).
+    The lock makes an answer being stored at the same moment land before the close or be
+    refused, never after the results were first shown."""
+    today = today or timezone.localdate()
+    given, cycle = cycle, _lock_cycle(cycle)
+    if cycle.method != ApvCycle.Method.SURVEY:
+        raise ValidationError(_("Denne APV kortlægges med tjekliste, ikke spørgeskema."))
+    if cycle.survey_closes_on is None:
+        raise ValidationError(_("Spørgeskemaet er ikke sendt endnu."))
+    if cycle.survey_has_closed(today):
+        raise ValidationError(_("Spørgeskemaet er allerede lukket."))
     cycle.survey_closed = True
     set_history_user(cycle, acting_user)
     cycle.save(update_fields=["survey_closed"])
+    given.survey_closed = True
     return cycle
 
 
@@ -551,7 +588,9 @@ def survey_submit(
     if invitation is None:
         raise ValidationError(_("Linket er ugyldigt."))
     with tenant_scope(invitation.kommune_id), transaction.atomic():
-        cycle = invitation.cycle
+        # Locked, and checked again under the lock: an answer can't slip in after a
+        # concurrent `survey_close` has committed and the results have been shown.
+        cycle = ApvCycle.objects.select_for_update().get(pk=invitation.cycle_id)
         if not cycle.survey_is_open(today):
             raise ValidationError(_("Spørgeskemaet er lukket."))
         valid_items = set(cycle.items.values_list("pk", flat=True))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
@@ -40,6 +41,7 @@ from .access import (
     may_edit_amg,
     visible_amg_ids,
 )
+from .exports import spreadsheet_row
 from .forms import (
     ActionItemForm,
     ActionItemUpdateForm,
@@ -169,8 +171,11 @@ def cycle(request, public_id):
             )
     items = list(checklist_items(apv))
     can_edit = access.can_edit
+    today = timezone.localdate()
     survey_form = None
-    if can_edit and apv.method == ApvCycle.Method.SURVEY and apv.phase == Phase.KORTLAEGNING:
+    survey = survey_results(apv, today) if apv.method == ApvCycle.Method.SURVEY else None
+    # A closed survey stays closed (see ApvCycle.survey_has_closed): no form to send it again.
+    if can_edit and survey and not survey.closed and apv.phase == Phase.KORTLAEGNING:
         survey_form = SurveyOpenForm(initial={"closes_on": apv.survey_closes_on})
     return render(
         request,
@@ -186,9 +191,9 @@ def cycle(request, public_id):
             "sickness": list(apv.sickness.order_by("period_start")),
             "plan": plan,
             "follow_ups": list(apv.follow_ups.order_by("held_on")),
-            "survey": survey_results(apv) if apv.method == ApvCycle.Method.SURVEY else None,
+            "survey": survey,
             "survey_form": survey_form,
-            "follow_up_form": FollowUpForm(initial={"held_on": timezone.localdate()}),
+            "follow_up_form": FollowUpForm(initial={"held_on": today}),
             "may_map": (
                 can_edit
                 and apv.method == ApvCycle.Method.CHECKLIST
@@ -498,32 +503,37 @@ def plan_csv(request, public_id):
     response["Content-Disposition"] = 'attachment; filename="handlingsplan.csv"'
     response.write("\ufeff")  # Excel opens UTF-8 with a BOM correctly (æ, ø, å)
     writer = csv.writer(response, delimiter=";")
+    # Every cell holds text the group typed: none of it may run as a formula in Excel.
     writer.writerow(
-        [
-            _("Problem"),
-            _("Risiko"),
-            _("Årsag"),
-            _("Løsning"),
-            _("Ansvarlig"),
-            _("Frist"),
-            _("Status"),
-            _("Udført"),
-            _("Opfølgning"),
-        ]
+        spreadsheet_row(
+            [
+                _("Problem"),
+                _("Risiko"),
+                _("Årsag"),
+                _("Løsning"),
+                _("Ansvarlig"),
+                _("Frist"),
+                _("Status"),
+                _("Udført"),
+                _("Opfølgning"),
+            ]
+        )
     )
     for item in handlingsplan_rows(access.cycle):
         writer.writerow(
-            [
-                item.problem,
-                item.assessment.get_level_display() if item.assessment else "",
-                item.cause,
-                item.measure,
-                item.owner.full_name,
-                item.due_on.strftime("%d.%m.%Y"),
-                item.get_status_display(),
-                item.closed_on.strftime("%d.%m.%Y") if item.closed_on else "",
-                item.follow_up,
-            ]
+            spreadsheet_row(
+                [
+                    item.problem,
+                    item.assessment.get_level_display() if item.assessment else "",
+                    item.cause,
+                    item.measure,
+                    item.owner.full_name,
+                    item.due_on.strftime("%d.%m.%Y"),
+                    item.get_status_display(),
+                    item.closed_on.strftime("%d.%m.%Y") if item.closed_on else "",
+                    item.follow_up,
+                ]
+            )
         )
     return response
 
@@ -570,7 +580,11 @@ def survey(request, token):
                     messages.error(request, text)
             else:
                 return _survey_page(request, "apv/survey_done.html", {"cycle": apv})
-        return _survey_page(request, "apv/survey.html", {"cycle": apv, "form": form})
+        return _survey_page(
+            request,
+            "apv/survey.html",
+            {"cycle": apv, "form": form, "minimum": settings.APV_SURVEY_MIN_RESPONSES},
+        )
 
 
 def _survey_page(request, template: str, context: dict, status: int = 200):

@@ -1,5 +1,6 @@
 """The anonymous APV survey: one-time links by e-mail, answers stored with no link to the person
-or the invitation and no timestamp, results shown only from APV_SURVEY_MIN_RESPONSES answers."""
+or the invitation and no timestamp, results shown only once the survey has closed and only from
+APV_SURVEY_MIN_RESPONSES answers (the differencing attack itself: tests/test_apv_security.py)."""
 
 from __future__ import annotations
 
@@ -115,7 +116,7 @@ def test_a_link_works_once(org_a, survey, client):
     assert page.status_code == 200 and "allerede brugt" in page.content.decode()
 
 
-def test_results_are_hidden_below_five_answers_and_shown_at_five(org_a, survey):
+def test_results_are_hidden_while_open_and_shown_after_closing_with_five(org_a, survey):
     cycle, tokens = survey
     for token in tokens[:4]:
         answer(token, rating=1)
@@ -128,9 +129,34 @@ def test_results_are_hidden_below_five_answers_and_shown_at_five(org_a, survey):
     answer(tokens[4], rating=0)
     with tenant_scope(org_a.kommune):
         results = survey_results(cycle)
-    assert (results.responded, results.visible) == (5, True)
+    # Five answers, but still open: the results would change with the next answer.
+    assert (results.responded, results.closed, results.visible, results.items) == (
+        5,
+        False,
+        False,
+        [],
+    )
+    with tenant_scope(org_a.kommune):
+        services.survey_close(cycle)
+        results = survey_results(cycle)
+    assert (results.responded, results.closed, results.visible) == (5, True, True)
     first = results.items[0]
     assert first.counts == {1: 4, 0: 1} and first.answered == 5 and first.problem_share == 80
+
+
+def test_a_survey_closed_with_too_few_answers_never_shows_results(org_a, survey):
+    cycle, tokens = survey
+    for token in tokens[:4]:
+        answer(token)
+    with tenant_scope(org_a.kommune):
+        services.survey_close(cycle)
+        results = survey_results(cycle)
+    assert (results.closed, results.too_few, results.visible, results.items) == (
+        True,
+        True,
+        False,
+        [],
+    )
 
 
 def test_the_minimum_is_a_setting(org_a, survey, settings):
@@ -139,12 +165,13 @@ def test_the_minimum_is_a_setting(org_a, survey, settings):
     for token in tokens[:3]:
         answer(token)
     with tenant_scope(org_a.kommune):
+        services.survey_close(cycle)
         assert survey_results(cycle).visible
 
 
-def test_the_portal_page_shows_the_rate_and_hides_results_below_the_minimum(client, org_a, survey):
+def test_the_portal_page_shows_the_rate_and_results_only_after_closing(client, org_a, survey):
     cycle, tokens = survey
-    for token in tokens[:4]:
+    for token in tokens[:5]:
         answer(token)
     member = f.user("amr_login")
     with tenant_scope(org_a.kommune):
@@ -152,11 +179,14 @@ def test_the_portal_page_shows_the_rate_and_hides_results_below_the_minimum(clie
         org_a.amr.person.save()
     client.force_login(member)
     page = client.get(reverse("apv:cycle", args=[cycle.public_id])).content.decode()
-    assert "4 af 6 har svaret (67 %)" in page
-    assert "vises, når mindst 5 har svaret" in page
-    answer(tokens[4])
+    assert "5 af 6 har svaret (83 %)" in page
+    assert "vises, når spørgeskemaet er lukket, og kun hvis mindst 5 har svaret" in page
+    assert "Oplever problemer" not in page
+    with tenant_scope(org_a.kommune):
+        services.survey_close(cycle)
     page = client.get(reverse("apv:cycle", args=[cycle.public_id])).content.decode()
     assert "5 af 6 har svaret" in page and "Oplever problemer" in page
+    assert "Spørgeskemaet er lukket." in page
 
 
 def test_the_public_answer_page_needs_no_login(client, org_a, survey):
