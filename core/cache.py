@@ -8,29 +8,126 @@ the token replaced at commit, so no value outlives the change it missed.
 
 The cache must be shared by every process that changes the data (web, Celery workers): Redis
 when REDIS_URL is set, a directory under var/ otherwise (config/settings.py).
+
+The cache is an optimisation, never a dependency: every call on it goes through `cache_call`,
+so when Redis is down pages are computed uncached and writes go through. A failure is logged at
+most once per `OUTAGE_LOG_INTERVAL` per process, and for `OUTAGE_RETRY_AFTER` after a failure
+this process does not even try (a down Redis costs a connect timeout per call, and a page makes
+several). A token this process could not replace is replaced as soon as the cache answers again,
+so a change made during the outage is not hidden behind values cached before it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
+import threading
+import time
 import uuid
 from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
 
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+# What `cache_call` returns for a failed read, told apart from a miss (None).
+_FAILED = object()
+
 # A safety net only: values are dropped by `clear()` when their data changes.
 DEFAULT_TIMEOUT = 6 * 3600
+
+# After a failed call, skip the cache for this many seconds before trying it again.
+OUTAGE_RETRY_AFTER = 30.0
+# Log a failing cache at most this often per process (a warning per request would flood the log).
+OUTAGE_LOG_INTERVAL = 300.0
+
+
+class _Outage:
+    """This process's view of the cache: when to try it again, and when the failure was last
+    logged. Module-level state, guarded by a lock (runserver and gunicorn's threads share it)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.down_until = 0.0
+        self.logged_at: float | None = None
+        # Kommuner whose token this process could not replace (see `KommuneCache.clear`).
+        self.pending_clears: set[int] = set()
+
+    def reset(self) -> None:
+        with self.lock:
+            self.down_until = 0.0
+            self.logged_at = None
+            self.pending_clears.clear()
+
+
+_outage = _Outage()
+
+
+def cache_available() -> bool:
+    return time.monotonic() >= _outage.down_until
+
+
+def _record_failure(error: Exception) -> None:
+    now = time.monotonic()
+    with _outage.lock:
+        _outage.down_until = now + OUTAGE_RETRY_AFTER
+        log = _outage.logged_at is None or now - _outage.logged_at >= OUTAGE_LOG_INTERVAL
+        if log:
+            _outage.logged_at = now
+    if log:
+        logger.warning(
+            "The cache is unreachable (%s: %s); computing uncached. Retried every %ds, "
+            "logged at most every %ds.",
+            type(error).__name__,
+            error,
+            OUTAGE_RETRY_AFTER,
+            OUTAGE_LOG_INTERVAL,
+        )
+
+
+def cache_call(operation: Callable[[], T], default: T) -> T:
+    """`operation()` (a call on the cache), or `default` when the cache fails or is known to be
+    down. Every use of django.core.cache in requests and services goes through here."""
+    if not cache_available():
+        return default
+    try:
+        return operation()
+    except Exception as error:  # redis.ConnectionError, TimeoutError, OSError, …: any is an outage
+        _record_failure(error)
+        return default
 
 
 def _token_key(kommune_id: int) -> str:
     return f"kommune:{kommune_id}:token"
 
 
-def _new_token(kommune_id: int) -> str:
+def _new_token(kommune_id: int) -> str | None:
+    """A new token for the kommune, stored; None when the cache failed (then the kommune is
+    remembered, and its token replaced when the cache answers again)."""
     token = uuid.uuid4().hex
-    cache.set(_token_key(kommune_id), token, None)
-    return token
+
+    def store() -> bool:
+        cache.set(_token_key(kommune_id), token, None)
+        return True
+
+    if cache_call(store, False):
+        return token
+    _outage.pending_clears.add(kommune_id)
+    return None
+
+
+def _replay_pending_clears() -> bool:
+    """Replace the tokens this process could not replace during an outage. False while any
+    is still pending: the values cached before the outage must not be served until then."""
+    for kommune_id in list(_outage.pending_clears):
+        _outage.pending_clears.discard(kommune_id)
+        if _new_token(kommune_id) is None:
+            return False
+    return True
 
 
 class KommuneCache:
@@ -44,13 +141,21 @@ class KommuneCache:
     def get_or_set(self, parts: Iterable, compute: Callable, timeout: int = DEFAULT_TIMEOUT):
         """The cached value for `parts` (any repr-able tuple), computed on a miss. The token is
         read before computing, so a value computed across a change is stored under the token
-        the change replaces."""
-        token = cache.get(_token_key(self.kommune_id)) or _new_token(self.kommune_id)
+        the change replaces. Computed uncached when the cache is down."""
+        if not cache_available() or not _replay_pending_clears():
+            return compute()
+        token = cache_call(lambda: cache.get(_token_key(self.kommune_id)), _FAILED)
+        if token is _FAILED:
+            return compute()
+        if token is None:
+            token = _new_token(self.kommune_id)
+            if token is None:
+                return compute()
         key = self._key(token, parts)
-        value = cache.get(key)
+        value = cache_call(lambda: cache.get(key), None)
         if value is None:
             value = compute()
-            cache.set(key, value, timeout)
+            cache_call(lambda: cache.set(key, value, timeout), None)
         return value
 
     def clear(self) -> None:
