@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import logging
 import mimetypes
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -26,9 +27,21 @@ class BlockedURL(ValueError):
     pass
 
 
+def _is_safe_relative(relative: str) -> bool:
+    """Whether `relative` can only name a file under a static directory: not empty, no NUL, no
+    backslash (a separator on Windows), no drive letter or other colon, not absolute, no `..`.
+    Checked here rather than left to the finders: `Path(STATIC_ROOT) / "/etc/passwd"` is
+    /etc/passwd, and a finder's own checks may change."""
+    if not relative or "\x00" in relative or "\\" in relative or ":" in relative:
+        return False
+    path = PurePosixPath(relative)
+    return not path.is_absolute() and ".." not in path.parts
+
+
 def _static_path(relative: str) -> Path | None:
     relative = relative.split("?", 1)[0].split("#", 1)[0]
-    if ".." in Path(relative).parts:
+    # Both as written and percent-decoded, whichever form a later step might use.
+    if not (_is_safe_relative(relative) and _is_safe_relative(unquote(relative))):
         return None
     found = finders.find(relative)
     if found:

@@ -104,3 +104,41 @@ def test_the_fetcher_refuses_everything_but_static(url):
 def test_the_fetcher_serves_static_files():
     result = safe_url_fetcher(f"{PDF_BASE_URL}/static/pdf/document.css")
     assert b"DejaVu Sans" in result.read()
+
+
+def test_it_resolves_a_relative_static_path():
+    from core.pdf import _static_path
+
+    path = _static_path("pdf/document.css?v=1")
+    assert path is not None and path.name == "document.css"
+
+
+@pytest.mark.parametrize(
+    "relative",
+    [
+        "ABSOLUTE",  # the absolute path of a real static file
+        "/etc/passwd",
+        "//etc/passwd",
+        "%2Fetc%2Fpasswd",
+        "C:/Windows/win.ini",
+        "c:\\Windows\\win.ini",
+        "pdf\\..\\..\\settings.py",
+        "pdf/document.css\x00.png",
+        "pdf/%00document.css",
+        "pdf/../../config/settings.py",
+        "pdf/%2e%2e/%2e%2e/config/settings.py",
+        "",
+    ],
+)
+def test_it_rejects_absolute_and_escaping_static_paths(relative):
+    """core.pdf checks the path itself instead of relying on the staticfiles finders: an
+    absolute path joined to STATIC_ROOT is that absolute path (issue 16 §2)."""
+    from core.pdf import _static_path
+
+    real = _static_path("pdf/document.css")
+    assert real is not None and real.is_file()
+    if relative == "ABSOLUTE":
+        relative = str(real.resolve())
+    assert _static_path(relative) is None
+    with pytest.raises(BlockedURL):
+        safe_url_fetcher(f"{PDF_BASE_URL}/static/{relative}")
