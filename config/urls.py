@@ -18,11 +18,10 @@ urlpatterns += i18n_patterns(
     path("haendelser/", include("incidents.urls")),
     path("kreds/", include("unions.urls")),
     path("paamindelser/", include("reminders.urls")),
+    path("uddannelse/", include("training.urls")),
     path("", include("portal.urls")),
     prefix_default_language=False,
 )
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No route serves MEDIA_ROOT, in any mode (not even DEBUG): uploads are reached only through views
+# that check access (meetings:attachment, meetings:document, training:certificate).
