@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from committees.access import hr_committee_access
 from committees.models import Committee
 from core.access import Viewer, get_viewer
-from core.admin_site import is_kommune_staff
 
 from .models import ApvActionItem, ApvCycle, ApvProblem
 
@@ -53,7 +53,10 @@ class CycleAccess:
 
 
 def may_read_amg(request, committee_id: int) -> bool:
-    return committee_id in visible_amg_ids(request) or is_kommune_staff(request)
+    """HR reads the APV of a group covering a unit of its area (committees.access)."""
+    if committee_id in visible_amg_ids(request):
+        return True
+    return hr_committee_access(request, committee_id).read
 
 
 def may_edit_amg(request, committee_id: int) -> bool:

@@ -76,6 +76,7 @@ class CommitteeAdmin(TenantAdmin):
     fields = ("name", "code", "kind", "parent", "established_on", "closed_on")
     prepopulated_fields = {"code": ("name",)}
     inlines = [CommitteeUnitInline, MembershipInline]
+    unit_lookups = ("coverage__unit",)
 
     def limit_to_units(self, queryset, unit_ids):
         return queryset.filter(covers_units(unit_ids))
@@ -160,6 +161,10 @@ class MembershipAdmin(TenantImportExportAdmin):
         "employer_notified_on",
     )
 
+    # A seat lies in its committee's units and in its person's unit: HR limited to an område
+    # reads the seats of a committee covering it, and changes one only when both lie inside.
+    unit_lookups = ("committee__coverage__unit", "person__unit")
+
     def limit_to_units(self, queryset, unit_ids):
         return queryset.filter(covers_units(unit_ids, "committee_id"))
 
@@ -179,6 +184,7 @@ class CommitteeUnitAdmin(TenantAdmin):
     """Needed for autocomplete/history of coverage; not shown in the index."""
 
     unit_lookup = "unit"
+    unit_lookups = ("unit", "committee__coverage__unit")
     list_display = ("committee", "unit")
     list_select_related = ("committee", "unit")
     search_fields = ("committee__name", "unit__name")
@@ -210,6 +216,7 @@ class AmoProposalAdmin(TenantAdmin):
     list_select_related = ("committee",)
     search_fields = ("title", "committee__name")
     autocomplete_fields = ("committee",)
+    unit_lookups = ("committee__coverage__unit",)
 
     def limit_to_units(self, queryset, unit_ids):
         return queryset.filter(covers_units(unit_ids, "committee_id"))

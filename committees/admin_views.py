@@ -1,12 +1,13 @@
 from django.template.response import TemplateResponse
 
+from core.access import allowed_unit_ids
 from core.admin_site import site
 
 from .checks import TITLE, run_structural_checks
 
 
 def structural_checks_view(request):
-    results = run_structural_checks(request.kommune)
+    results = run_structural_checks(request.kommune, allowed_unit_ids(request))
     context = {
         **site.each_context(request),
         "title": TITLE,

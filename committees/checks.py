@@ -23,6 +23,8 @@ from .services import add_years
 class Finding:
     message: str
     url: str
+    # The units the finding concerns: HR limited to an område sees those touching it.
+    units: frozenset[int] = frozenset()
 
 
 @dataclass
@@ -106,6 +108,7 @@ def check_amg_coverage(snap: OrganisationSnapshot) -> CheckResult:
                     _("%(unit)s (%(n)s ansatte) er ikke dækket af en arbejdsmiljøgruppe.")
                     % {"unit": unit, "n": employees},
                     _url(unit),
+                    frozenset({unit.pk}),
                 )
             )
     return result
@@ -134,6 +137,7 @@ def check_trio(snap: OrganisationSnapshot) -> CheckResult:
                 Finding(
                     _("%(unit)s har både TR og AMR, men ingen TRIO.") % {"unit": workplace},
                     _url(workplace),
+                    frozenset({workplace.pk}),
                 )
             )
     return result
@@ -162,6 +166,7 @@ def check_amg_composition(snap: OrganisationSnapshot) -> CheckResult:
                     _("%(amg)s mangler %(missing)s.")
                     % {"amg": committee, "missing": _(" og ").join(missing)},
                     _url(committee),
+                    frozenset(snap.coverage[committee.pk]),
                 )
             )
     return result
@@ -190,6 +195,7 @@ def check_amr_not_leader(snap: OrganisationSnapshot) -> CheckResult:
                     _("%(person)s er AMR i %(committee)s og samtidig leder.")
                     % {"person": membership.person, "committee": membership.committee},
                     _url(membership),
+                    frozenset({membership.person.unit_id}),
                 )
             )
     return result
@@ -221,6 +227,7 @@ def check_amr_term(snap: OrganisationSnapshot) -> CheckResult:
                     "limit": limit.strftime("%d.%m.%Y"),
                 },
                 _url(membership),
+                frozenset({membership.person.unit_id}),
             )
         )
     return result
@@ -236,10 +243,16 @@ CHECKS = [
 TITLE = gettext_lazy("Strukturtjek")
 
 
-def run_structural_checks(kommune: Kommune) -> list[CheckResult]:
-    """Run every check for the kommune whose scope is active."""
+def run_structural_checks(kommune: Kommune, unit_ids=None) -> list[CheckResult]:
+    """Run every check for the kommune whose scope is active; with `unit_ids` (HR limited
+    to an område, `core.access.allowed_unit_ids`) only the findings touching those units."""
     snap = OrganisationSnapshot(kommune)
-    return [check(snap) for check in CHECKS]
+    results = [check(snap) for check in CHECKS]
+    if unit_ids is not None:
+        area = set(unit_ids)
+        for result in results:
+            result.findings = [f for f in result.findings if f.units & area]
+    return results
 
 
 def structural_issue_count(results: list[CheckResult]) -> int:

@@ -1,17 +1,121 @@
-"""Who may see what in the portal. One helper per object type decides visibility; another
-kommune's object and a missing one give the same 404 (the tenant scope makes the other
-kommune's rows invisible, so both are simply "not found")."""
+"""Who may see what. One helper per object type decides visibility; another kommune's object
+and a missing one give the same 404 (the tenant scope makes the other kommune's rows
+invisible, so both are simply "not found").
+
+Every decision has one shape, `Access(read, change, reason)`. HR staff are decided by their
+`HRArea`: the whole kommune, or (django-guardian) the units of one or more områder. An object
+lies in a set of units (a person in their unit, a committee in the units it covers, a seat in
+its committee's units and its person's unit). HR limited to an område
+
+- reads an object that lies in at least one of its units (a kommune-wide committee covering
+  the område is read: the AMO plan with its members is known to every employee, BEK § 33
+  stk. 2), and
+- changes only an object that lies wholly inside the område: never a committee that spans
+  other områder, never the seat of a person outside it.
+
+Objects not tied to units (kommune-wide settings, the course catalogue) are changed by HR of
+the whole kommune only. The admin (`core.admin.TenantAdmin`, every entry point), the portal's
+access modules (meetings, APV, incidents, training) and the exports all ask this."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db.models import Exists, OuterRef
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from committees.models import Committee, Membership
 from organisations.models import Person, Unit
+
+
+@dataclass(frozen=True)
+class Access:
+    """One access decision: may the user read the object, change it, and why not."""
+
+    read: bool
+    change: bool
+    reason: str = ""
+
+
+FULL = Access(True, True)
+NOT_STAFF = Access(False, False, _("Du er ikke HR i denne kommune."))
+OUTSIDE = Access(False, False, _("Det ligger uden for dit område."))
+SPANS = Access(True, False, _("Det omfatter enheder uden for dit område; du kan kun se det."))
+KOMMUNE_WIDE = Access(
+    True, False, _("Det gælder hele kommunen; kun HR for hele kommunen kan ændre det.")
+)
+
+
+@dataclass(frozen=True)
+class HRArea:
+    """What an HR staff member administers in the request's kommune."""
+
+    is_staff: bool
+    unit_ids: frozenset[int] | None  # None: the whole kommune
+
+    @property
+    def whole_kommune(self) -> bool:
+        return self.is_staff and self.unit_ids is None
+
+    def decide(self, units: Iterable[int] | None) -> Access:
+        """The decision for an object lying in `units` (None: kommune-wide, not tied to units;
+        an empty set: tied to no unit yet, e.g. a committee covering nothing)."""
+        if not self.is_staff:
+            return NOT_STAFF
+        if self.unit_ids is None:
+            return FULL
+        if units is None:
+            return KOMMUNE_WIDE
+        units = {u for u in units if u is not None}
+        if not units & self.unit_ids:
+            return OUTSIDE
+        if not units <= self.unit_ids:
+            return SPANS
+        return FULL
+
+
+def allowed_unit_ids(request) -> list[int] | None:
+    """Units a staff member limited with django-guardian may administer, with everything below
+    them; None when the staff member has the whole kommune. Computed once per request."""
+    if hasattr(request, "_allowed_unit_ids"):
+        return request._allowed_unit_ids
+    from django.db.models import Q
+    from guardian.shortcuts import get_objects_for_user
+
+    from core.admin_site import staff_role
+
+    role = staff_role(request)
+    result = None
+    if not request.user.is_superuser and role is not None and not role.all_units:
+        granted = get_objects_for_user(
+            request.user,
+            "organisations.administer_unit",
+            klass=Unit.objects.all(),
+            with_superuser=False,
+            accept_global_perms=False,
+        ).values_list("path", flat=True)
+        query = Q(pk__in=[])
+        for prefix in granted:
+            query |= Q(path__startswith=prefix)
+        result = list(Unit.objects.filter(query).values_list("pk", flat=True))
+    request._allowed_unit_ids = result
+    return result
+
+
+def hr_area(request) -> HRArea:
+    """The request user's HR area in the request's kommune (not staff: `is_staff` False)."""
+    if not hasattr(request, "_hr_area"):
+        from core.admin_site import is_kommune_staff
+
+        if not is_kommune_staff(request):
+            request._hr_area = HRArea(False, frozenset())
+        else:
+            ids = allowed_unit_ids(request)
+            request._hr_area = HRArea(True, None if ids is None else frozenset(ids))
+    return request._hr_area
 
 
 @dataclass

@@ -111,6 +111,7 @@ class DeadlineAdmin(TenantAdmin):
     )
     fields = readonly_fields
     actions = ["mark_done", "reopen"]
+    unit_lookups = ("unit", "person__unit", "committee__coverage__unit")
 
     def limit_to_units(self, queryset, unit_ids):
         return limit_to_units(queryset, unit_ids)

@@ -25,8 +25,7 @@ from django.db.models import Count, Window
 from django.http import Http404
 
 from committees.models import Membership
-from core.access import Viewer, get_viewer
-from core.admin import allowed_unit_ids
+from core.access import Viewer, allowed_unit_ids, get_viewer
 from core.admin_site import staff_role
 from core.tenancy import scopes_disabled
 
@@ -190,17 +189,29 @@ def incidents_forwarded_to_kreds(
         return rows, rows[0].total if rows else 0
 
 
+def udvalg_for_hr(request, udvalg: list) -> list:
+    """The arbejdsmiljøudvalg whose yearly overview HR may read: all for HR of the whole
+    kommune; for HR limited to an område those wholly inside it."""
+    from committees.access import hr_committee_access
+
+    return [c for c in udvalg if hr_committee_access(request, c.pk).change]
+
+
 def get_udvalg_for_overview(request, public_id):
     """The yearly overview of an arbejdsmiljøudvalg (counts only): its members and the
     kommune's HR staff read it."""
+    from committees.access import hr_committee_access
     from committees.models import Committee
-    from core.admin_site import is_kommune_staff
 
     from .selectors import UDVALG_KINDS
 
     committee = Committee.objects.filter(public_id=public_id, kind__in=UDVALG_KINDS).first()
     if committee is None:
         raise Http404
-    if committee.pk not in get_viewer(request).committee_ids and not is_kommune_staff(request):
+    if committee.pk in get_viewer(request).committee_ids:
+        return committee
+    # HR reads the counts of an udvalg wholly inside its area: a kommune-wide udvalg's
+    # overview is the whole kommune's, which HR limited to an område does not see.
+    if not hr_committee_access(request, committee.pk).change:
         raise Http404
     return committee

@@ -8,9 +8,9 @@ kind, place, unit, person or text) and a 404 on a case, like a missing one; the 
 from __future__ import annotations
 
 from django.contrib import admin
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from core.access import Access
 from core.admin import TenantAdmin, TenantInline
 from core.admin_site import site
 
@@ -135,41 +135,39 @@ class IncidentAdmin(TenantAdmin):
     def get_list_display_links(self, request, list_display):
         return list_display[:1] if has_health_data_access(request) else None
 
-    def has_add_permission(self, request):
-        return super().has_add_permission(request) and has_health_data_access(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and has_health_data_access(request)
+    def model_access(self, request):
+        # Health data (GDPR art. 9): without the grant every case is "not found" on every
+        # door of the admin (change, delete, history, history form, revert, actions), like a
+        # missing one; the register above shows no detail.
+        if not has_health_data_access(request):
+            return Access(False, False, _("Kræver adgang til helbredsoplysninger."))
+        return None
 
     def get_actions(self, request):
         return super().get_actions(request) if has_health_data_access(request) else {}
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        # Without the grant a case is "not found", exactly like a missing or foreign one.
-        if not has_health_data_access(request):
-            raise Http404
-        if request.method == "GET":
-            incident = self.get_object(request, object_id)
-            if incident is not None:
-                services.incident_log_view(
-                    incident, user=request.user, channel=IncidentViewLog.Channel.ADMIN
-                )
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def history_view(self, request, object_id, extra_context=None):
-        if not has_health_data_access(request):
-            raise Http404
+    def _log_view(self, request, object_id) -> None:
         incident = self.get_object(request, object_id)
         if incident is not None:
             services.incident_log_view(
                 incident, user=request.user, channel=IncidentViewLog.Channel.ADMIN
             )
-        return super().history_view(request, object_id, extra_context)
 
-    def delete_view(self, request, object_id, extra_context=None):
-        if not has_health_data_access(request):
-            raise Http404
-        return super().delete_view(request, object_id, extra_context)
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            self._log_view(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        self._log_view(request, object_id)
+        return response
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        response = super().history_form_view(request, object_id, version_id, extra_context)
+        if request.method == "GET":
+            self._log_view(request, object_id)
+        return response
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
@@ -281,10 +279,15 @@ def overview_view(request):
     from .selectors import OVERVIEW_TITLE, UDVALG_KINDS, yearly_overview, years_for_choice
 
     today = timezone.localdate()
-    udvalg = list(
-        Committee.objects.filter(kind__in=UDVALG_KINDS, closed_on__isnull=True).order_by(
-            "kind", "name"
-        )
+    from .access import udvalg_for_hr
+
+    udvalg = udvalg_for_hr(
+        request,
+        list(
+            Committee.objects.filter(kind__in=UDVALG_KINDS, closed_on__isnull=True).order_by(
+                "kind", "name"
+            )
+        ),
     )
     chosen = next((c for c in udvalg if str(c.public_id) == request.GET.get("udvalg")), None)
     chosen = chosen or (udvalg[0] if udvalg else None)

@@ -30,6 +30,7 @@ from .access import (
     get_incident_for_user,
     get_measure_for_user,
     get_udvalg_for_overview,
+    udvalg_for_hr,
 )
 from .easy import counted_absence, incident_easy_due
 from .forms import (
@@ -393,14 +394,15 @@ def overview_index(request):
     from committees.models import Committee
 
     viewer = get_viewer(request)
+    udvalg = udvalg_for_viewer(viewer)
     if is_kommune_staff(request):
-        udvalg = list(
-            Committee.objects.filter(kind__in=UDVALG_KINDS, closed_on__isnull=True).order_by(
-                "kind", "name"
-            )
-        )
-    else:
-        udvalg = udvalg_for_viewer(viewer)
+        everyone = Committee.objects.filter(kind__in=UDVALG_KINDS, closed_on__isnull=True)
+        mine = {c.pk for c in udvalg}
+        udvalg += [
+            c
+            for c in udvalg_for_hr(request, list(everyone.order_by("kind", "name")))
+            if c.pk not in mine
+        ]
     return render(
         request,
         "incidents/overview_index.html",

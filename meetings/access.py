@@ -22,10 +22,9 @@ from functools import cached_property
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from committees.models import Committee, CommitteeUnit, Membership
+from committees.access import hr_committee_access
+from committees.models import Committee, Membership
 from core.access import Viewer, get_viewer
-from core.admin import allowed_unit_ids
-from core.admin_site import is_kommune_staff
 
 from .models import (
     ActionItem,
@@ -154,12 +153,8 @@ class MeetingAccess(CommitteeAccess):
 
 
 def _hr_may_see(request, committee_id: int) -> bool:
-    if not is_kommune_staff(request):
-        return False
-    unit_ids = allowed_unit_ids(request)
-    if unit_ids is None:
-        return True
-    return CommitteeUnit.objects.filter(committee_id=committee_id, unit_id__in=unit_ids).exists()
+    """HR reads the meetings of a committee covering a unit of its area (committees.access)."""
+    return hr_committee_access(request, committee_id).read
 
 
 def _access(request, meeting: Meeting | None) -> MeetingAccess:

@@ -29,6 +29,7 @@ from .services import meeting_save, meeting_validate, plan_save, procedure_save
 
 class CommitteeScopedAdmin(TenantAdmin):
     committee_ref = "committee"
+    unit_lookups = ("committee__coverage__unit",)
 
     def limit_to_units(self, queryset, unit_ids):
         return queryset.filter(covers_units(unit_ids, self.committee_ref))
@@ -187,6 +188,7 @@ class MeetingMessageAdmin(CommitteeScopedAdmin):
     """What was sent to whom: a record, never edited by hand."""
 
     committee_ref = "meeting__committee"
+    unit_lookups = ("meeting__committee__coverage__unit",)
     list_display = ("created", "meeting", "recipient", "kind", "sequence", "state", "sent_at")
     list_filter = ("kind", "state")
     list_select_related = ("meeting", "meeting__committee", "recipient")

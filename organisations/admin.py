@@ -103,6 +103,10 @@ class UnitAdmin(TenantImportExportAdmin):
     def people_count(self, obj):
         return obj.people_total
 
+    def object_units(self, obj):
+        # A new unit lies where it is placed (its parent, from a dropdown limited to the area).
+        return {obj.pk} if obj.pk else {obj.parent_id}
+
     def save_via_service(self, request, obj, form, change):
         unit_save(obj, acting_user=request.user)
 

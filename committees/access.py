@@ -1,0 +1,50 @@
+"""Who may see and change a committee and its seats, as HR staff (the portal's members and
+leaders are decided by `core.access.Viewer` and the meetings/APV access modules, which ask
+this module for HR).
+
+A committee lies in the units it covers; a seat lies in its committee's units and in its
+person's unit. HR limited to an område reads a committee covering any unit of it (and its
+seats) and changes only a committee wholly inside it, and a seat only when the person works
+there too (`core.access.HRArea.decide`)."""
+
+from __future__ import annotations
+
+from core.access import Access, hr_area
+
+from .models import CommitteeUnit, Membership
+
+
+def committee_unit_ids(request, committee_id: int) -> set[int]:
+    """The units a committee covers, read once per request."""
+    cache = request.__dict__.setdefault("_committee_units", {})
+    if committee_id not in cache:
+        cache[committee_id] = set(
+            CommitteeUnit.objects.filter(committee_id=committee_id).values_list(
+                "unit_id", flat=True
+            )
+        )
+    return cache[committee_id]
+
+
+def hr_committee_access(request, committee_id: int | None) -> Access:
+    """HR's access to a committee (and everything of it: meetings, APV, proposals)."""
+    area = hr_area(request)
+    if committee_id is None or area.unit_ids is None:
+        return area.decide(None if committee_id is None else ())
+    return area.decide(committee_unit_ids(request, committee_id))
+
+
+def hr_membership_access(request, membership: Membership) -> Access:
+    area = hr_area(request)
+    if area.unit_ids is None:
+        return area.decide(())
+    person_unit = membership.person.unit_id if membership.person_id else None
+    units = (
+        set(committee_unit_ids(request, membership.committee_id))
+        if membership.committee_id
+        else set()
+    )
+    committee = area.decide(units)
+    if not committee.read:
+        return committee
+    return area.decide(units | {person_unit})
