@@ -39,6 +39,19 @@ UDVALG = "udvalg"
 HR = "hr"
 HANDLER_ROLES = frozenset({LEADER, AMG, UDVALG, HR})
 
+# The arbejdsmiljøgruppe is the leder and the AMR (AML § 7, BEK § 31: the AMO investigates).
+# A TR or another representative who sits in the group's meetings does not handle the case,
+# so neither reads its health data nor is notified of it.
+AMG_CASE_ROLES = frozenset(
+    {
+        Membership.Role.LEDER,
+        Membership.Role.LEDELSESREPRAESENTANT,
+        Membership.Role.AMR,
+        Membership.Role.FORMAND,
+        Membership.Role.NAESTFORMAND,
+    }
+)
+
 
 def has_health_data_access(request) -> bool:
     """HR staff of the request's kommune with an explicit grant. Superusers need one too: a
@@ -68,7 +81,10 @@ def incident_roles(
             roles.add(INJURED)
         if incident.unit_id in viewer.led_unit_ids:
             roles.add(LEADER)
-        if incident.committee_id in viewer.committee_ids:
+        if incident.committee_id in viewer.committee_ids and any(
+            seat.committee_id == incident.committee_id and seat.role in AMG_CASE_ROLES
+            for seat in viewer.seats
+        ):
             roles.add(AMG)
         if incident.escalated_to_id and incident.escalated_to_id in viewer.committee_ids:
             roles.add(UDVALG)

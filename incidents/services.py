@@ -110,8 +110,13 @@ def _notify_new(incident: Incident, exclude: Person | None) -> None:
     leader_id = nearest_leader(incident.unit.path, leaders_by_unit(path_ids(incident.unit.path)))
     if leader_id:
         recipients[leader_id] = IncidentNotification.Reason.LEADER
+    from .access import AMG_CASE_ROLES
+
     for person_id in Membership.objects.filter(
-        committee_id=incident.committee_id, ended_on__isnull=True, person__left_on__isnull=True
+        committee_id=incident.committee_id,
+        role__in=AMG_CASE_ROLES,
+        ended_on__isnull=True,
+        person__left_on__isnull=True,
     ).values_list("person_id", flat=True):
         recipients.setdefault(person_id, IncidentNotification.Reason.AMG)
     if exclude is not None:

@@ -55,6 +55,8 @@ def case(org_a, org_b, hr_a, employee_a) -> Case:
         injured = f.person(k, "Ida", "Skadet", unit=org_a.workplace)
         other_amr = f.person(k, "Alf", "AndenAmr", unit=org_a.other_workplace)
         f.membership(other_amr, org_a.other_amg, Membership.Role.AMR)
+        tr_in_amg = f.person(k, "Tove", "TrIAmg", unit=org_a.workplace)
+        f.membership(tr_in_amg, org_a.amg, Membership.Role.TR)
         hoved = Committee.objects.get(kind=Committee.Kind.HOVEDMED)
         hoved_member = f.person(k, "Hanne", "HovedMED", unit=org_a.other_workplace)
         f.membership(hoved_member, hoved, Membership.Role.MEDARBEJDERREPRAESENTANT)
@@ -78,11 +80,16 @@ def case(org_a, org_b, hr_a, employee_a) -> Case:
             "amg_member": linked_user(org_a, org_a.amr.person, "arne"),
             "amr_other_amg": linked_user(org_a, other_amr, "alf"),
             "hovedmed_member": linked_user(org_a, hoved_member, "hanne"),
+            "tr_in_amg": linked_user(org_a, tr_in_amg, "tove"),
+            "hr_limited_other_omraade": f.hr_user(k, "hr_syd", limited_to=[org_a.other_omraade]),
             "colleague_reporter": employee_a,
             "hr_with_permission": hr_a,
             "hr_without_permission": f.hr_user(k, "hr_plain"),
         }
         HealthDataAccess.objects.create(kommune=k, staff=KommuneStaff.objects.get(user=hr_a))
+        HealthDataAccess.objects.create(
+            kommune=k, staff=KommuneStaff.objects.get(user=users["hr_limited_other_omraade"])
+        )
     with tenant_scope(org_b.kommune):
         outsider = f.person(org_b.kommune, "Bent", "Beta", unit=org_b.workplace)
         f.membership(outsider, org_b.amg, Membership.Role.AMR)
@@ -103,12 +110,29 @@ EXPECTED = {
     "amg_member": True,
     "amr_other_amg": False,
     "hovedmed_member": False,
+    # Issue 16: the AMG is its leder and AMR (AML § 7); a TR at its table does not handle cases.
+    "tr_in_amg": False,
+    # A health-data grant reaches only the units the HR person administers.
+    "hr_limited_other_omraade": False,
     "colleague_reporter": False,
     "hr_with_permission": True,
     "hr_without_permission": False,
     "other_kommune": False,
     "hr_other_kommune": False,
 }
+
+
+def test_it_notifies_the_amg_leder_and_amr_but_not_a_tr_at_its_table(org_a, case):
+    from incidents.models import IncidentNotification
+
+    with tenant_scope(org_a.kommune):
+        notified = set(
+            IncidentNotification.objects.filter(incident=case.incident).values_list(
+                "recipient__first_name", flat=True
+            )
+        )
+    assert {"Lene", "Arne"} <= notified
+    assert "Tove" not in notified
 
 
 def logs(org) -> list[tuple[str, str]]:
