@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -97,8 +97,9 @@ def index(request):
 def report(request):
     viewer = get_viewer(request)
     if viewer.person is None:
-        # Only an employee of this kommune reports (the case belongs to their workplace).
-        raise PermissionDenied
+        # Only an employee of this kommune reports (the case belongs to their workplace); for
+        # anyone else the page does not exist, the same 404 as every other page not theirs.
+        raise Http404
     form = ReportForm(request.POST or None, person=viewer.person)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -26,6 +27,28 @@ class SuperuserOnlyMixin:
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+    # An object page of what only superusers manage is "not found" for everyone else: the
+    # same answer as a missing object or another kommune's (never a 403 that confirms it).
+    def _superuser_or_404(self, request) -> None:
+        if not request.user.is_superuser:
+            raise Http404
+
+    def change_view(self, request, object_id, *args, **kwargs):
+        self._superuser_or_404(request)
+        return super().change_view(request, object_id, *args, **kwargs)
+
+    def history_view(self, request, object_id, *args, **kwargs):
+        self._superuser_or_404(request)
+        return super().history_view(request, object_id, *args, **kwargs)
+
+    def history_form_view(self, request, object_id, *args, **kwargs):
+        self._superuser_or_404(request)
+        return super().history_form_view(request, object_id, *args, **kwargs)
+
+    def delete_view(self, request, object_id, *args, **kwargs):
+        self._superuser_or_404(request)
+        return super().delete_view(request, object_id, *args, **kwargs)
 
 
 @admin.register(Kommune, site=site)

@@ -451,3 +451,16 @@ def test_it_answers_a_non_numeric_autocomplete_id_with_a_form_error(
     assert response.status_code == 200
     assert response.context["adminform"].form.errors[field]
     assert b"Traceback" not in response.content
+
+
+# --- one denial code: superuser-only objects ----------------------------------------------------
+
+
+def test_it_answers_404_for_a_kommune_page_to_hr(client, org_a, org_b, hr_a):
+    from organisations.models import Kommune
+
+    client.force_login(hr_a)
+    for kommune in (org_a.kommune, org_b.kommune):
+        for door, method, url in object_doors(Kommune, kommune):
+            response = getattr(client, method)(url, {"post": "yes"} if method == "post" else None)
+            assert response.status_code == 404, (kommune, door, method, response.status_code)

@@ -96,7 +96,7 @@ MATRIX = {
     # only by those who write it and by HR, so other members do not even see it.
     "approve_referat":   (DONE,  HIDE,  DONE,  HIDE,  DENY,  HIDE,  KREDS, KREDS, HIDE,  LOGIN),
     # Report an incident: any employee of the kommune (HR staff have no workplace here).
-    "incident_report":   (SEE,   SEE,   SEE,   SEE,   DENY,  DENY,  KREDS, KREDS, SEE,   LOGIN),
+    "incident_report":   (SEE,   SEE,   SEE,   SEE,   HIDE,  HIDE,  KREDS, KREDS, SEE,   LOGIN),
     # A colleague's accident (health data): the AMG handling it and the unit's leader; HR only
     # with a health-data grant; not a colleague, not the TR, not HovedMED.
     "incident_detail":   (SEE,   HIDE,  SEE,   HIDE,  HIDE,  HIDE,  KREDS, KREDS, HIDE,  LOGIN),
