@@ -20,6 +20,13 @@ Personas:
     OFCR_B    the officer of another kreds that also covers kommune A
     EMPL      Mette, employee at Skole Nord without any seat
     ANON      not logged in
+    HR_NORD   HR of kommune A limited to Område Nord (django-guardian), no health-data grant
+    HR_SYD    HR of kommune A limited to Område Syd
+    HR_HLTH   HR of kommune A with the health-data grant
+    TR_AMG    Tim, TR who sits in Alfa AMG Nord (not its leder or AMR)
+
+The admin rows (issue 16) open the same objects through the HR admin: the accident's change page
+and one version of it (the history form), and a HovedMED seat.
 
 The objects: the AMG Nord page; an upcoming AMG Nord meeting (proposals still open); a held AMG
 Nord meeting whose referat is written and waits for approval; an accident at Skole Nord (of a
@@ -39,12 +46,13 @@ from django.utils import timezone
 
 from apv.models import ApvCycle
 from committees.models import Committee, Membership
-from core.tenancy import tenant_scope
-from incidents.models import Kind
+from core.tenancy import scopes_disabled, tenant_scope
+from incidents.models import HealthDataAccess, Incident, Kind
 from incidents.services import incident_report
 from meetings import services as meeting_services
 from meetings.models import AgendaItem, Meeting, Referat
 from meetings.selectors import agenda_for
+from organisations.models import KommuneStaff
 from organisations.services import unit_save
 
 from . import factories as f
@@ -61,6 +69,7 @@ HIDE = "404"  # not found: not theirs; the same answer as a missing object or an
 DENY = "403"  # they may see the object, but not take this action
 KREDS = "kreds"  # a union officer's account has no kommune: sent to their kreds pages
 LOGIN = "login"  # anonymous: sent to the login page
+NOADM = "no-admin"  # not HR of the kommune: sent to the admin's login (or kommune choice)
 
 PERSONAS = (
     "AMR",
@@ -73,46 +82,56 @@ PERSONAS = (
     "OFCR_B",
     "EMPL",
     "ANON",
+    "HR_NORD",
+    "HR_SYD",
+    "HR_HLTH",
+    "TR_AMG",
 )
 
 # fmt: off
 MATRIX = {
-    #                     AMR    TR     LEDER  HMED   HR     HR_B   OFCR   OFCR_B EMPL   ANON
+    #                     AMR    TR     LEDER  HMED   HR     HR_B   OFCR   OFCR_B EMPL   ANON   HR_NORD HR_SYD HR_HLTH TR_AMG
     # The portal home: everyone with a kommune (HR B: their own kommune's home).
-    "home":              (SEE,   SEE,   SEE,   SEE,   SEE,   SEE,   KREDS, KREDS, SEE,   LOGIN),
+    "home":              (SEE,   SEE,   SEE,   SEE,   SEE,   SEE,   KREDS, KREDS, SEE,   LOGIN, SEE,   SEE,   SEE,   SEE),
     # The page of AMG Nord: its members and the leader of a unit it covers.
-    "committee":         (SEE,   HIDE,  SEE,   HIDE,  HIDE,  HIDE,  KREDS, KREDS, HIDE,  LOGIN),
+    "committee":         (SEE,   HIDE,  SEE,   HIDE,  HIDE,  HIDE,  KREDS, KREDS, HIDE,  LOGIN, HIDE,  HIDE,  HIDE,  SEE),
     # The kommune's compliance overview: HovedMED members (HR has the admin's overview).
-    "compliance":        (HIDE,  HIDE,  HIDE,  SEE,   HIDE,  HIDE,  KREDS, KREDS, HIDE,  LOGIN),
+    "compliance":        (HIDE,  HIDE,  HIDE,  SEE,   HIDE,  HIDE,  KREDS, KREDS, HIDE,  LOGIN, HIDE,  HIDE,  HIDE,  HIDE),
     # An upcoming AMG Nord meeting: the members, covered units' leaders and HR read it.
-    "meeting":           (SEE,   HIDE,  SEE,   HIDE,  SEE,   HIDE,  KREDS, KREDS, HIDE,  LOGIN),
+    "meeting":           (SEE,   HIDE,  SEE,   HIDE,  SEE,   HIDE,  KREDS, KREDS, HIDE,  LOGIN, SEE,   HIDE,  SEE,   SEE),
     # Propose an item: members only (in an AMG the leder and the AMR chair, see below, so
     # their item goes straight on the agenda; HR reads meetings but takes no part).
-    "propose":           (DONE,  HIDE,  DONE,  HIDE,  DENY,  HIDE,  KREDS, KREDS, HIDE,  LOGIN),
+    "propose":           (DONE,  HIDE,  DONE,  HIDE,  DENY,  HIDE,  KREDS, KREDS, HIDE,  LOGIN, DENY,  HIDE,  DENY,  DONE),
     # Settle the agenda: the two approval slots; an AMG has no formandskab, so the leder
     # and the AMR fill them (meetings/access.py `approver_roles`).
-    "settle":            (DONE,  HIDE,  DONE,  HIDE,  DENY,  HIDE,  KREDS, KREDS, HIDE,  LOGIN),
+    "settle":            (DONE,  HIDE,  DONE,  HIDE,  DENY,  HIDE,  KREDS, KREDS, HIDE,  LOGIN, DENY,  HIDE,  DENY,  DONE),
     # Approve the referat of the held meeting: the same two slots. A draft referat is read
     # only by those who write it and by HR, so other members do not even see it.
-    "approve_referat":   (DONE,  HIDE,  DONE,  HIDE,  DENY,  HIDE,  KREDS, KREDS, HIDE,  LOGIN),
+    "approve_referat":   (DONE,  HIDE,  DONE,  HIDE,  DENY,  HIDE,  KREDS, KREDS, HIDE,  LOGIN, DENY,  HIDE,  DENY,  DONE),
     # Report an incident: any employee of the kommune (HR staff have no workplace here).
-    "incident_report":   (SEE,   SEE,   SEE,   SEE,   HIDE,  HIDE,  KREDS, KREDS, SEE,   LOGIN),
+    "incident_report":   (SEE,   SEE,   SEE,   SEE,   HIDE,  HIDE,  KREDS, KREDS, SEE,   LOGIN, HIDE,  HIDE,  HIDE,  SEE),
     # A colleague's accident (health data): the AMG handling it and the unit's leader; HR only
     # with a health-data grant; not a colleague, not the TR, not HovedMED.
-    "incident_detail":   (SEE,   HIDE,  SEE,   HIDE,  HIDE,  HIDE,  KREDS, KREDS, HIDE,  LOGIN),
+    "incident_detail":   (SEE,   HIDE,  SEE,   HIDE,  HIDE,  HIDE,  KREDS, KREDS, HIDE,  LOGIN, HIDE,  HIDE,  SEE,   HIDE),
     # The APV of AMG Nord (AML § 15 a: available to the employees it covers and their leaders).
-    "apv":               (SEE,   SEE,   SEE,   HIDE,  SEE,   HIDE,  KREDS, KREDS, SEE,   LOGIN),
+    "apv":               (SEE,   SEE,   SEE,   HIDE,  SEE,   HIDE,  KREDS, KREDS, SEE,   LOGIN, SEE,   HIDE,  SEE,   SEE),
     # Start the group's next APV: its members (leder and AMR); those who only read it: 403.
-    "apv_start":         (DONE,  DENY,  DONE,  HIDE,  DENY,  HIDE,  KREDS, KREDS, DENY,  LOGIN),
+    "apv_start":         (DONE,  DENY,  DONE,  HIDE,  DENY,  HIDE,  KREDS, KREDS, DENY,  LOGIN, DENY,  HIDE,  DENY,  DONE),
     # The kreds officer's member list and its CSV export: that kreds' officers only.
-    "kreds_overview":    (HIDE,  HIDE,  HIDE,  HIDE,  HIDE,  HIDE,  SEE,   HIDE,  HIDE,  LOGIN),
-    "kreds_csv":         (HIDE,  HIDE,  HIDE,  HIDE,  HIDE,  HIDE,  SEE,   HIDE,  HIDE,  LOGIN),
+    "kreds_overview":    (HIDE,  HIDE,  HIDE,  HIDE,  HIDE,  HIDE,  SEE,   HIDE,  HIDE,  LOGIN, HIDE,  HIDE,  HIDE,  HIDE),
+    "kreds_csv":         (HIDE,  HIDE,  HIDE,  HIDE,  HIDE,  HIDE,  SEE,   HIDE,  HIDE,  LOGIN, HIDE,  HIDE,  HIDE,  HIDE),
     # Register an AMR/TR election in the portal: the leader of the unit (HR does it in the admin).
-    "election_page":     (HIDE,  HIDE,  SEE,   HIDE,  HIDE,  HIDE,  KREDS, KREDS, HIDE,  LOGIN),
-    "election_register": (HIDE,  HIDE,  DONE,  HIDE,  HIDE,  HIDE,  KREDS, KREDS, HIDE,  LOGIN),
+    "election_page":     (HIDE,  HIDE,  SEE,   HIDE,  HIDE,  HIDE,  KREDS, KREDS, HIDE,  LOGIN, HIDE,  HIDE,  HIDE,  HIDE),
+    "election_register": (HIDE,  HIDE,  DONE,  HIDE,  HIDE,  HIDE,  KREDS, KREDS, HIDE,  LOGIN, HIDE,  HIDE,  HIDE,  HIDE),
     # A person's own pages: the union statement and the reminders sent to them.
-    "my_union":          (SEE,   SEE,   SEE,   SEE,   HIDE,  HIDE,  KREDS, KREDS, SEE,   LOGIN),
-    "reminders":         (SEE,   SEE,   SEE,   SEE,   HIDE,  HIDE,  KREDS, KREDS, SEE,   LOGIN),
+    "my_union":          (SEE,   SEE,   SEE,   SEE,   HIDE,  HIDE,  KREDS, KREDS, SEE,   LOGIN, HIDE,  HIDE,  HIDE,  SEE),
+    "reminders":         (SEE,   SEE,   SEE,   SEE,   HIDE,  HIDE,  KREDS, KREDS, SEE,   LOGIN, HIDE,  HIDE,  HIDE,  SEE),
+    # The HR admin (issue 16): the accident, its history form (one version) and a HovedMED
+    # seat. Health data only with the grant, and only in the HR person's units; every door
+    # answers alike; the kreds officers, who have no kommune, are sent to choose one.
+    "admin_incident":    (NOADM, NOADM, NOADM, NOADM, HIDE,  HIDE,  NOADM, NOADM, NOADM, NOADM, HIDE,  HIDE,  SEE,   NOADM),
+    "admin_incident_version": (NOADM, NOADM, NOADM, NOADM, HIDE, HIDE, NOADM, NOADM, NOADM, NOADM, HIDE, HIDE, SEE, NOADM),
+    "admin_hovedmed_seat": (NOADM, NOADM, NOADM, NOADM, SEE, HIDE,  NOADM, NOADM, NOADM, NOADM, HIDE,  HIDE,  SEE,   NOADM),
 }
 # fmt: on
 
@@ -132,6 +151,7 @@ class MatrixWorld:
     held: Meeting
     incident: object
     employee_person: object
+    hovedmed_seat: object
 
 
 def build_matrix_world() -> MatrixWorld:
@@ -146,6 +166,10 @@ def build_matrix_world() -> MatrixWorld:
         "OFCR_B": unions.other_officer,
         "EMPL": f.user("mette_medarbejder"),
         "ANON": None,
+        "HR_NORD": f.hr_user(k, "hr_nord", limited_to=[org.omraade]),
+        "HR_SYD": f.hr_user(k, "hr_syd", limited_to=[org.other_omraade]),
+        "HR_HLTH": f.hr_user(k, "hr_health"),
+        "TR_AMG": f.user("tim_tr_amg"),
     }
     with tenant_scope(k):
         hovedmed = Committee.objects.get(kind=Committee.Kind.HOVEDMED)
@@ -162,7 +186,12 @@ def build_matrix_world() -> MatrixWorld:
         f.membership(tove, org.med, Role.TR)
         users["HMED"] = f.user("hanne_hovedmed")
         hanne = f.person(k, "Hanne", "Hovedmed", unit=org.other_workplace, user=users["HMED"])
-        f.membership(hanne, hovedmed, Role.MEDARBEJDERREPRAESENTANT)
+        hovedmed_seat = f.membership(hanne, hovedmed, Role.MEDARBEJDERREPRAESENTANT)
+        tim = f.person(k, "Tim", "TrIAmg", unit=org.workplace, user=users["TR_AMG"])
+        f.membership(tim, org.amg, Role.TR)
+        HealthDataAccess.objects.create(
+            kommune=k, staff=KommuneStaff.objects.get(user=users["HR_HLTH"])
+        )
         mette = f.person(k, "Mette", "Medarbejder", unit=org.workplace, user=users["EMPL"])
         ivan = f.person(k, "Ivan", "Tilskadekommen", unit=org.workplace)
 
@@ -185,7 +214,7 @@ def build_matrix_world() -> MatrixWorld:
             reporter=ivan,
         )
     join(arne, unions.kreds)
-    return MatrixWorld(org, unions, users, upcoming, held, incident, mette)
+    return MatrixWorld(org, unions, users, upcoming, held, incident, mette, hovedmed_seat)
 
 
 @pytest.fixture(scope="module")
@@ -286,6 +315,31 @@ PAGES = {
 }
 
 
+def _admin(view: str, model, *args) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+def _version(obj) -> int:
+    with scopes_disabled():
+        return type(obj).history.filter(pk=obj.pk).order_by("-history_id").first().history_id
+
+
+PAGES.update(
+    {
+        "admin_incident": Page(
+            lambda w: _admin("change", Incident, w.incident.pk), shows=INCIDENT_TEXT
+        ),
+        "admin_incident_version": Page(
+            lambda w: _admin("simple_history", Incident, w.incident.pk, _version(w.incident)),
+            shows=INCIDENT_TEXT,
+        ),
+        "admin_hovedmed_seat": Page(
+            lambda w: _admin("change", Membership, w.hovedmed_seat.pk), shows="Hovedmed"
+        ),
+    }
+)
+
+
 def outcome(response, method: str) -> str:
     if response.status_code == 200:
         return SEE
@@ -297,6 +351,8 @@ def outcome(response, method: str) -> str:
             return LOGIN
         if location == reverse("unions:index"):
             return KREDS
+        if location.startswith(reverse("admin:index")):
+            return NOADM
         if method == "post":
             return DONE  # an action redirects back to its page (whether it worked: see `done`)
         return f"redirect to {location}"
