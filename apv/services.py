@@ -485,7 +485,7 @@ def survey_open(
         )
     )
     for pk in ids:
-        transaction.on_commit(lambda pk=pk: survey_send_invitation.delay(pk))
+        transaction.on_commit(lambda pk=pk: survey_send_invitation.delay(pk), robust=True)
     return len(new)
 
 

@@ -134,7 +134,7 @@ def _notify_new(incident: Incident, exclude: Person | None) -> None:
     )
     ids = IncidentNotification.objects.filter(incident=incident).values_list("pk", flat=True)
     for pk in ids:
-        transaction.on_commit(lambda pk=pk: incident_send_notification.delay(pk))
+        transaction.on_commit(lambda pk=pk: incident_send_notification.delay(pk), robust=True)
 
 
 def notification_send(notification_id: int) -> str:

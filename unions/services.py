@@ -214,7 +214,7 @@ def network_meeting_invite(meeting: NetworkMeeting, *, acting_user) -> int:
     if new:
         from .tasks import send_network_invitations
 
-        transaction.on_commit(lambda pk=meeting.pk: send_network_invitations.delay(pk))
+        transaction.on_commit(lambda pk=meeting.pk: send_network_invitations.delay(pk), robust=True)
     return len(new)
 
 
@@ -384,7 +384,7 @@ def election_notify_kreds(membership: Membership, *, acting_user=None) -> None:
     if created:
         from .tasks import send_election_notice
 
-        transaction.on_commit(lambda pk=notice.pk: send_election_notice.delay(pk))
+        transaction.on_commit(lambda pk=notice.pk: send_election_notice.delay(pk), robust=True)
 
 
 def kreds_recipients(kreds: Kreds) -> list[str]:
