@@ -161,3 +161,24 @@ def test_the_home_panel_links_the_certificate_through_the_view(client, completio
     page = client.get(reverse("portal:home")).content.decode()
     assert reverse("training:certificate", args=[completion.public_id]) in page
     assert "/media/" not in page
+
+
+def test_it_links_a_certificate_in_the_admin_through_the_checked_view(client, org_a, hr_a):
+    from django.core.files.base import ContentFile
+
+    from core.tenancy import tenant_scope
+    from training.models import Completion
+
+    from . import factories as f
+
+    completion = f.sample(org_a, Completion)
+    with tenant_scope(org_a.kommune):
+        completion.certificate.save("bevis.pdf", ContentFile(b"%PDF-1.4"), save=True)
+    client.force_login(hr_a)
+
+    page = client.get(
+        reverse("admin:training_completion_change", args=[completion.pk])
+    ).content.decode()
+
+    assert reverse("training:certificate", args=[completion.public_id]) in page
+    assert "/media/" not in page

@@ -1,4 +1,7 @@
+from django import forms
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import TenantAdmin, TenantInline
@@ -55,7 +58,22 @@ class CompletionAdmin(TenantAdmin):
     search_fields = ("person__first_name", "person__last_name", "person__employee_number")
     autocomplete_fields = ("person",)
     date_hierarchy = "completed_on"
-    fields = ("person", "course_type", "completed_on", "hours", "certificate")
+    fields = ("person", "course_type", "completed_on", "hours", "certificate", "certificate_link")
+    readonly_fields = ("certificate_link",)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "certificate":
+            # Not AdminFileWidget: it links to certificate.url (/media/), which is never served;
+            # the file is fetched through the access-checked view below.
+            kwargs["widget"] = forms.FileInput
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    @admin.display(description=_("hent kursusbevis"))
+    def certificate_link(self, obj):
+        if obj is None or not obj.pk or not obj.certificate:
+            return "–"
+        url = reverse("training:certificate", args=[obj.public_id])
+        return format_html('<a href="{}">{}</a>', url, _("Hent"))
 
     @admin.display(description=_("kursusbevis"), boolean=True)
     def has_certificate(self, obj):
