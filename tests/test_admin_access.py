@@ -52,7 +52,10 @@ def version_of(obj) -> int | None:
     if history is None:
         return None
     with scopes_disabled():
-        record = history.filter(pk=obj.pk).order_by("-history_id").first()
+        # (`pk` of a historical model is its history_id: filter on the object's own key.)
+        record = (
+            history.filter(**{type(obj)._meta.pk.attname: obj.pk}).order_by("-history_id").first()
+        )
     return record.history_id if record else None
 
 

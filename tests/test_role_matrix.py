@@ -321,7 +321,7 @@ def _admin(view: str, model, *args) -> str:
 
 def _version(obj) -> int:
     with scopes_disabled():
-        return type(obj).history.filter(pk=obj.pk).order_by("-history_id").first().history_id
+        return type(obj).history.filter(id=obj.pk).order_by("-history_id").first().history_id
 
 
 PAGES.update(
