@@ -30,6 +30,18 @@ def redis_url() -> str | None:
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in Danish: a request under /en/ leaves English active in the thread
+    (LocaleMiddleware activates, nothing deactivates), which would leak into the next test's
+    direct calls."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty (process-local) cache: see config/settings_test.py."""
     from django.core.cache import cache
