@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from committees.models import Committee
 from core.access import get_viewer
+from core.exports import spreadsheet_row
 from core.pdf import render_pdf
 from core.tenancy import tenant_scope
 from core.views import form_errors_to_messages, run_service
@@ -41,7 +42,6 @@ from .access import (
     may_edit_amg,
     visible_amg_ids,
 )
-from .exports import spreadsheet_row
 from .forms import (
     ActionItemForm,
     ActionItemUpdateForm,

@@ -19,7 +19,6 @@ from django.test import Client
 from django.urls import reverse
 
 from apv import services
-from apv.exports import spreadsheet_cell, spreadsheet_row
 from apv.forms import (
     ActionItemForm,
     ActionItemUpdateForm,
@@ -30,6 +29,7 @@ from apv.forms import (
 )
 from apv.models import ApvActionItem, ApvCycle, ApvFollowUp, SurveyInvitation
 from apv.selectors import eligible_owners, survey_results
+from core.exports import spreadsheet_cell, spreadsheet_row
 from core.tenancy import scopes_disabled, tenant_scope
 from organisations.models import Person
 

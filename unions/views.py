@@ -30,6 +30,7 @@ from django_scopes import scopes_disabled
 from committees.elections import election_register
 from committees.models import Committee
 from core.access import get_viewer
+from core.exports import spreadsheet_cell
 from organisations.models import Person
 from portal.views import kommune_required
 
@@ -190,12 +191,6 @@ CSV_HEADER = [
 ]
 
 
-def _cell(value) -> str:
-    """A spreadsheet must not run a cell as a formula (CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _day(value: datetime.date | None) -> str:
     return value.strftime("%d.%m.%Y") if value else ""
 
@@ -221,7 +216,7 @@ def kreds_export(request, kreds_id):
         for seat in row.seats:
             writer.writerow(
                 [
-                    _cell(v)
+                    spreadsheet_cell(v)
                     for v in (
                         row.person.full_name,
                         row.person.email,

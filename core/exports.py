@@ -1,4 +1,4 @@
-"""Cells for the APV's spreadsheet exports (the handlingsplan CSV)."""
+"""Cells for spreadsheet exports (CSV): the APV handlingsplan, the kreds member list."""
 
 from __future__ import annotations
 
