@@ -16,6 +16,10 @@ from .models import Incident, Kind, Nature
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+# Free text is bounded where no reader needs more (issue 16).
+TEXT_LIMIT = 5_000
+
+
 class UnitChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Unit) -> str:
         return f"{obj.name} ({obj.get_kind_display()})"
@@ -37,7 +41,9 @@ class ReportForm(forms.Form):
     unit = UnitChoiceField(label=_("Enhed"), queryset=Unit.objects.none())
     place = forms.CharField(label=_("Sted"), max_length=200)
     description = forms.CharField(
-        label=_("Beskriv hændelsen"), widget=forms.Textarea(attrs={"rows": 5})
+        max_length=TEXT_LIMIT,
+        label=_("Beskriv hændelsen"),
+        widget=forms.Textarea(attrs={"rows": 5}),
     )
     who = forms.ChoiceField(
         label=_("Hvem kom til skade?"),
@@ -94,16 +100,22 @@ class EasyForm(forms.Form):
 
 
 class CausesForm(forms.Form):
-    causes = forms.CharField(label=_("Årsager"), widget=forms.Textarea(attrs={"rows": 4}))
+    causes = forms.CharField(
+        max_length=TEXT_LIMIT, label=_("Årsager"), widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 class CloseForm(forms.Form):
-    closure_note = forms.CharField(label=_("Konklusion"), widget=forms.Textarea(attrs={"rows": 3}))
+    closure_note = forms.CharField(
+        max_length=TEXT_LIMIT, label=_("Konklusion"), widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class EscalateForm(forms.Form):
     reason = forms.CharField(
-        label=_("Hvorfor kan sagen ikke løses lokalt?"), widget=forms.Textarea(attrs={"rows": 3})
+        max_length=TEXT_LIMIT,
+        label=_("Hvorfor kan sagen ikke løses lokalt?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
@@ -130,7 +142,9 @@ def owner_queryset(incident: Incident):
 
 class MeasureForm(forms.Form):
     description = forms.CharField(
-        label=_("Forebyggende tiltag"), widget=forms.Textarea(attrs={"rows": 2})
+        max_length=TEXT_LIMIT,
+        label=_("Forebyggende tiltag"),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     owner = PersonChoiceField(label=_("Ansvarlig"), queryset=Person.objects.none())
     due_on = forms.DateField(label=_("Frist"), widget=DATE)
@@ -141,7 +155,9 @@ class MeasureForm(forms.Form):
 
 
 class MeasureDoneForm(forms.Form):
-    note = forms.CharField(label=_("Hvad er gjort"), widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        max_length=TEXT_LIMIT, label=_("Hvad er gjort"), widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 def kreds_choices() -> list[tuple[str, str]]:

@@ -16,6 +16,12 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
+# Free text is bounded where no reader needs more (issue 16: a referat of 1 MB took 24 s to
+# render); Django says in Danish how long it may be.
+TEXT_LIMIT = 5_000
+MINUTES_LIMIT = 20_000
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -47,7 +53,10 @@ class MeetingForm(forms.ModelForm):
 class ProposalForm(forms.Form):
     title = forms.CharField(label=_("Overskrift"), max_length=200)
     description = forms.CharField(
-        label=_("Beskrivelse"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+        max_length=TEXT_LIMIT,
+        label=_("Beskrivelse"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
     )
     files = MultipleFileField(label=_("Bilag"), required=False)
 
@@ -59,7 +68,10 @@ class ItemEditForm(forms.Form):
 
     title = forms.CharField(label=_("Overskrift"), max_length=200)
     description = forms.CharField(
-        label=_("Beskrivelse"), widget=forms.Textarea(attrs={"rows": 6}), required=False
+        max_length=TEXT_LIMIT,
+        label=_("Beskrivelse"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
     )
     files = MultipleFileField(label=_("Nye bilag"), required=False)
     remove = forms.ModelMultipleChoiceField(
@@ -116,9 +128,13 @@ class AttendanceForm(forms.Form):
 
 class MinutesForm(forms.Form):
     minutes = forms.CharField(
-        label=_("Referat"), widget=forms.Textarea(attrs={"rows": 5}), required=False
+        max_length=MINUTES_LIMIT,
+        label=_("Referat"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
     )
     decisions = forms.CharField(
+        max_length=TEXT_LIMIT,
         label=_("Beslutninger (én pr. linje)"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
@@ -130,7 +146,10 @@ class MinutesForm(forms.Form):
 
 class NotesForm(forms.Form):
     notes = forms.CharField(
-        label=_("Indledning"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        max_length=TEXT_LIMIT,
+        label=_("Indledning"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
 
 
@@ -154,7 +173,9 @@ class FinalApprovalForm(forms.Form):
 
 class RequestForm(forms.Form):
     questions = forms.CharField(
-        label=_("Spørgsmål, der ønskes behandlet"), widget=forms.Textarea(attrs={"rows": 4})
+        max_length=TEXT_LIMIT,
+        label=_("Spørgsmål, der ønskes behandlet"),
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
 
