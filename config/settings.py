@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_HASHES, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "axes",
+    "csp",
     "core",
     "organisations",
     "committees",
@@ -60,16 +62,22 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The Content-Security-Policy header (CONTENT_SECURITY_POLICY below) and request.csp_nonce.
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication and messages: logs out a session idle too long (SESSION_IDLE_TIMEOUT).
+    "core.sessions.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # After authentication: decides the request's kommune and activates its tenant scope.
     "core.tenancy.TenantMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # After CSRF: at most a few password-reset e-mails per address and per IP (PASSWORD_RESET_*).
+    "core.auth.PasswordResetThrottleMiddleware",
     # Last, as django-axes requires: locks an account out after repeated failed logins.
     "axes.middleware.AxesMiddleware",
 ]
@@ -131,6 +139,24 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "portal/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# Every spelling of an account's username or e-mail ("Anne@X.dk", " anne@x.dk", "ANNE") counts
+# against that one account; without it each case variant had its own AXES_FAILURE_LIMIT.
+AXES_USERNAME_CALLABLE = "core.auth.axes_username"
+
+# Password reset (core/auth.py): at most this many e-mails per address, and requests per client
+# IP, in a window of this many seconds. Throttled requests get the same "check your e-mail" page.
+PASSWORD_RESET_LIMIT_PER_ADDRESS = int(os.environ.get("PASSWORD_RESET_LIMIT_PER_ADDRESS", "3"))
+PASSWORD_RESET_LIMIT_PER_IP = int(os.environ.get("PASSWORD_RESET_LIMIT_PER_IP", "20"))
+PASSWORD_RESET_LIMIT_WINDOW = int(os.environ.get("PASSWORD_RESET_LIMIT_WINDOW", "3600"))
+
+# Sessions (core/sessions.py): logged out after this many seconds without a request; on the HR
+# admin's pages after a shorter idle time. The session (cookie and row) is renewed while it is
+# used (the middleware saves it at least once a minute) and lives an hour past the idle timeout:
+# long enough that the middleware, not the expiry, ends an idle session and can tell the person
+# why; short enough that an idle session is gone within hours, not the former 14 days.
+SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", str(8 * 3600)))
+SESSION_ADMIN_IDLE_TIMEOUT = int(os.environ.get("SESSION_ADMIN_IDLE_TIMEOUT", str(30 * 60)))
+SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT + 3600
 
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Dansk")), ("en", _("English"))]
@@ -189,6 +215,9 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "medorg"),
+            # A down Redis must cost milliseconds, not redis-py's default (core/cache.py then
+            # skips the cache for 30 s and the page is computed uncached).
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
@@ -242,6 +271,35 @@ if not DEBUG:
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# Content-Security-Policy (django-csp 4). Scripts only from our own static files, or inline with
+# the request's nonce (`<script nonce="{{ request.csp_nonce }}">`); no inline event handlers
+# (tests/test_security_headers.py greps the templates).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [
+            SELF,
+            NONCE,
+            # django-import-export's export form (admin/import_export/export.html) has one inline
+            # handler, onchange="onSelectToggleChange(event)"; its hash allows exactly that
+            # attribute and no other inline script.
+            UNSAFE_HASHES,
+            "'sha256-wid4zL8fR53ZYy1ljOepzR77Dn6vWUUxuNnnWWBP3I8='",
+        ],
+        # 'unsafe-inline' for styles only: style="" attributes are used in many templates (the
+        # e-mails, admin pages, charts) and by the Django admin and import-export templates
+        # themselves. Styles cannot run code; scripts stay strict.
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -253,6 +311,8 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+# A cell starting with = + - @ is exported as text, never run as a formula (CSV injection).
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
 # --- APV and incidents (apv/, incidents/) -------------------------------------------------------
 # An anonymous APV survey shows its results only once this many have answered: fewer answers could

@@ -246,6 +246,7 @@ def test_the_counts_follow_the_day(client, crafted, hr_a):
     with time_machine.travel(datetime.datetime(2026, 11, 22, 12, 0), tick=False):
         assert client.get(url).context["total"].counts[Status.OVERDUE] == 2
     with time_machine.travel(datetime.datetime(2026, 12, 3, 12, 0), tick=False):
+        client.force_login(hr_a)  # eleven idle days end any session (SESSION_IDLE_TIMEOUT)
         assert client.get(url).context["total"].counts[Status.OVERDUE] == 3
 
 
