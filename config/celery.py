@@ -65,4 +65,17 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute="10,40"),
         "options": {"expires": 30 * 60},
     },
+    # Background imports whose task was lost (broker down at commit) or whose worker died are
+    # queued again; each step is claimed before it runs.
+    "core-sweep-imports": {
+        "task": "core.sweep_import_jobs",
+        "schedule": crontab(minute="*/10"),
+        "options": {"expires": 10 * 60},
+    },
+    # Uploaded import files hold personal data: removed after a week.
+    "core-cleanup-imports": {
+        "task": "core.cleanup_import_jobs",
+        "schedule": crontab(hour=3, minute=25),
+        "options": {"expires": 20 * 3600},
+    },
 }

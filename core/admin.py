@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.shortcuts import redirect
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
@@ -409,6 +410,118 @@ class TenantImportExportAdmin(ImportExportMixin, TenantAdmin):
 
     def has_import_permission(self, request):
         return self._is_staff(request) and super().has_import_permission(request)
+
+    # --- large files in the background (core.imports) ----------------------------------------
+
+    def get_urls(self):
+        from django.urls import path
+
+        opts = self.model._meta
+        return [
+            path(
+                "import/job/<uuid:job_id>/",
+                self.admin_site.admin_view(self.import_job_view),
+                name=f"{opts.app_label}_{opts.model_name}_import_job",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_action(self, request, **kwargs):
+        if request.method == "POST" and self.has_import_permission(request):
+            job = self._background_import(request)
+            if job is not None:
+                return redirect(self._job_url(job))
+        response = super().import_action(request, **kwargs)
+        hide_tracebacks(response)
+        return response
+
+    def process_import(self, request, **kwargs):
+        response = super().process_import(request, **kwargs)
+        hide_tracebacks(response)
+        return response
+
+    def _background_import(self, request):
+        """A valid file with more rows than the request should carry becomes an ImportJob."""
+        from core import imports
+
+        form = self.create_import_form(request)
+        if not form.is_valid():
+            return None
+        upload = form.cleaned_data["import_file"]
+        file_format = int(form.cleaned_data["format"])
+        input_format = self.get_import_formats()[file_format](encoding=self.from_encoding)
+        data = b"".join(upload.chunks())
+        upload.seek(0)
+        try:
+            text = data if input_format.is_binary() else data.decode(self.from_encoding)
+            rows = len(input_format.create_dataset(text))
+        except Exception:
+            return None  # the admin's own import reports the unreadable file
+        if rows <= imports.background_rows():
+            return None
+        return imports.start_import(
+            self, request, data=data, file_format=file_format, file_name=upload.name, rows=rows
+        )
+
+    def _job_url(self, job) -> str:
+        from django.urls import reverse
+
+        opts = self.model._meta
+        return reverse(
+            f"admin:{opts.app_label}_{opts.model_name}_import_job",
+            args=[job.public_id],
+            current_app=self.admin_site.name,
+        )
+
+    def import_job_view(self, request, job_id):
+        """The progress of a background import, its per-row errors, or the confirmation."""
+        from django.contrib import messages
+        from django.template.response import TemplateResponse
+        from django.utils.translation import gettext as _
+
+        from core import imports
+        from core.models import ImportJob
+
+        if not self.has_import_permission(request):
+            raise Http404
+        jobs = ImportJob.objects.filter(
+            requested_by=request.user, model=self.model._meta.label_lower
+        )
+        job = jobs.filter(public_id=job_id).first()
+        if job is None:
+            raise Http404
+        if request.method == "POST":
+            if imports.confirm_import(job):
+                messages.info(request, _("Importen er startet."))
+            return redirect(self._job_url(job))
+        progress = imports.import_progress(job) if job.running else None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import af %(file)s") % {"file": job.file_name},
+            "opts": self.model._meta,
+            "job": job,
+            "progress": progress,
+            "recent": [
+                (other, self._job_url(other)) for other in jobs.exclude(pk=job.pk).defer("data")[:5]
+            ],
+        }
+        return TemplateResponse(request, "admin/import_job.html", context)
+
+
+def hide_tracebacks(response) -> None:
+    """The import page shows a message per row, never a Python traceback (logged instead)."""
+    from core.imports import result_errors, unexpected_message
+
+    result = getattr(response, "context_data", None) and response.context_data.get("result")
+    if result is None:
+        return
+    result_errors(result)  # logs the tracebacks
+    errors = list(result.base_errors)
+    for _number, row_errors in result.row_errors():
+        errors.extend(row_errors)
+    for error in errors:
+        error.error = unexpected_message(error.error)
+        error.traceback = ""
 
     def has_export_permission(self, request):
         return self._is_staff(request) and super().has_export_permission(request)

@@ -513,7 +513,7 @@ def agenda_settle(meeting: Meeting, *, acting_user=None, now=None) -> Meeting:
     meeting.agenda_settled_at = now or timezone.now()
     set_history_user(meeting, acting_user)
     meeting.save(update_fields=["agenda_settled_at"])
-    transaction.on_commit(lambda: _enqueue("meetings.dispatch_meeting", meeting.pk))
+    transaction.on_commit(lambda: _enqueue("meetings.dispatch_meeting", meeting.pk), robust=True)
     return meeting
 
 
@@ -735,7 +735,7 @@ def _attachment_delete(attachment: ItemAttachment, acting_user) -> None:
     set_history_user(attachment, acting_user)
     attachment.delete()
     if name:
-        transaction.on_commit(lambda: storage.delete(name))
+        transaction.on_commit(lambda: storage.delete(name), robust=True)
 
 
 @transaction.atomic
@@ -973,7 +973,7 @@ def referat_approve(
     if both:
         _queue_messages(meeting, MeetingMessage.Kind.REFERAT, referat.round)
         _refresh(meeting, acting_user, _action_owner_ids(meeting))
-        transaction.on_commit(lambda: _enqueue("meetings.send_messages", meeting.pk))
+        transaction.on_commit(lambda: _enqueue("meetings.send_messages", meeting.pk), robust=True)
     return referat
 
 
@@ -1171,7 +1171,7 @@ def document_request(
         raise ValidationError({"omraade": _("Vælg et område i din egen kommune.")})
     job = DocumentJob(kommune_id=kommune.pk, kind=kind, omraade=omraade, requested_by=user)
     job.save()
-    transaction.on_commit(lambda: _enqueue("meetings.render_document", job.pk))
+    transaction.on_commit(lambda: _enqueue("meetings.render_document", job.pk), robust=True)
     return job
 
 

@@ -33,7 +33,7 @@ def meetings_tick() -> int:
     with scopes_disabled():
         kommune_ids = list(Kommune.objects.order_by("pk").values_list("pk", flat=True))
     for kommune_id in kommune_ids:
-        transaction.on_commit(lambda pk=kommune_id: meetings_tick_kommune.delay(pk))
+        transaction.on_commit(lambda pk=kommune_id: meetings_tick_kommune.delay(pk), robust=True)
     return len(kommune_ids)
 
 

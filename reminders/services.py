@@ -303,7 +303,7 @@ def reminders_prepare(
         )
         if on_ready is not None:
             for digest_id in result.digest_ids:
-                transaction.on_commit(lambda pk=digest_id: on_ready(pk))
+                transaction.on_commit(lambda pk=digest_id: on_ready(pk), robust=True)
     return result
 
 

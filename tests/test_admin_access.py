@@ -165,7 +165,9 @@ def object_doors(model, obj):
 
 def test_it_knows_every_admin_url_pattern_with_an_object_id():
     # A new admin view taking an object id must be added to `object_doors` (and so be probed).
-    known = {"change", "history", "delete", "simple_history"}
+    # The background import's page ("import_job") is probed in test_import_jobs: only its
+    # uploader reaches it, other HR of the kommune and of other kommuner get 404.
+    known = {"change", "history", "delete", "simple_history", "import_job"}
     for model, model_admin in site._registry.items():
         if not isinstance(model_admin, TenantAdmin):
             continue
@@ -176,7 +178,7 @@ def test_it_knows_every_admin_url_pattern_with_an_object_id():
                 continue
             name = pattern.name
             suffix = name.removeprefix(f"{model._meta.app_label}_{model._meta.model_name}_")
-            if "<path:object_id>" in str(pattern.pattern) or "([^/]+)" in str(pattern.pattern):
+            if "<" in str(pattern.pattern) or "([^/]+)" in str(pattern.pattern):
                 assert suffix in known, f"admin door {name} is not probed"
 
 

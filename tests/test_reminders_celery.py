@@ -21,6 +21,8 @@ from django.db import connection
 from django.utils import timezone
 
 from config.celery import app as celery_app
+from core.admin_site import site
+from core.models import ImportJob
 from core.tenancy import tenant_scope
 from deadlines.tasks import deadlines_evaluate_all
 from reminders.models import ReminderDigest
@@ -140,7 +142,7 @@ def test_it_delivers_a_reminder_through_a_real_worker_and_beat(
     )
     worker_log, beat_log = tmp_path / "worker.log", tmp_path / "beat.log"
     processes = []
-    found = None
+    found = imported = None
     try:
         processes.append(
             start(
@@ -158,6 +160,9 @@ def test_it_delivers_a_reminder_through_a_real_worker_and_beat(
                 (m for m in read_mails(tmp_path / "mail") if AMO_BASIC in m["subject"]), None
             )
             time.sleep(0.5)
+        if found is not None:
+            # The same worker runs a background import (issue 16): checked, confirmed, imported.
+            imported = import_through_worker(org_a, processes)
     finally:
         for process in processes:
             stop(process)
@@ -169,3 +174,36 @@ def test_it_delivers_a_reminder_through_a_real_worker_and_beat(
     [digest] = world.digests()
     assert digest.state == ReminderDigest.State.SENT
     assert len(read_mails(tmp_path / "mail")) == 1  # many ticks, one e-mail
+    assert imported == (ImportJob.State.DONE, 4), logs
+
+
+def import_through_worker(org, processes) -> tuple[str, int]:
+    from core import imports
+    from organisations.models import Unit
+    from tests import factories as f
+
+    hr = f.hr_user(org.kommune, "hr_worker")
+    rows = "".join(f"w-{n},Enhed {n},arbejdsplads,{org.omraade.code},{n},\n" for n in range(4))
+    data = ("code,name,kind,parent,headcount,closed_on\n" + rows).encode()
+    with tenant_scope(org.kommune):
+        model_admin = site._registry[Unit]
+        request = imports.actor_request(hr, org.kommune)
+        job = imports.start_import(
+            model_admin, request, data=data, file_format=0, file_name="w.csv", rows=4
+        )
+
+    def wait_for(states) -> str:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            assert all(p.poll() is None for p in processes), "a Celery process stopped"
+            job.refresh_from_db()
+            if job.state in states:
+                break
+            time.sleep(0.3)
+        return job.state
+
+    with tenant_scope(org.kommune):
+        if wait_for({ImportJob.State.CHECKED, ImportJob.State.INVALID}) == "checked":
+            imports.confirm_import(job)
+            wait_for({ImportJob.State.DONE, ImportJob.State.INVALID, ImportJob.State.FAILED})
+        return job.state, Unit.objects.filter(code__startswith="w-").count()

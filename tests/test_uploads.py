@@ -182,3 +182,10 @@ def test_it_links_a_certificate_in_the_admin_through_the_checked_view(client, or
 
     assert reverse("training:certificate", args=[completion.public_id]) in page
     assert "/media/" not in page
+
+
+def test_it_stores_a_certificate_under_an_opaque_name(org_a, completion):
+    # The uploader's file name ("arne-bevis.pdf", often a person's name) is never in the path.
+    name = completion.certificate.name
+    assert "arne" not in name and "bevis" not in name
+    assert name.startswith(f"certificates/{org_a.kommune.pk}/") and name.endswith(".pdf")

@@ -125,6 +125,13 @@ class Enrolment(TenantModel):
         return f"{self.person} – {self.course_date}"
 
 
+def certificate_path(instance, filename: str) -> str:
+    """Opaque names: a file name chosen by the uploader ("Mette Hansen cpr ….pdf") is never
+    part of the path; the download is named by the view."""
+    suffix = filename.rsplit(".", 1)[-1].lower()[:8] if "." in filename else "bin"
+    return f"certificates/{instance.kommune_id}/{uuid.uuid4()}.{suffix}"
+
+
 class Completion(TenantModel):
     """A completed course: the fact the training rules look for."""
 
@@ -151,7 +158,7 @@ class Completion(TenantModel):
     )
     completed_on = models.DateField(_("gennemført den"))
     hours = models.DecimalField(_("timer"), max_digits=5, decimal_places=1)
-    certificate = models.FileField(_("kursusbevis"), upload_to="certificates/%Y/", blank=True)
+    certificate = models.FileField(_("kursusbevis"), upload_to=certificate_path, blank=True)
 
     history = tenant_history()
 

@@ -1,0 +1,64 @@
+"""Rows the shared layer keeps for every app: background imports."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.tenancy import TenantModel
+
+
+class ImportJob(TenantModel):
+    """A large CSV/XLSX import run by a Celery worker instead of the request (a file of 3,000
+    people takes minutes). First a dry run checks every row; when it is clean, the HR member
+    who uploaded the file confirms, and the real import runs in one transaction: any bad row
+    rejects the whole file, as in the admin's own import."""
+
+    class State(models.TextChoices):
+        CHECKING = "checking", _("Kontrolleres")
+        CHECKED = "checked", _("Klar til import")
+        INVALID = "invalid", _("Fejl i filen")
+        IMPORTING = "importing", _("Importeres")
+        DONE = "done", _("Importeret")
+        FAILED = "failed", _("Fejlede")
+
+    RUNNING = (State.CHECKING, State.IMPORTING)
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    model = models.CharField(_("data"), max_length=100)  # "organisations.person"
+    file_format = models.PositiveSmallIntegerField(_("format"))  # index of import_formats
+    file_name = models.CharField(_("fil"), max_length=255)
+    data = models.BinaryField(_("indhold"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("importeret af"),
+    )
+    state = models.CharField(
+        _("tilstand"), max_length=10, choices=State.choices, default=State.CHECKING
+    )
+    rows = models.PositiveIntegerField(_("rækker"), default=0)
+    # Rows new / updated / unchanged, as counted by the last run (dry or real).
+    totals = models.JSONField(_("optælling"), default=dict, blank=True)
+    # [{"row": 12, "messages": ["…"]}, …], the first ERROR_LIMIT rows with errors.
+    errors = models.JSONField(_("fejl"), default=list, blank=True)
+    error_rows = models.PositiveIntegerField(_("rækker med fejl"), default=0)
+    claimed_at = models.DateTimeField(_("startet"), null=True, blank=True)
+    created = models.DateTimeField(_("oprettet"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("færdig"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("importer")
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def running(self) -> bool:
+        return self.state in self.RUNNING

@@ -1,0 +1,23 @@
+"""Celery tasks of the shared layer: background imports. They take ids and are safe to run twice
+(the step is claimed in `core.imports.run_import`)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from core import imports
+
+
+@shared_task(name="core.run_import_job", soft_time_limit=30 * 60, time_limit=35 * 60)
+def run_import_job(job_id: int) -> str:
+    return imports.run_import(job_id)
+
+
+@shared_task(name="core.sweep_import_jobs")
+def sweep_import_jobs() -> int:
+    return imports.sweep_imports()
+
+
+@shared_task(name="core.cleanup_import_jobs")
+def cleanup_import_jobs() -> int:
+    return imports.imports_cleanup()
