@@ -21,7 +21,7 @@ from django.http import Http404
 
 from committees.access import hr_committee_access
 from committees.models import Committee
-from core.access import Viewer, get_viewer
+from core.access import NOT_YOURS, Access, Viewer, decides, either, get_viewer, require_read
 
 from .models import ApvActionItem, ApvCycle, ApvProblem
 
@@ -72,8 +72,7 @@ def get_amg_for_user(request, public_id) -> tuple[Committee, bool]:
 
 def get_cycle_for_user(request, public_id) -> CycleAccess:
     cycle = ApvCycle.objects.select_related("committee").filter(public_id=public_id).first()
-    if cycle is None or not may_read_amg(request, cycle.committee_id):
-        raise Http404
+    require_read(request, cycle)
     return CycleAccess(cycle, get_viewer(request), may_edit_amg(request, cycle.committee_id))
 
 
@@ -91,8 +90,7 @@ def get_action_item_for_user(request, public_id) -> tuple[ApvActionItem, CycleAc
         .filter(public_id=public_id)
         .first()
     )
-    if item is None or not may_read_amg(request, item.cycle.committee_id):
-        raise Http404
+    require_read(request, item)
     viewer = get_viewer(request)
     is_owner = viewer.person is not None and item.owner_id == viewer.person.pk
     can_edit = may_edit_amg(request, item.cycle.committee_id) or is_owner
@@ -112,3 +110,40 @@ def get_problem_for_user(request, public_id) -> tuple[ApvProblem, CycleAccess]:
     return problem, CycleAccess(
         problem.cycle, viewer, may_edit_amg(request, problem.cycle.committee_id)
     )
+
+
+# --- the decisions (core.access.access_to) ------------------------------------------------------
+
+
+@decides(ApvCycle)
+def cycle_access(request, cycle: ApvCycle) -> Access:
+    """Read: the group's members, the employees and leaders it covers, HR of its units.
+    Change: the group's members in the portal, HR of its units in the admin."""
+    read = may_read_amg(request, cycle.committee_id)
+    portal = Access(read, may_edit_amg(request, cycle.committee_id))
+    return either(portal, hr_committee_access(request, cycle.committee_id))
+
+
+@decides(ApvCycle, "survey")
+def survey_results_access(request, cycle: ApvCycle) -> Access:
+    """The anonymous survey's results: whoever reads the APV, and only once the survey has
+    closed (so no answer can be isolated by comparing results before and after it). Nobody
+    changes an answer."""
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    if not cycle_access(request, cycle).read:
+        return NOT_YOURS
+    if not cycle.survey_has_closed(timezone.localdate()):
+        return Access(False, False, _("Resultaterne vises, når spørgeskemaet er lukket."))
+    return Access(True, False, _("Besvarelser er anonyme og kan ikke ændres."))
+
+
+@decides(ApvActionItem)
+def action_item_access(request, item: ApvActionItem) -> Access:
+    """A line of the handlingsplan: as its APV; its owner also updates it."""
+    decision = cycle_access(request, item.cycle)
+    viewer = get_viewer(request)
+    if decision.read and viewer.person is not None and item.owner_id == viewer.person.pk:
+        return Access(True, True)
+    return decision

@@ -9,9 +9,9 @@ there too (`core.access.HRArea.decide`)."""
 
 from __future__ import annotations
 
-from core.access import Access, hr_area
+from core.access import Access, decides, either, get_viewer, hr_area
 
-from .models import CommitteeUnit, Membership
+from .models import Committee, CommitteeUnit, Membership
 
 
 def committee_unit_ids(request, committee_id: int) -> set[int]:
@@ -48,3 +48,25 @@ def hr_membership_access(request, membership: Membership) -> Access:
     if not committee.read:
         return committee
     return area.decide(units | {person_unit})
+
+
+# --- the decisions (core.access.access_to) ------------------------------------------------------
+
+
+@decides(Committee)
+def committee_access(request, committee: Committee) -> Access:
+    """Read: its members, the leaders of the units it covers, HR of its units. Change (its
+    coverage, its data): HR of every unit it covers."""
+    viewer = get_viewer(request)
+    portal = Access(committee.pk in viewer.visible_committee_ids, False)
+    return either(portal, hr_committee_access(request, committee.pk))
+
+
+@decides(Membership)
+def membership_access(request, membership: Membership) -> Access:
+    """Read: the seat's person, whoever reads its committee. Change: HR of the committee's
+    units and the person's unit (a seat is changed through elections and the admin)."""
+    viewer = get_viewer(request)
+    own = viewer.person is not None and membership.person_id == viewer.person.pk
+    readable = own or membership.committee_id in viewer.visible_committee_ids
+    return either(Access(readable, False), hr_membership_access(request, membership))

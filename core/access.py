@@ -19,7 +19,7 @@ access modules (meetings, APV, incidents, training) and the exports all ask this
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -47,6 +47,65 @@ SPANS = Access(True, False, _("Det omfatter enheder uden for dit område; du kan
 KOMMUNE_WIDE = Access(
     True, False, _("Det gælder hele kommunen; kun HR for hele kommunen kan ændre det.")
 )
+
+
+NOT_YOURS = Access(False, False, _("Det er ikke dit at se."))
+READ_ONLY = Access(True, False, _("Du kan se det, men ikke ændre det."))
+
+
+def either(*decisions: Access) -> Access:
+    """The widest of several decisions about one object (the portal's and HR's): read if any
+    reads, change if any changes; the reason of the first that refuses what is refused."""
+    read = any(d.read for d in decisions)
+    change = any(d.change for d in decisions)
+    if read and change:
+        return FULL
+    reasons = [d.reason for d in decisions if d.reason and (d.read or not read)]
+    fallback = READ_ONLY if read else NOT_YOURS
+    return Access(read, change, reasons[0] if reasons else fallback.reason)
+
+
+# --- the one decision per object type ---------------------------------------------------------
+#
+# Each app's access module registers the decider of its object types (`@decides(Meeting)`), and
+# every door asks `access_to(request, obj)`: the portal's getters, the admin (through HR's
+# area), the exports, the document views, the e-mail recipients and the API. `read` is "may see
+# the object"; `change` is "may change its data" (in the admin or the portal). Actions tied to a
+# role (settle an agenda, approve a referat, start an APV) are decided beside it, in the same
+# module, by the richer access objects (`MeetingAccess.can_chair`, `CycleAccess.can_edit`).
+
+_DECIDERS: dict[tuple[type, str], Callable] = {}
+
+
+def decides(model: type, aspect: str = ""):
+    """Register the decider of `model` (or of one aspect of it, e.g. an incident's health
+    data, an APV's survey results)."""
+
+    def register(decider: Callable) -> Callable:
+        _DECIDERS[(model, aspect)] = decider
+        return decider
+
+    return register
+
+
+def access_to(request, obj, aspect: str = "") -> Access:
+    """The decision about `obj` for this request. An object type without a decider is an
+    error, never an open door."""
+    decider = _DECIDERS.get((obj._meta.concrete_model, aspect))
+    if decider is None:
+        raise LookupError(f"No access decider for {type(obj).__name__} {aspect!r}")
+    return decider(request, obj)
+
+
+def deciders() -> dict[tuple[type, str], Callable]:
+    return dict(_DECIDERS)
+
+
+def require_read(request, obj, aspect: str = ""):
+    """`obj` when the request may read it; else the same 404 as a missing object."""
+    if obj is None or not access_to(request, obj, aspect).read:
+        raise Http404
+    return obj
 
 
 @dataclass(frozen=True)

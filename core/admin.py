@@ -430,6 +430,17 @@ class TenantImportExportAdmin(ImportExportMixin, TenantAdmin):
         if request.method == "POST" and self.has_import_permission(request):
             job = self._background_import(request)
             if job is not None:
+                from django.contrib import messages
+                from django.utils.translation import gettext as _
+
+                messages.info(
+                    request,
+                    _(
+                        "Filen har %(rows)s rækker, så den kontrolleres i baggrunden. Intet "
+                        "gemmes, før du har set resultatet og bekræftet importen."
+                    )
+                    % {"rows": job.rows},
+                )
                 return redirect(self._job_url(job))
         response = super().import_action(request, **kwargs)
         hide_tracebacks(response)

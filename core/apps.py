@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("Fælles")
+
+    def ready(self):
+        # Each app decides access to its object types in `<app>/access.py`, registered with
+        # `core.access.decides` on import (core.access.access_to asks them).
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("access")

@@ -56,8 +56,47 @@ class ScopedForeignKeyWidget(widgets.ForeignKeyWidget):
             ) from None
 
 
+class DateWidget(widgets.DateWidget):
+    """Dates as HR systems and Danish spreadsheets write them, with a Danish message."""
+
+    FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y", "%d-%m-%y", "%d.%m.%y")
+
+    def __init__(self, format=None, coerce_to_string=True):
+        super().__init__(format, coerce_to_string)
+        if format is None:
+            self.formats = self.FORMATS
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, str):
+            value = value.strip()
+        try:
+            return super().clean(value, row, **kwargs)
+        except (ValueError, TypeError):
+            raise ValueError(
+                _("“%(value)s” er ikke en dato; skriv den som ÅÅÅÅ-MM-DD eller DD-MM-ÅÅÅÅ.")
+                % {"value": value}
+            ) from None
+
+
+class IntegerWidget(widgets.IntegerWidget):
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except (ValueError, TypeError, ArithmeticError):
+            raise ValueError(_("“%(value)s” er ikke et helt tal.") % {"value": value}) from None
+
+
 class TenantResource(resources.ModelResource):
     """Resource of a tenant model. Rows are created in the importer's kommune."""
+
+    WIDGETS_MAP = {
+        **resources.ModelResource.WIDGETS_MAP,
+        "DateField": DateWidget,
+        "IntegerField": IntegerWidget,
+        "PositiveIntegerField": IntegerWidget,
+        "PositiveSmallIntegerField": IntegerWidget,
+        "SmallIntegerField": IntegerWidget,
+    }
 
     def __init__(self, request=None, **kwargs):
         super().__init__(**kwargs)
@@ -288,11 +327,13 @@ def result_errors(result) -> tuple[list[dict], int]:
     messages as they are, anything unexpected as a plain sentence (its traceback goes to the
     log, never to the page)."""
     rows: dict = {}
+    values: dict = {}
     for error in result.base_errors:
         logger.error("imports: %s\n%s", error.error, error.traceback)
         rows.setdefault(None, []).append(unexpected_message(error.error))
     for invalid in result.invalid_rows:
         messages = rows.setdefault(invalid.number, [])
+        values[invalid.number] = invalid.values
         for field, field_messages in invalid.error_dict.items():
             for message in field_messages:
                 messages.append(message if field == NON_FIELD_ERRORS else f"{field}: {message}")
@@ -300,8 +341,19 @@ def result_errors(result) -> tuple[list[dict], int]:
         for error in row_errors:
             logger.error("imports: row %s: %s\n%s", number, error.error, error.traceback)
             rows.setdefault(number, []).append(unexpected_message(error.error))
+            if error.row is not None:
+                values.setdefault(number, list(getattr(error.row, "values", lambda: [])()))
     ordered = sorted(rows.items(), key=lambda pair: (pair[0] is not None, pair[0] or 0))
-    return [{"row": n, "messages": m} for n, m in ordered[:ERROR_LIMIT]], len(ordered)
+    return [
+        {"row": n, "messages": m, "values": _row_label(values.get(n))}
+        for n, m in ordered[:ERROR_LIMIT]
+    ], len(ordered)
+
+
+def _row_label(values) -> str:
+    """The first cells of a row, so HR finds it in the file (an employee number, a name)."""
+    cells = [str(v) for v in (values or ())[:3] if v not in (None, "")]
+    return ", ".join(cells)[:120]
 
 
 def unexpected_message(error) -> str:

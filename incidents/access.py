@@ -23,9 +23,10 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Window
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from committees.models import Membership
-from core.access import Viewer, allowed_unit_ids, get_viewer
+from core.access import READ_ONLY, Access, Viewer, allowed_unit_ids, decides, get_viewer
 from core.admin_site import staff_role
 from core.tenancy import scopes_disabled
 
@@ -231,3 +232,49 @@ def get_udvalg_for_overview(request, public_id):
     if not hr_committee_access(request, committee.pk).change:
         raise Http404
     return committee
+
+
+# --- the decisions (core.access.access_to) ------------------------------------------------------
+
+
+def _incident_roles(request, incident: Incident) -> set[str]:
+    hr = has_health_data_access(request)
+    return incident_roles(
+        get_viewer(request),
+        incident,
+        hr=hr,
+        hr_unit_ids=hr_incident_unit_ids(request) if hr else None,
+    )
+
+
+@decides(Incident)
+def incident_access(request, incident: Incident) -> Access:
+    """The case, with its health data (there is no view of a case without it): the injured
+    person, the unit's leaders, the AMG's leder and AMR, the udvalg it was brought to, HR with
+    the grant in its units. Change (investigation, measures, closure): all of them but the
+    injured person. Plain HR sees counts in the overviews, never a case."""
+    roles = _incident_roles(request, incident)
+    if not roles:
+        return Access(
+            False, False, _("Sagen indeholder helbredsoplysninger, som du ikke har adgang til.")
+        )
+    return Access(
+        True, bool(roles & HANDLER_ROLES), "" if roles & HANDLER_ROLES else READ_ONLY.reason
+    )
+
+
+@decides(Incident, "health_data")
+def health_data_access(request, incident: Incident) -> Access:
+    """The health data of a case (GDPR art. 9): read by the same people as the case; nobody
+    changes it except through the case."""
+    return incident_access(request, incident)
+
+
+@decides(IncidentMeasure)
+def measure_access(request, measure: IncidentMeasure) -> Access:
+    """A preventive measure: its case's handlers, and its owner (who gets the measure only)."""
+    viewer = get_viewer(request)
+    if viewer.person is not None and measure.owner_id == viewer.person.pk:
+        return Access(True, True)
+    case = incident_access(request, measure.incident)
+    return Access(case.read and case.change, case.change, case.reason)

@@ -24,7 +24,7 @@ from django.http import Http404
 
 from committees.access import hr_committee_access
 from committees.models import Committee, Membership
-from core.access import Viewer, get_viewer
+from core.access import NOT_YOURS, Access, Viewer, decides, either, get_viewer
 
 from .models import (
     ActionItem,
@@ -300,3 +300,87 @@ def get_person_for_feed(request):
     if person is None:
         raise Http404
     return person
+
+
+# --- the decisions (core.access.access_to) ------------------------------------------------------
+
+
+def _meeting_standing(request, meeting: Meeting) -> MeetingAccess:
+    """The viewer's standing in the meeting, read once per request and meeting. A meeting
+    without a committee has no members: nobody's standing but HR's."""
+    cache = request.__dict__.setdefault("_meeting_standing", {})
+    if meeting.pk not in cache:
+        if meeting.committee_id is None:
+            cache[meeting.pk] = MeetingAccess(
+                committee=Committee(pk=None), viewer=get_viewer(request), meeting=meeting
+            )
+        else:
+            cache[meeting.pk] = _access(request, meeting)
+    return cache[meeting.pk]
+
+
+def _hr(request, committee_id: int | None) -> Access:
+    return hr_committee_access(request, committee_id)
+
+
+@decides(Meeting)
+def meeting_access(request, meeting: Meeting) -> Access:
+    """Read: members, leaders of covered units, HR of its units. Change (plan, settle, cancel):
+    the formandskab, and HR of every unit the committee covers."""
+    standing = _meeting_standing(request, meeting)
+    portal = Access(standing.can_read_agenda, standing.can_read_agenda and standing.can_chair)
+    return either(portal, _hr(request, meeting.committee_id))
+
+
+@decides(AgendaItem)
+def agenda_item_access(request, item: AgendaItem) -> Access:
+    """Read: whoever reads the meeting; an accepted item also the employees who read the
+    published referat. Change: the formandskab, the proposer of their own proposal (when is
+    the services' `item_edit_refusal`), HR of the committee's units."""
+    standing = _meeting_standing(request, item.meeting)
+    read = standing.can_read_agenda or (
+        item.status == AgendaItem.Status.ACCEPTED
+        and standing.can_read_referat(referat_of(standing.meeting))
+    )
+    edit = ItemEditAccess(item, standing)
+    portal = Access(read, read and (edit.as_chair or edit.is_proposer))
+    return either(portal, _hr(request, item.meeting.committee_id))
+
+
+@decides(Referat)
+def referat_access(request, referat: Referat) -> Access:
+    """Read: by its state (draft and approved: its writers and HR; published: the committee's
+    readers and the employees it covers). Change: its writers until it is published."""
+    standing = _meeting_standing(request, referat.meeting)
+    read = standing.can_read_referat(referat)
+    editable = referat.state != Referat.State.PUBLISHED
+    portal = Access(read, read and editable and standing.can_write)
+    hr = _hr(request, referat.meeting.committee_id)
+    if not editable:
+        hr = Access(hr.read, False, hr.reason)
+    return either(portal, hr)
+
+
+@decides(ItemAttachment)
+def attachment_access(request, attachment: ItemAttachment) -> Access:
+    """Material of an agenda item: as its item."""
+    return agenda_item_access(request, attachment.item)
+
+
+@decides(ActionItem)
+def action_access(request, action: ActionItem) -> Access:
+    """A follow-up action: its owner and the meeting's readers; closed by the owner and the
+    referat's writers."""
+    standing = _meeting_standing(request, action.item.meeting)
+    person = standing.viewer.person
+    is_owner = person is not None and action.owner_id == person.pk
+    read = is_owner or standing.can_read_agenda
+    portal = Access(read, is_owner or (read and standing.can_write))
+    return either(portal, _hr(request, action.item.meeting.committee_id))
+
+
+@decides(DocumentJob)
+def document_job_access(request, job: DocumentJob) -> Access:
+    """A background document: only the user who ordered it."""
+    own = job.requested_by_id == request.user.pk
+    return Access(own, own, "" if own else NOT_YOURS.reason)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from committees.models import Committee
-from core.admin import allowed_unit_ids
+from core.access import require_read
 from core.admin_site import is_kommune_staff
 from core.tenancy import scopes_disabled, tenant_scope
 from core.views import form_errors_to_messages, run_service
@@ -938,10 +938,7 @@ def training_record_pdf(request):
             wanted = uuid.UUID(wanted)
         except ValueError as error:
             raise Http404 from error
-        person = Person.objects.filter(public_id=wanted).first()
-        unit_ids = allowed_unit_ids(request)
-        if person is None or (unit_ids is not None and person.unit_id not in unit_ids):
-            raise Http404
+        person = require_read(request, Person.objects.filter(public_id=wanted).first())
     else:
         person = get_viewer(request).person
         if person is None:

@@ -221,3 +221,23 @@ def test_lost_and_stale_steps_are_queued_again_and_old_files_removed(
     assert imports.imports_cleanup(now=now + datetime.timedelta(days=8)) == 1
     with scopes_disabled():
         assert not ImportJob.objects.exists()
+
+
+def test_dates_and_numbers_get_danish_messages_and_danish_dates_are_read(client, org_a, hr_a):
+    client.force_login(hr_a)
+    parent = org_a.omraade.code
+    bad = {
+        1: f"ny-1,Dansk dato,arbejdsplads,{parent},7,31-12-2026\n",
+        2: f"ny-2,Forkert dato,arbejdsplads,{parent},7,31/31/2026\n",
+        3: f"ny-3,Forkert tal,arbejdsplads,{parent},syv,\n",
+    }
+    upload(client, units_csv(parent, 4, bad_rows=bad))
+    job = the_job()
+    assert imports.run_import(job.pk) == ImportJob.State.INVALID
+    job.refresh_from_db()
+    assert [error["row"] for error in job.errors] == [2, 3]  # 31-12-2026 is a date
+    assert "“31/31/2026” er ikke en dato" in job.errors[0]["messages"][0]
+    assert "“syv” er ikke et helt tal" in job.errors[1]["messages"][0]
+    assert job.errors[0]["values"].startswith("ny-2, Forkert dato")
+    page = client.get(job_url(job)).content.decode()
+    assert "ny-3, Forkert tal" in page and "could not be parsed" not in page

@@ -47,6 +47,7 @@ from django.utils import timezone
 from apv.models import ApvCycle
 from committees.models import Committee, Membership
 from core.tenancy import scopes_disabled, tenant_scope
+from deadlines.models import Deadline
 from incidents.models import HealthDataAccess, Incident, Kind
 from incidents.services import incident_report
 from meetings import services as meeting_services
@@ -152,6 +153,8 @@ class MatrixWorld:
     incident: object
     employee_person: object
     hovedmed_seat: object
+    deadline: object = None
+    union_membership: object = None
 
 
 def build_matrix_world() -> MatrixWorld:
@@ -213,8 +216,20 @@ def build_matrix_world() -> MatrixWorld:
             injured=ivan,
             reporter=ivan,
         )
-    join(arne, unions.kreds)
-    return MatrixWorld(org, unions, users, upcoming, held, incident, mette, hovedmed_seat)
+        deadline = Deadline.objects.filter(person=arne).order_by("due_date").first()
+    union_membership = join(arne, unions.kreds)
+    return MatrixWorld(
+        org,
+        unions,
+        users,
+        upcoming,
+        held,
+        incident,
+        mette,
+        hovedmed_seat,
+        deadline,
+        union_membership,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -397,3 +412,101 @@ def test_role_matrix(client, w, page_key, persona):
             assert page.done(w) == (expected == DONE), f"{page_key} as {persona}: change made?"
     if expected == SEE and page.shows:
         assert page.shows in response.content.decode("utf-8")
+
+
+# --- the decisions behind the pages (core.access.access_to) -------------------------------------
+
+OBJECTS = {
+    "committee": lambda w: w.org.amg,
+    "seat_hovedmed": lambda w: w.hovedmed_seat,
+    "person_ivan": lambda w: w.incident.injured,
+    "meeting": lambda w: w.upcoming,
+    "item_held": lambda w: agenda_for(w.held).items[0],
+    "referat_draft": lambda w: _referat(w),
+    "incident": lambda w: w.incident,
+    "health_data": lambda w: (w.incident, "health_data"),
+    "deadline_arne": lambda w: w.deadline,
+    "union_arne": lambda w: w.union_membership,
+}
+
+
+def decision_request(w: MatrixWorld, persona: str, rf):
+    from django.contrib.auth.models import AnonymousUser
+
+    request = rf.get("/")
+    user = w.users[persona]
+    request.user = user or AnonymousUser()
+    request.kommune = None if persona in ("OFCR", "OFCR_B", "ANON") else w.org.kommune
+    return request
+
+
+# Each cell: "r" read, "w" change, "-" not; HR_B is never asked (the tenant scope hides kommune
+# A's objects from kommune B: tests/test_door_probe.py). The pages above are these decisions
+# plus the role-bound actions (settle, approve, start an APV).
+# fmt: off
+DECISIONS = {
+    #                  AMR   TR    LEDER HMED  HR    HR_B  OFCR  OFCR_B EMPL ANON  HR_NORD HR_SYD HR_HLTH TR_AMG
+    # AMG Nord: its members and the leader of the unit it covers read; HR of its units changes.
+    "committee":      ("r-", "--", "r-", "--", "rw", None, "--", "--", "--", "--", "rw", "--", "rw", "r-"),
+    # Hanne's HovedMED seat: she reads it; HR of the whole kommune changes it (HovedMED covers
+    # the kommune, not only one område).
+    "seat_hovedmed":  ("--", "--", "--", "r-", "rw", None, "--", "--", "--", "--", "--", "--", "rw", "--"),
+    # Ivan (Skole Nord): his leader reads; HR of Nord changes.
+    "person_ivan":    ("--", "--", "r-", "--", "rw", None, "--", "--", "--", "--", "rw", "--", "rw", "--"),
+    # The upcoming AMG meeting and an item of the held one: members read, the two approval
+    # slots (leder, AMR, and the TR in the AMG) change; HR of its units.
+    "meeting":        ("rw", "--", "rw", "--", "rw", None, "--", "--", "--", "--", "rw", "--", "rw", "rw"),
+    "item_held":      ("rw", "--", "rw", "--", "rw", None, "--", "--", "--", "--", "rw", "--", "rw", "rw"),
+    # The draft referat: those who write it, and HR.
+    "referat_draft":  ("rw", "--", "rw", "--", "rw", None, "--", "--", "--", "--", "rw", "--", "rw", "rw"),
+    # Ivan's accident and its health data: the AMG's leder and AMR, HR with the grant.
+    "incident":       ("rw", "--", "rw", "--", "--", None, "--", "--", "--", "--", "--", "--", "rw", "--"),
+    "health_data":    ("rw", "--", "rw", "--", "--", None, "--", "--", "--", "--", "--", "--", "rw", "--"),
+    # Arne's course deadline: Arne and his leader read; HR of his unit marks it done or waives.
+    "deadline_arne":  ("r-", "--", "r-", "--", "rw", None, "--", "--", "--", "--", "rw", "--", "rw", "--"),
+    # Arne's union membership: he alone changes it; his kreds reads it with his consent; HR never.
+    "union_arne":     ("rw", "--", "--", "--", "--", None, "r-", "--", "--", "--", "--", "--", "--", "--"),
+}
+# fmt: on
+
+DECISION_CELLS = [(key, p) for key in DECISIONS for p in PERSONAS if p != "HR_B"]
+
+
+def test_the_decision_matrix_covers_every_object_and_persona():
+    assert set(DECISIONS) == set(OBJECTS)
+    assert all(len(row) == len(PERSONAS) for row in DECISIONS.values())
+
+
+@pytest.mark.parametrize(
+    ("key", "persona"), DECISION_CELLS, ids=[f"{k}-{p}" for k, p in DECISION_CELLS]
+)
+def test_decision_matrix(w, rf, key, persona):
+    from core.access import access_to
+
+    expected = DECISIONS[key][PERSONAS.index(persona)]
+    with tenant_scope(w.org.kommune):
+        target = OBJECTS[key](w)
+        obj, aspect = target if isinstance(target, tuple) else (target, "")
+        decided = access_to(decision_request(w, persona, rf), obj, aspect)
+    got = ("r" if decided.read else "-") + ("w" if decided.change else "-")
+    assert got == expected, f"{key} as {persona}: {decided.reason}"
+    if got != "rw":
+        assert decided.reason  # a refusal says why
+
+
+def test_the_pages_open_what_the_decisions_allow(w, rf, client):
+    """The meeting page, the accident's page and the admin's seat agree with the decisions."""
+    rows = {
+        "meeting": "meeting",
+        "incident_detail": "incident",
+        "admin_hovedmed_seat": "seat_hovedmed",
+    }
+    for page_key, key in rows.items():
+        for persona in PERSONAS:
+            cell = MATRIX[page_key][PERSONAS.index(persona)]
+            if cell not in (SEE, HIDE):
+                continue
+            if persona == "HR_B":
+                continue  # kommune B's HR never reaches kommune A's objects (door probe)
+            decided = DECISIONS[key][PERSONAS.index(persona)]
+            assert (cell == SEE) == decided.startswith("r"), (page_key, persona)

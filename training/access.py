@@ -1,16 +1,24 @@
-"""Who may reach a completed course's certificate (kursusbevis): the person it belongs to, and
-the kommune's HR (an HR limited to some units: only for people of those units). Anyone else,
-another kommune's certificate and a missing one get the same 404."""
+"""Who may reach a completed course and its certificate (kursusbevis): the person it belongs
+to, the leaders of their unit, and the kommune's HR (an HR limited to some units: only for
+people of those units), who also change it. Anyone else, another kommune's certificate and a
+missing one get the same 404."""
 
 from __future__ import annotations
 
 from django.http import Http404
 
-from core.access import get_viewer
-from core.admin import allowed_unit_ids
-from core.admin_site import is_kommune_staff
+from core.access import Access, access_to, decides, either, get_viewer, hr_area
 
 from .models import Completion
+
+
+@decides(Completion)
+def completion_access(request, completion: Completion) -> Access:
+    viewer = get_viewer(request)
+    own = viewer.person is not None and completion.person_id == viewer.person.pk
+    leads = completion.person.unit_id in viewer.led_unit_ids
+    hr = hr_area(request).decide({completion.person.unit_id})
+    return either(Access(own or leads, False), hr)
 
 
 def get_certificate_for_user(request, public_id) -> Completion:
@@ -19,11 +27,6 @@ def get_certificate_for_user(request, public_id) -> Completion:
     completion = Completion.objects.select_related("person").filter(public_id=public_id).first()
     if completion is None or not completion.certificate:
         raise Http404
-    person = get_viewer(request).person
-    if person is not None and completion.person_id == person.pk:
-        return completion
-    if is_kommune_staff(request):
-        unit_ids = allowed_unit_ids(request)
-        if unit_ids is None or completion.person.unit_id in unit_ids:
-            return completion
-    raise Http404
+    if not access_to(request, completion).read:
+        raise Http404
+    return completion

@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
-from .models import Kreds, KredsOfficer, NetworkGroup, NetworkMeeting
+from core.access import Access, decides, get_viewer
+
+from .models import Kreds, KredsOfficer, NetworkGroup, NetworkMeeting, UnionMembership
 
 
 def officer_kredse(user) -> QuerySet[Kreds]:
@@ -66,3 +69,28 @@ def get_meeting_for_officer(kreds: Kreds, public_id) -> NetworkMeeting:
     if meeting is None:
         raise Http404
     return meeting
+
+
+# --- the decision (core.access.access_to) -------------------------------------------------------
+
+
+@decides(UnionMembership)
+def union_membership_access(request, membership: UnionMembership) -> Access:
+    """A person's statement of union membership (GDPR art. 9): read and changed (consent
+    given, withdrawn, removed) by the person; read by the officers of their kreds while the
+    consent lasts. HR never, whatever its rights in the kommune."""
+    person = get_viewer(request).person if getattr(request, "kommune", None) else None
+    if person is not None and membership.person_id == person.pk:
+        return Access(True, True)
+    if (
+        membership.has_consent
+        and KredsOfficer.objects.filter(
+            user_id=request.user.pk, kreds_id=membership.kreds_id
+        ).exists()
+    ):
+        return Access(True, False, _("Kun medlemmet selv kan ændre sine oplysninger."))
+    return Access(
+        False,
+        False,
+        _("Medlemskab af en faglig organisation ser kun medlemmet selv og, med samtykke, kredsen."),
+    )

@@ -1,0 +1,33 @@
+"""Who may see and change a deadline (core.access.access_to).
+
+A deadline is read by its person, by the members who answer for its committee (formandskab;
+the AMG's leder and AMR: `selectors.responsible_committee_ids`), by the leaders of its unit and
+by HR of its units. It is fulfilled by what it asks for (the course, the meeting, the APV), so
+nobody changes its data in the portal; HR of its units marks it done or waives it in the admin
+(where its rule allows)."""
+
+from __future__ import annotations
+
+from committees.access import committee_unit_ids
+from core.access import Access, decides, either, get_viewer, hr_area
+
+from .models import Deadline
+from .selectors import responsible_committee_ids
+
+
+@decides(Deadline)
+def deadline_access(request, deadline: Deadline) -> Access:
+    viewer = get_viewer(request)
+    own = viewer.person is not None and deadline.person_id == viewer.person.pk
+    answers = deadline.person_id is None and deadline.committee_id in responsible_committee_ids(
+        viewer.seats
+    )
+    leads = deadline.unit_id is not None and deadline.unit_id in viewer.led_unit_ids
+    units: set[int] = set()
+    if deadline.unit_id:
+        units.add(deadline.unit_id)
+    if deadline.person_id:
+        units.add(deadline.person.unit_id)
+    if deadline.committee_id:
+        units |= committee_unit_ids(request, deadline.committee_id)
+    return either(Access(own or answers or leads, False), hr_area(request).decide(units))
