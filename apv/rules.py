@@ -81,7 +81,8 @@ class ApvRevision(Rule):
 
     code = "apv.revision"
     title = _("APV (arbejdspladsvurdering)")
-    source = _("AML § 15 a; BEK om systematisk arbejdsmiljøarbejde § 2; seed 003")
+    source = _("AML § 15 a; BEK om systematisk arbejdsmiljøarbejde § 2")
+    local_source = _("APV-procedure")
     subject = "committee"
     what_to_do = _(
         "Gennemfør APV'en: kortlæg og risikovurdér, inddrag sygefravær og vedtag en skriftlig "
@@ -128,7 +129,8 @@ class ApvPlanFollowUp(Rule):
 
     code = "apv.plan_follow_up"
     title = _("Årlig opfølgning på APV-handlingsplanen")
-    source = _("Seed 002: Aabenraa Kommunes MED-aftale § 4 stk. 4; seed 003 (fase 4)")
+    source = ""
+    local_source = _("årlig opfølgning på APV-handlingsplanen")
     subject = "committee"
     statutory = False
     what_to_do = _("Gennemgå handlingsplanen i arbejdsmiljøgruppen og registrér opfølgningen.")
@@ -170,7 +172,9 @@ class ApvActionItemDue(Rule):
 
     code = "apv.action_item"
     title = _("APV-handlingsplan: %(problem)s")
-    source = _("BEK om systematisk arbejdsmiljøarbejde § 2; seed 003 (APV fase 3–4)")
+    group_title = _("APV-handlingsplan")
+    source = _("BEK om systematisk arbejdsmiljøarbejde § 2")
+    local_source = _("APV-procedure, fase 3–4")
     subject = "committee"
     what_to_do = _("Gennemfør tiltaget i handlingsplanen og luk punktet.")
 

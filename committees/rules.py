@@ -103,7 +103,8 @@ class YearlyAmoDiscussion(RecurringCommitteeRule):
 
     code = "committees.yearly_amo_discussion"
     title = _("Årlig arbejdsmiljødrøftelse")
-    source = _("AML § 6 d; BEK om systematisk arbejdsmiljøarbejde § 4; seed 002 og 003")
+    source = _("AML § 6 d; BEK om systematisk arbejdsmiljøarbejde § 4")
+    local_source = _("den årlige arbejdsmiljødrøftelse")
     what_to_do = _("Hold den årlige arbejdsmiljødrøftelse og skriv referat.")
     kinds = Committee.AMO_KINDS
 
@@ -172,7 +173,8 @@ class SicknessStatistics(RecurringCommitteeRule):
 
     code = "committees.sickness_statistics"
     title = _("Sygefraværsstatistik fremlagt for lokalt MED")
-    source = _("Aftale om trivsel og sundhed på arbejdspladserne; seed 003")
+    source = _("Aftale om trivsel og sundhed på arbejdspladserne")
+    local_source = _("sygefraværsstatistik")
     what_to_do = _("Fremlæg årets sygefraværsstatistik på et MED-møde.")
     kinds = (Committee.Kind.LOKALMED, Committee.Kind.PERSONALEMOEDE)
 
@@ -196,7 +198,8 @@ class StrategyPlan(RecurringCommitteeRule):
 
     code = "committees.strategy_plan"
     title = _("HovedMED's strategiplan (hvert 2. år)")
-    source = _("Seed 002: Aabenraa Kommunes MED-aftale § 3 stk. 3")
+    source = ""
+    local_source = _("strategiplan for arbejdsmiljø")
     statutory = False
     what_to_do = _("Udarbejd den nye strategiplan i HovedMED.")
     kinds = (Committee.Kind.HOVEDMED,)
@@ -210,7 +213,8 @@ class StrategyMidterm(Rule):
 
     code = "committees.strategy_midterm"
     title = _("Midtvejsvurdering af strategiplanen")
-    source = _("Seed 002: Aabenraa Kommunes MED-aftale § 3 stk. 3")
+    source = ""
+    local_source = _("strategiplan for arbejdsmiljø")
     subject = "committee"
     statutory = False
     what_to_do = _("Vurdér om strategiplanens mål er nået, og tilret planen.")
@@ -240,7 +244,9 @@ class HovedMedObligations(Rule):
 
     code = "committees.hovedmed_obligation"
     title = _("HovedMED-opgave %(letter)s: %(text)s")
-    source = _("Seed 003: Oversigt over hovedudvalgets obligatoriske opgaver")
+    group_title = _("HovedMED-opgaver")
+    source = _("Rammeaftale om medindflydelse og medbestemmelse")
+    local_source = _("hovedudvalgets obligatoriske opgaver")
     subject = "committee"
     what_to_do = _("Behandl opgaven i HovedMED og registrér det.")
     parameters = (Param("months", _("Interval i måneder"), 12, minimum=1, maximum=12),)
@@ -288,7 +294,8 @@ class AmrTermEnd(Rule):
 
     code = "committees.amr_term_end"
     title = _("Valg af AMR ved valgperiodens udløb")
-    source = _("AML § 8; lokal aftale om valgperiode (2–4 år)")
+    source = _("AML § 8")
+    local_source = _("valgperiode, 2–4 år")
     what_to_do = _("Afhold valg af arbejdsmiljørepræsentant og registrér resultatet.")
 
     def scope(self, ctx):
@@ -369,7 +376,8 @@ class SalaryTalk(Rule):
 
     code = "committees.salary_talk"
     title = _("Drøftelse af lønsammensætning for ny medarbejderrepræsentant")
-    source = _("Seed 003: Albertslunds MED-aftale om vilkår for medarbejderrepræsentanter")
+    source = ""
+    local_source = _("vilkår for medarbejderrepræsentanter")
     statutory = False
     what_to_do = _("Lederen holder samtalen om lønsammensætning og registrerer den.")
     parameters = (Param("years", _("År efter første valg"), 2, minimum=1, maximum=4),)
@@ -397,6 +405,7 @@ class ProposalAnswer(Rule):
 
     code = "committees.proposal_answer"
     title = _("Begrundelse til arbejdsmiljøudvalget: %(proposal)s")
+    group_title = _("Begrundelse til arbejdsmiljøudvalget")
     source = _("BEK om systematisk arbejdsmiljøarbejde § 30 stk. 3")
     subject = "committee"
     what_to_do = _("Arbejdsgiveren giver udvalget en skriftlig begrundelse.")

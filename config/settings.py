@@ -205,6 +205,8 @@ else:
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        # kombu's exchange tables: under var/, not a "control/" in the working directory.
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
 # --- Cache: shared by the web and the Celery processes (core/cache.py keeps values derived from a

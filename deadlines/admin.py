@@ -141,7 +141,9 @@ class DeadlineAdmin(TenantAdmin):
 
     @admin.display(description=_("kilde"))
     def source_display(self, obj):
-        return obj.source
+        from .sources import rule_sources
+
+        return rule_sources(obj.kommune_id).get(obj.rule) or obj.source
 
     @admin.display(description=_("opfyldt af"))
     def fulfilled_display(self, obj):
@@ -193,13 +195,31 @@ class DeadlineAdmin(TenantAdmin):
 
 class RuleSettingForm(forms.ModelForm):
     rule = forms.ChoiceField(label=_("regel"))
+    med_agreement_name = forms.CharField(
+        label=_("MED-aftalens navn (gælder alle regler)"),
+        max_length=150,
+        required=False,
+        help_text=_(
+            "Som den hedder i kommunen, fx “MED-aftale for Albertslund Kommune (2020)”. Vises "
+            "som kilde sammen med stedet i aftalen."
+        ),
+    )
 
     class Meta:
         model = RuleSetting
-        fields = ("rule", "enabled", "values")
+        fields = ("rule", "enabled", "values", "local_reference", "med_agreement_name")
 
     def __init__(self, *args, **kwargs):
+        from core.tenancy import current_kommune_id
+        from organisations.models import Kommune
+
         super().__init__(*args, **kwargs)
+        kommune_id = self.instance.kommune_id or current_kommune_id()
+        self.fields["med_agreement_name"].initial = (
+            Kommune.objects.filter(pk=kommune_id)
+            .values_list("med_agreement_name", flat=True)
+            .first()
+        )
         self.fields["rule"].choices = [
             (r.code, f"{r.title_plain} ({_('lovpligtig') if r.statutory else _('lokal')})")
             for r in registry.all()
@@ -252,9 +272,14 @@ class RuleSettingAdmin(TenantAdmin):
         return queryset.none()  # kommune-wide settings: HR with the whole kommune only
 
     def save_via_service(self, request, obj, form, change):
+        from organisations.services import kommune_agreement_name_save
+
         from .services import rule_setting_save
 
         rule_setting_save(obj, acting_user=request.user)
+        name = form.cleaned_data.get("med_agreement_name", "").strip()
+        if name != request.kommune.med_agreement_name:
+            kommune_agreement_name_save(request.kommune, name, acting_user=request.user)
 
 
 from . import admin_views  # noqa: E402,F401  (registers the compliance overview page)

@@ -85,7 +85,13 @@ class Want:
 class Rule:
     code: str = ""
     title: str = ""  # may use %(name)s placeholders filled from the deadline's params
-    source: str = ""
+    # The title of the rule's deadlines as a group (filters, overviews): required when `title`
+    # has placeholders, so no list ever shows a raw "%(year)s".
+    group_title: str = ""
+    source: str = ""  # the law (or the framework agreement): the same in every kommune
+    # What the kommune's own MED-aftale says about it ("uddannelse", "forretningsorden…"): shown
+    # with the name of the kommune's agreement and the paragraph HR records (RuleSetting).
+    local_source: str = ""
     subject: Subject = "person"
     statutory: bool = True
     parameters: tuple[Param, ...] = ()
@@ -102,16 +108,31 @@ class Rule:
 
     @property
     def title_plain(self) -> str:
-        return str(self.title).split(":")[0] if "%(" in str(self.title) else str(self.title)
+        return str(self.group_title or self.title)
 
     def render_title(self, deadline: Deadline) -> str:
         text = str(self.title)
-        if deadline.params and "%(" in text:
-            try:
-                return text % deadline.params
-            except (KeyError, TypeError, ValueError):
-                return self.title_plain
-        return text
+        if "%(" not in text:
+            return text
+        try:
+            return text % (deadline.params or {})
+        except (KeyError, TypeError, ValueError):
+            return self.title_plain
+
+    def source_for(self, agreement: str = "", reference: str = "") -> str:
+        """The "Kilde" shown to users: the law, then the kommune's own agreement (its name and
+        paragraph, from the kommune's settings) with what it says about the duty."""
+        parts = [str(self.source)] if self.source else []
+        if self.local_source:
+            name = " ".join(
+                p for p in (agreement or str(_("kommunens MED-aftale")), reference) if p
+            )
+            parts.append(
+                str(
+                    _("%(agreement)s (%(topic)s)") % {"agreement": name, "topic": self.local_source}
+                )
+            )
+        return "; ".join(parts)
 
     def param_defaults(self) -> dict[str, int]:
         return {p.name: p.default for p in self.parameters}
@@ -125,6 +146,10 @@ class Registry:
         rule = rule_class()
         if not rule.code or rule.code in self._rules:
             raise ValueError(f"Rule code missing or registered twice: {rule.code!r}")
+        if "%(" in str(rule.title) and not rule.group_title:
+            raise ValueError(
+                f"Rule {rule.code!r} has placeholders in its title: give a group_title"
+            )
         self._rules[rule.code] = rule
         return rule_class
 

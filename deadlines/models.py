@@ -144,8 +144,9 @@ class Deadline(TenantModel):
 
     @property
     def source(self) -> str:
+        """The rule's source without the kommune's names (lists use `sources.rule_sources`)."""
         rule = self.rule_obj
-        return str(rule.source) if rule else ""
+        return rule.source_for() if rule else ""
 
     def status_on(self, today: datetime.date) -> str:
         if self.state == self.State.DONE:
@@ -169,6 +170,14 @@ class RuleSetting(TenantModel):
         help_text=_("Kun lokale regler kan slås fra; lovpligtige regler gælder altid."),
     )
     values = models.JSONField(_("lokale værdier"), default=dict, blank=True)
+    local_reference = models.CharField(
+        _("sted i MED-aftalen"),
+        max_length=120,
+        blank=True,
+        help_text=_(
+            "Paragraf eller bilag i kommunens MED-aftale, fx “§ 3 stk. 3” eller “bilag 3”."
+        ),
+    )
 
     history = tenant_history()
 

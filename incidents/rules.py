@@ -52,6 +52,7 @@ class EasyReport(Rule):
 
     code = "incidents.easy_report"
     title = _("Anmeld arbejdsulykke til Arbejdstilsynet (EASY): %(ref)s")
+    group_title = _("Anmeld arbejdsulykke til Arbejdstilsynet (EASY)")
     source = _("BEK om anmeldelse af arbejdsulykker m.v. § 1")
     subject = "committee"
     what_to_do = _("Anmeld ulykken i EASY og registrér referencen på sagen.")
@@ -102,6 +103,7 @@ class Investigation(Rule):
 
     code = "incidents.investigation"
     title = _("Undersøg hændelse og beslut forebyggelse: %(ref)s")
+    group_title = _("Undersøg hændelse og beslut forebyggelse")
     source = _("BEK om systematisk arbejdsmiljøarbejde § 31 stk. 2 nr. 4 og § 33 stk. 4")
     subject = "committee"
     what_to_do = _(
@@ -137,6 +139,7 @@ class MeasureDue(Rule):
 
     code = "incidents.measure"
     title = _("Forebyggende tiltag efter hændelse %(ref)s")
+    group_title = _("Forebyggende tiltag efter hændelse")
     source = _("BEK om systematisk arbejdsmiljøarbejde § 31 stk. 2 nr. 4")
     subject = "committee"
     what_to_do = _("Gennemfør det forebyggende tiltag og registrér det som gennemført.")
@@ -179,7 +182,8 @@ class InspectionOrderDue(Rule):
 
     code = "incidents.inspection_order"
     title = _("Påbud fra Arbejdstilsynet: %(title)s")
-    source = _("Arbejdsmiljøloven § 77; Arbejdstilsynets påbud; seed 003")
+    group_title = _("Påbud fra Arbejdstilsynet")
+    source = _("Arbejdsmiljøloven § 77; Arbejdstilsynets påbud")
     subject = "committee"
     what_to_do = _("Efterkom påbuddet og registrér hvad der er gjort.")
 

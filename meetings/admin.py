@@ -153,6 +153,7 @@ class MeetingAdmin(CommitteeScopedAdmin):
         "title",
         ("date", "start_time", "end_time"),
         "location",
+        "case_number",
         "includes_amo_discussion",
         "adjacent_to",
         "status",

@@ -41,6 +41,35 @@ def agenda_context(meeting: Meeting) -> dict:
     }
 
 
+def next_meeting(meeting: Meeting) -> Meeting | None:
+    """The committee's next meeting after this one (not cancelled), as a referat names it."""
+    if meeting.committee_id is None:
+        return None
+    return (
+        Meeting.objects.filter(committee_id=meeting.committee_id)
+        .filter(Q(date__gt=meeting.date) | Q(date=meeting.date, start_time__gt=meeting.start_time))
+        .exclude(status=Meeting.Status.CANCELLED)
+        .order_by("date", "start_time")
+        .first()
+    )
+
+
+def referent_of(meeting: Meeting, referat: Referat | None) -> Person | None:
+    """Who wrote the referat; before anybody has, the committee's sekretær."""
+    if referat is not None and referat.referent_id:
+        return referat.referent
+    seat = (
+        Membership.objects.filter(
+            committee_id=meeting.committee_id,
+            role=Membership.Role.SEKRETAER,
+            ended_on__isnull=True,
+        )
+        .select_related("person")
+        .first()
+    )
+    return seat.person if seat else None
+
+
 def referat_context(meeting: Meeting, referat: Referat | None = None) -> dict:
     referat = referat if referat is not None else referat_of(meeting)
     rows = attendance_rows(meeting)
@@ -48,6 +77,8 @@ def referat_context(meeting: Meeting, referat: Referat | None = None) -> dict:
         "kommune": meeting.kommune,
         "meeting": meeting,
         "referat": referat,
+        "referent": referent_of(meeting, referat),
+        "next_meeting": next_meeting(meeting),
         "agenda": agenda_for(meeting),
         "present": [r for r in rows if r.status == "present"],
         "afbud": [r for r in rows if r.status == "afbud"],

@@ -46,6 +46,7 @@ class MeetingForm(forms.ModelForm):
             "title",
             "kind",
             "includes_amo_discussion",
+            "case_number",
         )
         widgets = {"date": DATE, "start_time": TIME, "end_time": TIME}
 

@@ -79,7 +79,7 @@ class Procedure(TenantModel):
     plan_required = models.BooleanField(
         _("mødeplan for næste år påkrævet"),
         default=True,
-        help_text=_("Seed 003: mødeplanen for året udarbejdes senest i december."),
+        help_text=_("Mødeplanen for det kommende år lægges senest i december."),
     )
     proposal_days = models.PositiveSmallIntegerField(
         _("frist for forslag (dage før mødet)"),
@@ -196,6 +196,14 @@ class Meeting(TenantModel):
     start_time = models.TimeField(_("starttidspunkt"), default=datetime.time(9, 0))
     end_time = models.TimeField(_("sluttidspunkt"), default=datetime.time(11, 0))
     location = models.CharField(_("sted"), max_length=200, blank=True)
+    case_number = models.CharField(
+        _("sagsnummer"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "Sagens nummer i kommunens ESDH-system, hvor dagsorden og referat journaliseres."
+        ),
+    )
     includes_amo_discussion = models.BooleanField(
         _("årlig arbejdsmiljødrøftelse"),
         default=False,
@@ -211,7 +219,7 @@ class Meeting(TenantModel):
         blank=True,
         related_name="adjacent_meetings",
         verbose_name=_("holdes i tilknytning til"),
-        help_text=_("Seed 003: TRIO-møder holdes i tilknytning til arbejdsmiljøgruppens møder."),
+        help_text=_("TRIO-møder holdes i tilknytning til arbejdsmiljøgruppens møder."),
     )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
@@ -520,6 +528,15 @@ class Referat(TenantModel):
         _("tilstand"), max_length=10, choices=State.choices, default=State.DRAFT
     )
     notes = models.TextField(_("indledning"), blank=True)
+    referent = models.ForeignKey(
+        "organisations.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("referent"),
+        help_text=_("Den der skriver referatet; sættes, når referatet første gang skrives."),
+    )
     # Raised each time the referat is reopened: the next approval is a new round of sending.
     round = models.PositiveSmallIntegerField(default=0, editable=False)
     first_approved_by = models.ForeignKey(

@@ -71,7 +71,9 @@ class MeetingsPerYear(Rule):
 
     code = "meetings.minimum_per_year"
     title = _("Mindst %(count)s møder i %(year)s")
-    source = _("Seed 003: KommuneMEDs forretningsorden (lokal MED-aftale)")
+    group_title = _("Mindste antal møder om året")
+    source = ""
+    local_source = _("forretningsorden for udvalgets møder")
     subject = "committee"
     statutory = False
     what_to_do = _("Planlæg og hold udvalgets møder, så årets mindste antal nås.")
@@ -127,7 +129,9 @@ class NextYearPlan(Rule):
 
     code = "meetings.next_year_plan"
     title = _("Mødeplan for %(year)s")
-    source = _("Seed 003: KommuneMEDs forretningsorden (lokal MED-aftale)")
+    group_title = _("Årlig mødeplan")
+    source = ""
+    local_source = _("forretningsorden for udvalgets møder")
     subject = "committee"
     statutory = False
     what_to_do = _("Læg næste års møder i årshjulet og vedtag mødeplanen.")
@@ -173,7 +177,9 @@ class AgendaDispatch(Rule):
 
     code = "meetings.agenda_dispatch"
     title = _("Udsendelse af dagsorden til mødet %(date)s")
-    source = _("Seed 003: KommuneMEDs forretningsorden (lokal MED-aftale)")
+    group_title = _("Udsendelse af dagsorden")
+    source = ""
+    local_source = _("forretningsorden for udvalgets møder")
     subject = "committee"
     statutory = False
     what_to_do = _("Fastlæg dagsordenen, så den og materialet udsendes til tiden.")
@@ -210,7 +216,9 @@ class ActionFollowUp(Rule):
 
     code = "meetings.action_follow_up"
     title = _("Opfølgning fra referat: %(action)s")
-    source = _("Referat godkendt af formand og næstformand (seed 003, forretningsorden)")
+    group_title = _("Opfølgning fra referat")
+    source = ""
+    local_source = _("forretningsorden: referat godkendt af formand og næstformand")
     subject = "person"
     statutory = False
     what_to_do = _("Udfør opfølgningen og markér den som udført på referatet.")

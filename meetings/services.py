@@ -844,11 +844,23 @@ def _require_editable(meeting: Meeting) -> Referat:
 
 
 @transaction.atomic
+def _note_referent(referat: Referat, acting_user) -> None:
+    """The first person who writes the referat is its referent (shown in the referat)."""
+    if referat.referent_id is not None or acting_user is None or not acting_user.pk:
+        return
+    person = Person.objects.filter(user_id=acting_user.pk, left_on__isnull=True).first()
+    if person is not None:
+        referat.referent = person
+        set_history_user(referat, acting_user)
+        referat.save(update_fields=["referent"])
+
+
 def referat_notes_write(meeting: Meeting, *, notes: str, acting_user=None) -> Referat:
     referat = _require_editable(meeting)
     referat.notes = notes.strip()
     set_history_user(referat, acting_user)
     referat.save(update_fields=["notes"])
+    _note_referent(referat, acting_user)
     return referat
 
 
@@ -857,7 +869,7 @@ def minutes_write(
     item: AgendaItem, *, minutes: str, decisions: list[str], acting_user=None
 ) -> AgendaItem:
     """The referat of one item and its numbered decisions (replacing the earlier ones)."""
-    _require_editable(item.meeting)
+    _note_referent(_require_editable(item.meeting), acting_user)
     if item.status != AgendaItem.Status.ACCEPTED:
         raise ValidationError(_("Kun punkter på dagsordenen kan have referat."))
     if item.minutes != minutes.strip():

@@ -21,6 +21,7 @@ from committees.services import membership_default_term_end
 from core.roles import hr_group
 from core.tenancy import tenant_scope
 from deadlines.engine import Context, evaluate
+from deadlines.models import RuleSetting
 
 from .demo import aabenraa, albertslund, names
 from .models import Kommune, KommuneStaff, Person, Unit, UnitAddress
@@ -141,7 +142,15 @@ class KommuneLoader:
             },
         )
         self.stats.add("kommuner", created)
+        if info.get("med_agreement_name") and not self.kommune.med_agreement_name:
+            self.kommune.med_agreement_name = info["med_agreement_name"]
+            self.kommune.save(update_fields=["med_agreement_name"])
         with tenant_scope(self.kommune):
+            for rule, reference in info.get("rule_references", {}).items():
+                _setting, made = RuleSetting.objects.get_or_create(
+                    rule=rule, defaults={"local_reference": reference, "kommune": self.kommune}
+                )
+                self.stats.add("rule_settings", made)
             self.load_units()
             self.load_committees()
             self.load_people()

@@ -27,6 +27,15 @@ class Kommune(models.Model):
         validators=[MinValueValidator(2), MaxValueValidator(4)],
         help_text=_("Arbejdsmiljølovens udgangspunkt er 2 år; der kan aftales op til 4 år."),
     )
+    med_agreement_name = models.CharField(
+        _("MED-aftalens navn"),
+        max_length=150,
+        blank=True,
+        help_text=_(
+            "Som den hedder i kommunen, fx “MED-aftale for Albertslund Kommune (2020)”. Vises "
+            "som kilde ved de frister, den lokale aftale fastsætter."
+        ),
+    )
 
     history = HistoricalRecords()
 

@@ -71,3 +71,11 @@ def person_save(person, *, acting_user=None):
     person.save()
     refresh(person.kommune, persons=[person], acting_user=acting_user)
     return person
+
+
+def kommune_agreement_name_save(kommune, name: str, *, acting_user=None):
+    """The name of the kommune's MED-aftale, shown as the local part of every rule's source."""
+    kommune.med_agreement_name = name
+    set_history_user(kommune, acting_user)
+    kommune.save(update_fields=["med_agreement_name"])
+    return kommune

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from deadlines.models import Status
 from deadlines.overview import kommune_overview
 from deadlines.selectors import deadlines_for_viewer
+from deadlines.sources import request_sources
 from training.models import Completion
 
 from .registry import register_panel
@@ -14,7 +15,11 @@ def my_deadlines(request, viewer):
     if viewer.person is None:
         return None
     today = timezone.localdate()
-    return {"deadlines": deadlines_for_viewer(viewer, today), "today": today}
+    return {
+        "deadlines": deadlines_for_viewer(viewer, today),
+        "today": today,
+        "sources": request_sources(request),
+    }
 
 
 @register_panel("compliance", _("Kommunens overblik"), "portal/panels/compliance.html", order=12)

@@ -9,8 +9,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.access import get_committee_for_user, get_viewer
 from core.tenancy import SESSION_KEY
-from deadlines.engine import registry as rule_registry
 from deadlines.overview import COMMITTEE_ROWS, STATUS_ORDER, kommune_overview
+from deadlines.sources import request_sources
 
 from .registry import panels
 
@@ -99,7 +99,7 @@ def compliance_overview(request):
         raise Http404
     today = timezone.localdate()
     counts = kommune_overview(request.kommune.pk, today, committee_limit=COMMITTEE_ROWS)
-    sources = {rule.code: rule.source for rule in rule_registry.all()}
+    sources = request_sources(request)
     return render(
         request,
         "portal/compliance.html",

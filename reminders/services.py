@@ -444,6 +444,9 @@ def _record_failure(digest_id: int, error: Exception, now: datetime.datetime) ->
 def digest_context(recipient: Person, items: list[ReminderItem], today: datetime.date) -> dict:
     """One entry per deadline with the reasons this person gets it. Titles, sources and role
     names stay lazy objects: the e-mail helper renders them in the recipient's language."""
+    from deadlines.sources import rule_sources
+
+    sources = rule_sources(recipient.kommune_id)
     entries: dict[int, dict] = {}
     for item in items:
         deadline = item.deadline
@@ -453,6 +456,7 @@ def digest_context(recipient: Person, items: list[ReminderItem], today: datetime
             days = (deadline.due_date - today).days
             entry = entries[deadline.pk] = {
                 "deadline": deadline,
+                "source": sources.get(deadline.rule) or deadline.source,
                 "what_to_do": rule.what_to_do if rule else "",
                 "responsible": deadline.person or deadline.committee,
                 "days_left": max(days, 0),

@@ -73,7 +73,7 @@ def test_it_covers_every_registered_rule():
     assert sorted({rule.code for rule in registry.all()} - covered_rules()) == []
     assert sorted(covered_rules() - {rule.code for rule in registry.all()}) == []
     for rule in registry.all():
-        assert rule.source and rule.title and rule.what_to_do, rule.code
+        assert rule.source_for() and rule.title and rule.what_to_do, rule.code
         for param in rule.parameters:
             param.validate(param.default)  # every default lies within the law's bounds
 

@@ -95,6 +95,27 @@ def test_the_referat_pdf_shows_minutes_decisions_actions_and_approvals(w):
     assert "Kladde" not in text
 
 
+def test_the_referat_names_its_referent_case_number_next_meeting_and_print_time(w):
+    """Issue 11: a referat shows who wrote it, the ESDH case number when set, the date of the
+    committee's next meeting, and every PDF says when it was printed."""
+    with at(MEETING_DAY, 15), tenant_scope(w.kommune):
+        meeting = new_meeting(w, MEETING_DAY, case_number="27.00.00-A00-12-26")
+        new_meeting(w, date(2026, 6, 15))
+        services.meeting_cancel(new_meeting(w, date(2026, 4, 20)), reason="Ferie")
+        before = flat("\n".join(pages(documents.referat_pdf(meeting))))
+        item = agenda_for(meeting).items[1]
+        services.minutes_write(
+            item, minutes="Drøftet.", decisions=[], acting_user=w.users["naestformand"]
+        )
+        text = flat("\n".join(pages(documents.referat_pdf(meeting))))
+        agenda = flat("\n".join(pages(documents.agenda_pdf(meeting))))
+    assert "Referent Sara Sekretær" in before  # nobody has written yet: the sekretær
+    assert "Referent Niels Næstformand" in text  # the first who wrote it
+    assert "Sagsnummer 27.00.00-A00-12-26" in text and "27.00.00-A00-12-26" in agenda
+    assert "Næste møde mandag 15. juni 2026" in text  # the cancelled April meeting is skipped
+    assert "Udskrevet 2. marts 2026 kl. 15.00" in text and "Udskrevet 2. marts 2026" in agenda
+
+
 class _Recorder(BaseHTTPRequestHandler):
     hits: list = []
 

@@ -54,7 +54,8 @@ class AmoBasicCourse(Rule):
 
     code = "training.amo_basic"
     title = _("Obligatorisk arbejdsmiljøuddannelse (3 dage)")
-    source = _("AML § 9; seed 003 (Albertslunds MED-aftale, uddannelse)")
+    source = _("AML § 9")
+    local_source = _("uddannelse")
     what_to_do = _("Tilmeld dig den obligatoriske 3-dages arbejdsmiljøuddannelse.")
     parameters = (Param("months", _("Måneder efter indtræden"), 3, minimum=1, maximum=3),)
 
@@ -86,7 +87,8 @@ class AmoSupplementaryFirstYear(Rule):
 
     code = "training.amo_supplementary_first"
     title = _("Supplerende arbejdsmiljøuddannelse i første funktionsår (2 dage)")
-    source = _("AML § 9 stk. 3; Arbejdstilsynets vejledning; seed 003")
+    source = _("AML § 9 stk. 3; Arbejdstilsynets vejledning")
+    local_source = _("uddannelse")
     what_to_do = _("Tilmeld dig 2 dages supplerende arbejdsmiljøuddannelse.")
     parameters = (
         Param("months_after_basic", _("Måneder efter 3-dages kurset"), 9, minimum=1, maximum=9),
@@ -122,7 +124,9 @@ class AmoSupplementaryYearly(Rule):
 
     code = "training.amo_supplementary_yearly"
     title = _("Supplerende arbejdsmiljøuddannelse, funktionsår %(year)s (1½ dag)")
-    source = _("AML § 9 stk. 3; seed 003")
+    group_title = _("Supplerende arbejdsmiljøuddannelse (1½ dag pr. funktionsår)")
+    source = _("AML § 9 stk. 3")
+    local_source = _("uddannelse")
     what_to_do = _("Tilmeld dig årets supplerende arbejdsmiljøuddannelse (1½ dag).")
 
     def wants(self, ctx):
@@ -161,9 +165,8 @@ class MedCourse(Rule):
 
     code = "training.med_course"
     title = _("MED-uddannelse i første funktionsår")
-    source = _(
-        "Seed 003 (Albertslunds MED-aftale); Rammeaftale om medindflydelse og medbestemmelse"
-    )
+    source = _("Rammeaftale om medindflydelse og medbestemmelse")
+    local_source = _("MED-uddannelse")
     statutory = False
     what_to_do = _("Tilmeld dig MED-uddannelsen.")
     parameters = (Param("months", _("Måneder efter indtræden"), 12, minimum=1, maximum=24),)

@@ -17,6 +17,12 @@ def querylink(base: str, **params) -> str:
 
 
 @register.filter
+def lookup(mapping, key):
+    """`mapping[key]`, or "" (e.g. a rule's source for this kommune by its code)."""
+    return mapping.get(key, "") if mapping else ""
+
+
+@register.filter
 def status_label(status: str) -> str:
     from deadlines.models import Status
 
@@ -45,7 +51,7 @@ def deadline_lines(deadlines) -> str:
             if deadline.rule not in titles:
                 titles[deadline.rule] = str(rule.title)
             title = titles[deadline.rule]
-            if deadline.params and "%(" in title:
+            if "%(" in title:
                 title = rule.render_title(deadline)
         due = dateformat.format(deadline.due_date, date_pattern)
         return LINE % tuple(map(escape, (status, labels[status], title, due)))

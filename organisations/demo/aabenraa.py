@@ -30,6 +30,15 @@ KOMMUNE = {
     "name": "Aabenraa Kommune",
     "kommunenummer": "580",
     "amr_term_years": 4,
+    "med_agreement_name": "Aabenraa Kommunes MED-aftale",
+    # Where the agreement says it (the paragraph on the arbejdsmiljøindsats: stk. 3 and 4).
+    "rule_references": {
+        "committees.yearly_amo_discussion": "stk. 3",
+        "committees.strategy_plan": "stk. 3",
+        "committees.strategy_midterm": "stk. 3",
+        "apv.revision": "stk. 4",
+        "apv.plan_follow_up": "stk. 4",
+    },
 }
 HOVEDMED = {"code": "hoved-med", "name": "Hoved-MED"}
 

@@ -122,6 +122,7 @@ KOMMUNE = {
     "name": "Albertslund Kommune",
     "kommunenummer": "165",
     "amr_term_years": 2,
+    "med_agreement_name": "MED-aftalen for Albertslund Kommune",
 }
 HOVEDMED = {"code": "kommunemed", "name": "KommuneMED"}
 
