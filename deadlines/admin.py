@@ -199,6 +199,7 @@ class RuleSettingForm(forms.ModelForm):
         label=_("MED-aftalens navn (gælder alle regler)"),
         max_length=150,
         required=False,
+        widget=forms.TextInput(attrs={"class": "vTextField"}),
         help_text=_(
             "Som den hedder i kommunen, fx “MED-aftale for Albertslund Kommune (2020)”. Vises "
             "som kilde sammen med stedet i aftalen."
