@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from committees.models import Committee
 from committees.rules import first_unit, open_committees
+from deadlines.actions import ApvAction
 from deadlines.dates import add_months
 from deadlines.engine import Param, Rule, Want, register
 
@@ -73,7 +74,7 @@ def revision_due(
 
 
 @register
-class ApvRevision(Rule):
+class ApvRevision(ApvAction, Rule):
     """AML § 15 a and BEK om systematisk arbejdsmiljøarbejde § 2: the written APV is revised at
     least every 3 years, and when changes in the work, its methods or premises matter for safety
     and health. Seed 003: the four phases; the written handlingsplan (phase 3) fulfils the duty.
@@ -122,7 +123,7 @@ class ApvRevision(Rule):
 
 
 @register
-class ApvPlanFollowUp(Rule):
+class ApvPlanFollowUp(ApvAction, Rule):
     """Seed 002 (Aabenraa, MED-aftale § 4 stk. 4): "APV på alle arbejdspladser med årlig
     opfølgning" — the group follows up on its current handlingsplan every year (phase 4 of
     seed 003, BEK § 2). A local rule: the kommune may switch it off or shorten the interval."""
@@ -165,7 +166,7 @@ class ApvPlanFollowUp(Rule):
 
 
 @register
-class ApvActionItemDue(Rule):
+class ApvActionItemDue(ApvAction, Rule):
     """BEK om systematisk arbejdsmiljøarbejde § 2 and seed 003 (fase 3–4): the written
     handlingsplan says who solves each problem and when; each item's due date is a deadline of
     its owner, fulfilled when the item is closed."""

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.utils.translation import gettext_lazy as _
 
+from deadlines.actions import CommitteeMeetingsAction
 from deadlines.dates import add_months, add_years
 from deadlines.engine import Param, Rule, Want, register, registry
 from deadlines.models import Deadline
@@ -96,7 +97,7 @@ class RecurringCommitteeRule(Rule):
 
 
 @register
-class YearlyAmoDiscussion(RecurringCommitteeRule):
+class YearlyAmoDiscussion(CommitteeMeetingsAction, RecurringCommitteeRule):
     """AML § 6 d and BEK nr. 65 af 22.01.2024 om systematisk arbejdsmiljøarbejde § 4: every level
     of the AMO holds the yearly arbejdsmiljødrøftelse (last year's goals, next year's cooperation,
     how it is organised, new goals, supplementary training), with a written record. Seeds 002, 003."""
@@ -173,6 +174,7 @@ class SicknessStatistics(RecurringCommitteeRule):
 
     code = "committees.sickness_statistics"
     title = _("Sygefraværsstatistik fremlagt for lokalt MED")
+    manual_done = True
     source = _("Aftale om trivsel og sundhed på arbejdspladserne")
     local_source = _("sygefraværsstatistik")
     what_to_do = _("Fremlæg årets sygefraværsstatistik på et MED-møde.")
@@ -186,6 +188,7 @@ class WellbeingSurvey(RecurringCommitteeRule):
 
     code = "committees.wellbeing_survey"
     title = _("Trivselsmåling (psykisk arbejdsmiljø)")
+    manual_done = True
     source = _("Trivselsaftalen § 3")
     what_to_do = _("Gennemfør kommunens trivselsmåling.")
     kinds = (Committee.Kind.HOVEDMED,)
@@ -198,6 +201,7 @@ class StrategyPlan(RecurringCommitteeRule):
 
     code = "committees.strategy_plan"
     title = _("HovedMED's strategiplan (hvert 2. år)")
+    manual_done = True
     source = ""
     local_source = _("strategiplan for arbejdsmiljø")
     statutory = False
@@ -213,6 +217,7 @@ class StrategyMidterm(Rule):
 
     code = "committees.strategy_midterm"
     title = _("Midtvejsvurdering af strategiplanen")
+    manual_done = True
     source = ""
     local_source = _("strategiplan for arbejdsmiljø")
     subject = "committee"
@@ -245,6 +250,7 @@ class HovedMedObligations(Rule):
     code = "committees.hovedmed_obligation"
     title = _("HovedMED-opgave %(letter)s: %(text)s")
     group_title = _("HovedMED-opgaver")
+    manual_done = True
     source = _("Rammeaftale om medindflydelse og medbestemmelse")
     local_source = _("hovedudvalgets obligatoriske opgaver")
     subject = "committee"
@@ -376,6 +382,7 @@ class SalaryTalk(Rule):
 
     code = "committees.salary_talk"
     title = _("Drøftelse af lønsammensætning for ny medarbejderrepræsentant")
+    manual_done = True
     source = ""
     local_source = _("vilkår for medarbejderrepræsentanter")
     statutory = False

@@ -2,9 +2,10 @@
 
 A deadline is read by its person, by the members who answer for its committee (formandskab;
 the AMG's leder and AMR: `selectors.responsible_committee_ids`), by the leaders of its unit and
-by HR of its units. It is fulfilled by what it asks for (the course, the meeting, the APV), so
-nobody changes its data in the portal; HR of its units marks it done or waives it in the admin
-(where its rule allows)."""
+by HR of its units. It is fulfilled by what it asks for (the course, the meeting, the APV); a duty
+done outside the system (`Rule.manual_done`: a talk held, a statistic presented) is marked done
+in the portal by those who answer for it. HR of its units marks any deadline done or waives it in
+the admin (where its rule allows)."""
 
 from __future__ import annotations
 
@@ -30,4 +31,7 @@ def deadline_access(request, deadline: Deadline) -> Access:
         units.add(deadline.person.unit_id)
     if deadline.committee_id:
         units |= committee_unit_ids(request, deadline.committee_id)
-    return either(Access(own or answers or leads, False), hr_area(request).decide(units))
+    readable = own or answers or leads
+    rule = deadline.rule_obj
+    portal = Access(readable, readable and rule is not None and rule.manual_done)
+    return either(portal, hr_area(request).decide(units))

@@ -82,6 +82,14 @@ class Want:
     note: str = ""
 
 
+@dataclass(frozen=True)
+class Action:
+    """What fulfils a deadline, one click away: a page of the portal."""
+
+    label: str
+    url: str
+
+
 class Rule:
     code: str = ""
     title: str = ""  # may use %(name)s placeholders filled from the deadline's params
@@ -96,6 +104,14 @@ class Rule:
     statutory: bool = True
     parameters: tuple[Param, ...] = ()
     what_to_do: str = ""
+    # Done outside the system (a talk held, a statistic presented): those who answer for the
+    # deadline mark it done in the portal with a date and a note. Rules fulfilled by a record
+    # (a course, a meeting, an APV) are not: the record fulfils them.
+    manual_done: bool = False
+
+    def action(self, deadline: Deadline) -> Action | None:
+        """The page where the deadline is fulfilled (see deadlines.actions), or None."""
+        return None
 
     def wants(self, ctx: Context) -> Iterable[Want]:
         raise NotImplementedError

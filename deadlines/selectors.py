@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import Q
 
@@ -51,3 +52,36 @@ def deadlines_for_viewer(viewer, today: datetime.date, done_since_days: int = 90
     rows = list(queryset)
     rows.sort(key=lambda d: (URGENCY[d.status], d.due_date))
     return rows
+
+
+# Overdue for longer than this, a deadline is no longer "urgent news": it is grouped and counted
+# below what is due now, so a year-old backlog does not bury the EASY report due in 3 days.
+LONG_OVERDUE_DAYS = 90
+
+
+@dataclass
+class UrgencyGroups:
+    now: list  # due soon and recently overdue, earliest first
+    upcoming: list
+    long_overdue: list
+    closed: list  # done or waived recently
+
+    @property
+    def open_count(self) -> int:
+        return len(self.now) + len(self.upcoming) + len(self.long_overdue)
+
+
+def group_by_urgency(rows, today: datetime.date) -> UrgencyGroups:
+    groups = UrgencyGroups([], [], [], [])
+    cutoff = today - datetime.timedelta(days=LONG_OVERDUE_DAYS)
+    for deadline in sorted(rows, key=lambda d: d.due_date):
+        status = deadline.status
+        if status in (Status.DONE, Status.WAIVED):
+            groups.closed.append(deadline)
+        elif status == Status.OVERDUE and deadline.due_date < cutoff:
+            groups.long_overdue.append(deadline)
+        elif status in (Status.OVERDUE, Status.DUE_SOON):
+            groups.now.append(deadline)
+        else:
+            groups.upcoming.append(deadline)
+    return groups

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from committees.rules import first_unit
+from deadlines.actions import IncidentsAction
 from deadlines.engine import Param, Rule, Want, register
 from organisations.models import path_ids
 
@@ -44,7 +45,7 @@ def settled(ctx) -> datetime.date:
 
 
 @register
-class EasyReport(Rule):
+class EasyReport(IncidentsAction, Rule):
     """BEK om anmeldelse af arbejdsulykker m.v. § 1 (since 2022): an accident with absence of at
     least 1 day beyond the injury day is reported to Arbejdstilsynet (EASY) no later than 14 days
     after the first day of absence. The numbers are settings (INCIDENT_EASY_*); recording the
@@ -95,7 +96,7 @@ class EasyReport(Rule):
 
 
 @register
-class Investigation(Rule):
+class Investigation(IncidentsAction, Rule):
     """BEK om systematisk arbejdsmiljøarbejde § 31 stk. 2 nr. 4 and § 33 stk. 4: the AMO
     follows up on every accident, poisoning, health damage and near miss — causes investigated,
     preventive measures decided. How soon is local (default 30 days after the report); closing
@@ -133,7 +134,7 @@ class Investigation(Rule):
 
 
 @register
-class MeasureDue(Rule):
+class MeasureDue(IncidentsAction, Rule):
     """BEK om systematisk arbejdsmiljøarbejde § 31 stk. 2 nr. 4: the AMG helps carry out the
     measures that prevent a repeat. Each measure has an owner and a due date."""
 
@@ -174,7 +175,7 @@ class MeasureDue(Rule):
 
 
 @register
-class InspectionOrderDue(Rule):
+class InspectionOrderDue(IncidentsAction, Rule):
     """AML § 77 and Arbejdstilsynet's påbud: a påbud is complied with by its deadline (a
     strakspåbud at once); a rådgivningspåbud also requires an authorised arbejdsmiljørådgiver
     (seed 004). Seed 003: "Der tages action på besøg eller vejledninger/påbud fra

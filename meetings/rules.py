@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from committees.models import Committee
 from committees.rules import first_unit, open_committees
+from deadlines.actions import CommitteeMeetingsAction
 from deadlines.dates import add_months
 from deadlines.engine import Param, Rule, Want, register
 
@@ -63,7 +64,7 @@ def _year_end(year: int) -> datetime.date:
 
 
 @register
-class MeetingsPerYear(Rule):
+class MeetingsPerYear(CommitteeMeetingsAction, Rule):
     """Seed 003 (Albertslund, KommuneMED's forretningsorden): "Der afholdes møde i MED-udvalget …
     dog mindst fem gange om året". Due at the end of each calendar year, fulfilled on the day the
     minimum-th meeting is held. The number is local: the kommune's default for HovedMED, or the
@@ -122,7 +123,7 @@ class MeetingsPerYear(Rule):
 
 
 @register
-class NextYearPlan(Rule):
+class NextYearPlan(CommitteeMeetingsAction, Rule):
     """Seed 003: "der udarbejdes mødeplan for året senest i december måned". The plan for a year
     is due at the end of the month (local number, December) of the year before; it is fulfilled
     when the committee's årshjul for that year is adopted."""
@@ -170,7 +171,7 @@ class NextYearPlan(Rule):
 
 
 @register
-class AgendaDispatch(Rule):
+class AgendaDispatch(CommitteeMeetingsAction, Rule):
     """Seed 003: "Udsendelse af materiale til møderne sker senest 7 dage før mødet" (the
     committee's forretningsorden may set another number). Fulfilled when the dispatch job sent
     the agenda; a late dispatch is an overdue deadline like any other."""
@@ -210,7 +211,7 @@ class AgendaDispatch(Rule):
 
 
 @register
-class ActionFollowUp(Rule):
+class ActionFollowUp(CommitteeMeetingsAction, Rule):
     """A follow-up action in a referat approved by the formandskab is a duty of its owner by
     its due date (the forretningsorden's referat; seed 003). Closing the action fulfils it."""
 

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from deadlines.models import Status
 from deadlines.overview import kommune_overview
-from deadlines.selectors import deadlines_for_viewer
+from deadlines.selectors import deadlines_for_viewer, group_by_urgency
 from deadlines.sources import request_sources
 from training.models import Completion
 
@@ -15,8 +15,13 @@ def my_deadlines(request, viewer):
     if viewer.person is None:
         return None
     today = timezone.localdate()
+    rows = deadlines_for_viewer(viewer, today)
+    for deadline in rows:
+        rule = deadline.rule_obj
+        deadline.action = rule.action(deadline) if rule and deadline.state == "open" else None
     return {
-        "deadlines": deadlines_for_viewer(viewer, today),
+        "deadlines": rows,
+        "groups": group_by_urgency(rows, today),
         "today": today,
         "sources": request_sources(request),
     }

@@ -457,6 +457,8 @@ def digest_context(recipient: Person, items: list[ReminderItem], today: datetime
             entry = entries[deadline.pk] = {
                 "deadline": deadline,
                 "source": sources.get(deadline.rule) or deadline.source,
+                "url": _absolute(reverse("deadlines:detail", args=[deadline.public_id])),
+                "action": _absolute_action(rule, deadline),
                 "what_to_do": rule.what_to_do if rule else "",
                 "responsible": deadline.person or deadline.committee,
                 "days_left": max(days, 0),
@@ -474,6 +476,18 @@ def digest_context(recipient: Person, items: list[ReminderItem], today: datetime
         "today": today,
         "site_url": _own_page_url(),
     }
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _absolute_action(rule, deadline):
+    """The action that fulfils the deadline, with an absolute address for the e-mail."""
+    action = rule.action(deadline) if rule and deadline.state == deadline.State.OPEN else None
+    if action is None:
+        return None
+    return {"label": action.label, "url": _absolute(action.url)}
 
 
 def _own_page_url() -> str:

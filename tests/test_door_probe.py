@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from apv.models import ApvCycle
 from core.tenancy import tenant_scope
+from deadlines.models import Deadline
 from incidents.models import Incident
 from meetings import services as meeting_services
 from meetings.selectors import agenda_for
@@ -76,6 +77,7 @@ def foreign_ids(org_a, org_b):
         item = agenda_for(meeting).items[0]
         incident = f.sample(org_b, Incident)
         cycle = f.sample(org_b, ApvCycle)
+        deadline = f.sample(org_b, Deadline)
         hoved = org_b.med.parent
     return [
         org_b.amg.public_id,
@@ -84,6 +86,7 @@ def foreign_ids(org_a, org_b):
         item.public_id,
         incident.public_id,
         cycle.public_id,
+        deadline.public_id,
         org_b.amr.person.public_id,
         org_b.amr.public_id,
     ]
