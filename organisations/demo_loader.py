@@ -154,8 +154,54 @@ class KommuneLoader:
             self.load_units()
             self.load_committees()
             self.load_people()
+            self.load_courses()
             evaluate(Context(self.kommune, self.today))
         return self.kommune
+
+    def load_courses(self) -> None:
+        """The course catalogue: the kinds the training rules know, each with a provider and
+        dates in the coming months (added only while the kommune has no upcoming date, so a
+        second load changes nothing)."""
+        from training.models import CourseDate, CourseKind, CourseType, Provider
+
+        provider, made = Provider.objects.get_or_create(
+            name="Arbejdsmiljøcentret", defaults={"kommune": self.kommune}
+        )
+        self.stats.add("providers", made)
+        catalogue = [
+            (CourseKind.AMO_BASIC, "Arbejdsmiljøuddannelse (3 dage)", 3, 22, 20),
+            (
+                CourseKind.AMO_SUPPLEMENTARY_FIRST,
+                "Supplerende uddannelse, 1. år (2 dage)",
+                2,
+                15,
+                16,
+            ),
+            (CourseKind.AMO_SUPPLEMENTARY_YEARLY, "Supplerende uddannelse (1½ dag)", 1.5, 11, 24),
+            (CourseKind.MED, "MED-grunduddannelse", 2, 15, 24),
+        ]
+        upcoming = CourseDate.objects.filter(starts_on__gt=self.today).exists()
+        for index, (kind, name, days, hours, capacity) in enumerate(catalogue):
+            course_type, made = CourseType.objects.get_or_create(
+                kind=kind,
+                name=name,
+                defaults={"kommune": self.kommune, "days": days, "hours": hours},
+            )
+            self.stats.add("course_types", made)
+            if upcoming:
+                continue
+            for month in (1, 3):
+                starts = self.today + datetime.timedelta(days=30 * month + 7 * index)
+                CourseDate.objects.create(
+                    kommune=self.kommune,
+                    course_type=course_type,
+                    provider=provider,
+                    starts_on=starts,
+                    ends_on=starts + datetime.timedelta(days=max(int(days + 0.5) - 1, 0)),
+                    location=f"{self.kommune.name}, Rådhuset",
+                    capacity=capacity,
+                )
+                self.stats.add("course_dates", True)
 
     def load_units(self) -> None:
         self.omraader = {}

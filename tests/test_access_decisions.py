@@ -22,7 +22,7 @@ from deadlines.models import Deadline
 from incidents.models import HealthDataAccess, Incident, IncidentMeasure
 from meetings.models import ActionItem, AgendaItem, DocumentJob, ItemAttachment, Meeting, Referat
 from organisations.models import KommuneStaff, Person, Unit
-from training.models import Completion
+from training.models import Completion, CourseDate, Enrolment
 from unions.models import UnionMembership
 
 from . import factories as f
@@ -48,6 +48,8 @@ NAMED = {
     "handlingsplan line": (ApvActionItem, ""),
     "preventive measure": (IncidentMeasure, ""),
     "course completion": (Completion, ""),
+    "course date": (CourseDate, ""),
+    "course booking": (Enrolment, ""),
 }
 
 

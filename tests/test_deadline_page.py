@@ -88,9 +88,7 @@ def test_a_duty_done_outside_the_system_is_marked_done_by_who_answers_for_it(
     assert "Markér som opfyldt" not in client.get(page(duty)).content.decode()
 
 
-def test_the_panel_puts_what_is_due_now_first_and_groups_the_long_overdue(
-    client, org_a, arne
-):
+def test_the_panel_puts_what_is_due_now_first_and_groups_the_long_overdue(client, org_a, arne):
     old = make(org_a, "training.amo_basic", days=-400, person=arne, key="old")
     soon = make(org_a, "committees.sickness_statistics", days=3, committee=org_a.amg)
     late = make(org_a, "apv.revision", days=-10, committee=org_a.amg)

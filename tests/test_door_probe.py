@@ -20,6 +20,7 @@ from deadlines.models import Deadline
 from incidents.models import Incident
 from meetings import services as meeting_services
 from meetings.selectors import agenda_for
+from training.models import CourseDate, Enrolment
 
 from . import factories as f
 
@@ -78,6 +79,10 @@ def foreign_ids(org_a, org_b):
         incident = f.sample(org_b, Incident)
         cycle = f.sample(org_b, ApvCycle)
         deadline = f.sample(org_b, Deadline)
+        course_date = f.sample(org_b, CourseDate)
+        booking = Enrolment.objects.create(
+            kommune=org_b.kommune, person=org_b.amr.person, course_date=course_date
+        )
         hoved = org_b.med.parent
     return [
         org_b.amg.public_id,
@@ -87,6 +92,8 @@ def foreign_ids(org_a, org_b):
         incident.public_id,
         cycle.public_id,
         deadline.public_id,
+        course_date.public_id,
+        booking.public_id,
         org_b.amr.person.public_id,
         org_b.amr.public_id,
     ]

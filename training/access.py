@@ -9,7 +9,7 @@ from django.http import Http404
 
 from core.access import Access, access_to, decides, either, get_viewer, hr_area
 
-from .models import Completion
+from .models import Completion, CourseDate, Enrolment
 
 
 @decides(Completion)
@@ -19,6 +19,22 @@ def completion_access(request, completion: Completion) -> Access:
     leads = completion.person.unit_id in viewer.led_unit_ids
     hr = hr_area(request).decide({completion.person.unit_id})
     return either(Access(own or leads, False), hr)
+
+
+@decides(CourseDate)
+def course_date_access(request, course_date: CourseDate) -> Access:
+    """The course catalogue: every person of the kommune reads it (and books a seat for
+    themself); HR of the whole kommune changes it (a kommune-wide catalogue)."""
+    person = get_viewer(request).person
+    return either(Access(person is not None, False), hr_area(request).decide(None))
+
+
+@decides(Enrolment)
+def enrolment_access(request, enrolment: Enrolment) -> Access:
+    """A booking: its person reads and cancels it; HR of the person's unit too."""
+    viewer = get_viewer(request)
+    own = viewer.person is not None and enrolment.person_id == viewer.person.pk
+    return either(Access(own, own), hr_area(request).decide({enrolment.person.unit_id}))
 
 
 def get_certificate_for_user(request, public_id) -> Completion:

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import TenantAdmin, TenantInline
+from core.admin import TenantAdmin, TenantInline, count_of
 from core.admin_site import site
 
 from .models import Completion, CourseDate, CourseType, Enrolment, Provider
@@ -32,13 +32,24 @@ class ProviderAdmin(TenantAdmin):
 
 class EnrolmentInline(TenantInline):
     model = Enrolment
-    fields = ("person", "status")
+    fields = ("person", "status", "requested_at")
+    readonly_fields = ("requested_at",)
     autocomplete_fields = ("person",)
+    ordering = ("status", "requested_at")
 
 
 @admin.register(CourseDate, site=site)
 class CourseDateAdmin(TenantAdmin):
-    list_display = ("course_type", "starts_on", "ends_on", "provider", "location", "capacity")
+    list_display = (
+        "course_type",
+        "starts_on",
+        "ends_on",
+        "provider",
+        "location",
+        "capacity",
+        "booked",
+        "waiting",
+    )
     list_filter = (("course_type", admin.RelatedOnlyFieldListFilter), "starts_on")
     list_select_related = ("course_type", "provider")
     search_fields = ("course_type__name", "location")
@@ -47,6 +58,39 @@ class CourseDateAdmin(TenantAdmin):
 
     def limit_to_units(self, queryset, unit_ids):
         return queryset
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                booked_count=count_of(Enrolment, "course_date", status__in=Enrolment.SEATED),
+                waiting_count=count_of(
+                    Enrolment, "course_date", status=Enrolment.Status.WAITLISTED
+                ),
+            )
+        )
+
+    @admin.display(description=_("tilmeldte"), ordering="booked_count")
+    def booked(self, obj):
+        return obj.booked_count
+
+    @admin.display(description=_("venteliste"), ordering="waiting_count")
+    def waiting(self, obj):
+        return obj.waiting_count
+
+    def save_formset(self, request, form, formset, change):
+        """A booking marked completed records the completion, which fulfils the person's
+        training deadline (the rules look for completions, not bookings)."""
+        super().save_formset(request, form, formset, change)
+        if formset.model is not Enrolment:
+            return
+        from .services import enrolment_complete
+
+        changed = [obj for obj, fields in formset.changed_objects if "status" in fields]
+        for enrolment in [*formset.new_objects, *changed]:
+            if enrolment.status == Enrolment.Status.COMPLETED:
+                enrolment_complete(enrolment, acting_user=request.user)
 
 
 @admin.register(Completion, site=site)

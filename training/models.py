@@ -6,6 +6,7 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.tenancy import TenantModel, tenant_history
@@ -95,8 +96,14 @@ class CourseDate(TenantModel):
 class Enrolment(TenantModel):
     class Status(models.TextChoices):
         ENROLLED = "enrolled", _("Tilmeldt")
+        WAITLISTED = "waitlisted", _("På venteliste")
         COMPLETED = "completed", _("Gennemført")
         CANCELLED = "cancelled", _("Afmeldt")
+
+    # A seat is taken by these (a waiting list holds no seat).
+    SEATED = (Status.ENROLLED, Status.COMPLETED)
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 
     person = models.ForeignKey(
         "organisations.Person",
@@ -111,6 +118,8 @@ class Enrolment(TenantModel):
         _("status"), max_length=20, choices=Status.choices, default=Status.ENROLLED
     )
     enrolled_on = models.DateField(_("tilmeldt den"), auto_now_add=True)
+    # Order of the waiting list: who asked first gets the next free seat.
+    requested_at = models.DateTimeField(_("ønsket"), default=timezone.now)
 
     history = tenant_history()
 

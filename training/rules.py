@@ -14,7 +14,7 @@ from committees.tenure import (
     tenure_start,
 )
 from deadlines.dates import add_months, add_years
-from deadlines.engine import Param, Rule, Want, register
+from deadlines.engine import Action, Param, Rule, Want, register
 
 from .models import Completion, CourseKind
 
@@ -46,14 +46,27 @@ def unit_of(seats) -> int | None:
     return seats[0].person_unit_id if seats else None
 
 
+class BookCourseAction:
+    """A training deadline's action: the kommune's course catalogue, showing this kind."""
+
+    course_kind = ""
+
+    def action(self, deadline):
+        from django.urls import reverse
+
+        url = reverse("training:catalogue") + f"?kind={self.course_kind}"
+        return Action(_("Find et kursus og tilmeld dig"), url)
+
+
 @register
-class AmoBasicCourse(Rule):
+class AmoBasicCourse(BookCourseAction, Rule):
     """AML § 9 (as amended 2024) and BEK om arbejdsmiljøuddannelse: AMR and arbejdsleder complete
     the 3-day (22 hour) arbejdsmiljøuddannelse no later than 3 months after joining the AMO.
     Seed 003: "indenfor tre måneder efter de er valgt". A course completed earlier counts."""
 
     code = "training.amo_basic"
     title = _("Obligatorisk arbejdsmiljøuddannelse (3 dage)")
+    course_kind = CourseKind.AMO_BASIC
     source = _("AML § 9")
     local_source = _("uddannelse")
     what_to_do = _("Tilmeld dig den obligatoriske 3-dages arbejdsmiljøuddannelse.")
@@ -80,13 +93,14 @@ class AmoBasicCourse(Rule):
 
 
 @register
-class AmoSupplementaryFirstYear(Rule):
+class AmoSupplementaryFirstYear(BookCourseAction, Rule):
     """AML § 9 stk. 3 and AT's guidance; seed 003: new AMO members are offered 2 days of
     supplementary training within the first year, so it can start no later than 9 months after
     the 3-day course."""
 
     code = "training.amo_supplementary_first"
     title = _("Supplerende arbejdsmiljøuddannelse i første funktionsår (2 dage)")
+    course_kind = CourseKind.AMO_SUPPLEMENTARY_FIRST
     source = _("AML § 9 stk. 3; Arbejdstilsynets vejledning")
     local_source = _("uddannelse")
     what_to_do = _("Tilmeld dig 2 dages supplerende arbejdsmiljøuddannelse.")
@@ -118,13 +132,14 @@ class AmoSupplementaryFirstYear(Rule):
 
 
 @register
-class AmoSupplementaryYearly(Rule):
+class AmoSupplementaryYearly(BookCourseAction, Rule):
     """AML § 9 stk. 3; seed 003: after the first year, 1½ days of supplementary training offered
     every funktionsår to every member of the AMO. One deadline per funktionsår, due at its end."""
 
     code = "training.amo_supplementary_yearly"
     title = _("Supplerende arbejdsmiljøuddannelse, funktionsår %(year)s (1½ dag)")
     group_title = _("Supplerende arbejdsmiljøuddannelse (1½ dag pr. funktionsår)")
+    course_kind = CourseKind.AMO_SUPPLEMENTARY_YEARLY
     source = _("AML § 9 stk. 3")
     local_source = _("uddannelse")
     what_to_do = _("Tilmeld dig årets supplerende arbejdsmiljøuddannelse (1½ dag).")
@@ -158,13 +173,14 @@ class AmoSupplementaryYearly(Rule):
 
 
 @register
-class MedCourse(Rule):
+class MedCourse(BookCourseAction, Rule):
     """Seed 003: newly elected members of MED committees complete MED-uddannelsen within the first
     funktionsår ("så vidt muligt"); where the MED is a personalemøde with MED status, also the TR
     and the AMR. A local rule: the kommune may switch it off."""
 
     code = "training.med_course"
     title = _("MED-uddannelse i første funktionsår")
+    course_kind = CourseKind.MED
     source = _("Rammeaftale om medindflydelse og medbestemmelse")
     local_source = _("MED-uddannelse")
     statutory = False
