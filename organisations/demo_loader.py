@@ -53,6 +53,8 @@ class KommuneLoader:
         self.rng = random.Random(data.KOMMUNE["code"])
         self.person_seq = 0
         self.code = data.KOMMUNE["code"]
+        self.manual_marked: bool | None = None
+        self.manual_skipped: set[int] = set()
 
     # --- helpers ----------------------------------------------------------------------------
     def days_ago(self, days: int) -> datetime.date:
@@ -76,7 +78,8 @@ class KommuneLoader:
                 "kind": kind,
                 "parent": parent,
                 "kommune": self.kommune,
-                "established_on": datetime.date(2023, 1, 1),
+                # Formed over the last years, relative to the day the demo is loaded.
+                "established_on": self.days_ago(self.rng.randint(500, 1600)),
             },
         )
         self.stats.add("committees", created)
@@ -155,7 +158,13 @@ class KommuneLoader:
             self.load_committees()
             self.load_people()
             self.load_courses()
+            self.load_history()
             evaluate(Context(self.kommune, self.today))
+            # A recurring duty marked done opens its next cycle, which may be past too.
+            for _round in range(8):
+                if not self.mark_manual_duties():
+                    break
+                evaluate(Context(self.kommune, self.today))
         return self.kommune
 
     def load_courses(self) -> None:
@@ -202,6 +211,250 @@ class KommuneLoader:
                     capacity=capacity,
                 )
                 self.stats.add("course_dates", True)
+
+    # --- a kommune that mostly keeps its duties (relative to the day of the load) -------------
+    # Each part runs on the first load only (when the kommune has none of its rows yet), so a
+    # second load, on any day, changes nothing.
+
+    KEEPS = 0.85  # the share of duties the demo kommune has kept
+
+    def load_history(self) -> None:
+        from apv.models import ApvCycle
+        from incidents.models import Incident
+        from meetings.models import Meeting
+        from training.models import Completion
+
+        if not Completion.objects.exists():
+            self.load_completions()
+        if not ApvCycle.objects.exists():
+            self.load_apv()
+        if not Meeting.objects.exists():
+            self.load_meetings()
+        if not Incident.objects.exists():
+            self.load_incidents()
+
+    def kept(self) -> bool:
+        return self.rng.random() < self.KEEPS
+
+    def load_completions(self) -> None:
+        """Courses taken by most AMRs and leaders of the AMO groups (AML § 9) and the members
+        of the MED committees, a few weeks to months after they took their seat."""
+        from training.models import Completion, CourseKind, CourseType
+
+        types = {t.kind: t for t in CourseType.objects.all()}
+        rows = []
+
+        def took(person, kind, day):
+            if day < self.today and kind in types and self.kept():
+                course = types[kind]
+                rows.append(
+                    Completion(
+                        kommune=self.kommune,
+                        person=person,
+                        course_type=course,
+                        completed_on=day,
+                        hours=course.hours,
+                    )
+                )
+
+        seats = Membership.objects.filter(ended_on__isnull=True).select_related(
+            "committee", "person"
+        )
+        seen = set()
+        for seat in seats.order_by("start_date", "pk"):
+            start, person = seat.start_date, seat.person
+            if seat.committee.kind in Committee.AMO_KINDS and (person.pk, "amo") not in seen:
+                seen.add((person.pk, "amo"))
+                took(person, CourseKind.AMO_BASIC, start + datetime.timedelta(days=40))
+                took(
+                    person, CourseKind.AMO_SUPPLEMENTARY_FIRST, start + datetime.timedelta(days=250)
+                )
+                year = 2
+                while start + datetime.timedelta(days=365 * year - 60) < self.today:
+                    took(
+                        person,
+                        CourseKind.AMO_SUPPLEMENTARY_YEARLY,
+                        start + datetime.timedelta(days=365 * year - 60),
+                    )
+                    year += 1
+            if seat.committee.kind in Committee.MED_KINDS and (person.pk, "med") not in seen:
+                seen.add((person.pk, "med"))
+                took(person, CourseKind.MED, start + datetime.timedelta(days=120))
+        Completion.objects.bulk_create(rows)
+        self.stats.add("completions", bool(rows))
+
+    def load_apv(self) -> None:
+        """Most AMO groups adopted their written APV within the last three years (AML § 15 a);
+        a few are in each phase of a new one."""
+        from apv.models import ApvCycle, ApvFollowUp
+
+        for index, amg in enumerate(
+            Committee.objects.filter(kind=Committee.Kind.AMG).order_by("pk")
+        ):
+            if index % 9 == 4:
+                continue  # never made one: overdue
+            phase = index % 7
+            if phase < 3:  # in progress: kortlægning, sygefravær, handlingsplan
+                started = self.days_ago(20 + 15 * phase)
+                ApvCycle.objects.create(
+                    kommune=self.kommune,
+                    committee=amg,
+                    started_on=started,
+                    phase=phase + 1,
+                    mapped_on=started + datetime.timedelta(days=10) if phase >= 1 else None,
+                    sickness_on=started + datetime.timedelta(days=20) if phase >= 2 else None,
+                )
+                # …after an earlier APV, adopted in time.
+                earlier = self.days_ago(self.rng.randint(500, 1000))
+            else:
+                earlier = self.days_ago(self.rng.randint(40, 1000))
+            adopted = ApvCycle.objects.create(
+                kommune=self.kommune,
+                committee=amg,
+                started_on=earlier - datetime.timedelta(days=90),
+                phase=ApvCycle.Phase.OPFOELGNING,
+                mapped_on=earlier - datetime.timedelta(days=60),
+                sickness_on=earlier - datetime.timedelta(days=30),
+                plan_adopted_on=earlier,
+            )
+            # The yearly follow-up of the handlingsplan, held most years.
+            held = earlier + datetime.timedelta(days=350)
+            while held < self.today:
+                if self.kept():
+                    ApvFollowUp.objects.create(
+                        kommune=self.kommune,
+                        cycle=adopted,
+                        held_on=held,
+                        note="Handlingsplanen er gennemgået; to punkter er lukket.",
+                    )
+                held += datetime.timedelta(days=350)
+            self.stats.add("apv_cycles", True)
+
+    def load_meetings(self) -> None:
+        """Past meetings with their approved referat (the yearly arbejdsmiljødrøftelse held in
+        most AMO committees), and the coming meetings of HovedMED and the MED committees."""
+        from meetings.models import Meeting, Referat
+        from meetings.services import meeting_create
+
+        amo = Committee.objects.filter(kind__in=Committee.AMO_KINDS).order_by("pk")
+        for committee in amo:
+            if not self.kept():
+                continue
+            day = self.days_ago(self.rng.randint(20, 330))
+            sent = timezone.make_aware(
+                datetime.datetime.combine(day - datetime.timedelta(days=8), datetime.time(9))
+            )
+            meeting = Meeting.objects.create(
+                kommune=self.kommune,
+                committee=committee,
+                date=day,
+                agenda_settled_at=sent,
+                dispatched_at=sent,
+                location=committee.name,
+                includes_amo_discussion=True,
+                title="Årlig arbejdsmiljødrøftelse",
+            )
+            Referat.objects.create(
+                kommune=self.kommune,
+                meeting=meeting,
+                state=Referat.State.PUBLISHED,
+                notes="Udvalget holdt den årlige arbejdsmiljødrøftelse.",
+            )
+            self.stats.add("meetings", True)
+        # HovedMED met last week: the referat is written and waits for the formandskab's
+        # approval (formand.albertslund and naestformand.albertslund approve it end to end).
+        from meetings.selectors import agenda_for
+        from meetings.services import minutes_write
+
+        held = meeting_create(
+            committee=self.hovedmed,
+            date=self.days_ago(6),
+            location="Rådhuset, byrådssalen",
+        )
+        settled = timezone.make_aware(
+            datetime.datetime.combine(self.days_ago(14), datetime.time(9))
+        )
+        Meeting.objects.filter(pk=held.pk).update(agenda_settled_at=settled, dispatched_at=settled)
+        for item in agenda_for(held).items[:2]:
+            minutes_write(
+                item,
+                minutes="Punktet blev drøftet. Udvalget tog orienteringen til efterretning.",
+                decisions=["Orienteringen blev taget til efterretning."],
+            )
+        self.stats.add("meetings", True)
+        upcoming = Committee.objects.filter(
+            kind__in=(Committee.Kind.HOVEDMED, Committee.Kind.AFDELINGSMED, Committee.Kind.LOKALMED)
+        ).order_by("pk")[:8]
+        for index, committee in enumerate(upcoming):
+            meeting_create(
+                committee=committee,
+                date=self.today + datetime.timedelta(days=10 + 7 * index),
+                location=f"Rådhuset, mødelokale {index + 1}",
+            )
+            self.stats.add("meetings", True)
+
+    def load_incidents(self) -> None:
+        """An accident with absence whose EASY report is due in a few days, a near miss, and a
+        closed case from earlier in the year."""
+        from incidents.models import Incident, Kind
+        from incidents.services import incident_report
+
+        workplaces = list(self.workplaces.values())
+        people = list(Person.objects.filter(unit=workplaces[0]).order_by("pk")[:3])
+        if not people:
+            return
+        incident_report(
+            kind=Kind.ARBEJDSULYKKE,
+            occurred_on=self.days_ago(4),
+            place="Trappen ved personalerummet",
+            unit=workplaces[0],
+            description="Gled på det våde trappetrin og forstuvede anklen.",
+            injured=people[0],
+            reporter=people[0],
+            absence_first_day=self.days_ago(3),
+            absence_days=5,
+        )
+        incident_report(
+            kind=Kind.TILLOEB,
+            occurred_on=self.days_ago(12),
+            place="Værkstedet",
+            unit=workplaces[min(1, len(workplaces) - 1)],
+            description="En hylde med materialer var ved at vælte.",
+            reporter=people[-1],
+        )
+        self.stats.add("incidents", Incident.objects.exists())
+
+    def mark_manual_duties(self) -> bool:
+        """Duties done outside the system (sickness statistics presented, HovedMED's tasks,
+        the strategy plan, the salary talk): most overdue ones were done and registered."""
+        from deadlines.engine import registry
+        from deadlines.models import Deadline
+
+        manual = [rule.code for rule in registry.all() if rule.manual_done]
+        if self.manual_marked is None:  # first load only: a kommune already marking its own
+            self.manual_marked = not Deadline.objects.filter(rule__in=manual, manual=True).exists()
+        if not self.manual_marked:
+            return False
+        overdue = (
+            Deadline.objects.filter(
+                rule__in=manual, state=Deadline.State.OPEN, due_date__lt=self.today, manual=False
+            )
+            .exclude(pk__in=self.manual_skipped)
+            .order_by("pk")
+        )
+        marked = 0
+        for deadline in overdue:
+            if not self.kept():
+                self.manual_skipped.add(deadline.pk)  # left open: the kommune missed it
+                continue
+            deadline.state = Deadline.State.DONE
+            deadline.manual = True
+            deadline.done_on = deadline.due_date - datetime.timedelta(days=self.rng.randint(1, 40))
+            deadline.note = "Behandlet på udvalgets møde."
+            deadline.save(update_fields=["state", "manual", "done_on", "note", "updated"])
+            marked += 1
+        self.stats.add("manual_duties", bool(marked))
+        return bool(marked)
 
     def load_units(self) -> None:
         self.omraader = {}

@@ -76,3 +76,39 @@ def test_the_demo_shows_structural_findings_to_fix(demo):
         results = {r.code: r for r in run_structural_checks(kommune)}
     assert results["amg_composition"].findings
     assert results["amg_coverage"].ok
+
+
+def test_the_demo_is_a_kommune_that_mostly_keeps_its_duties(demo):
+    """Issue 11: built relative to the day it is loaded, with courses taken, APVs adopted,
+    drøftelser held and duties registered, so most deadlines are met and the overdue ones are
+    few enough to act on."""
+    from deadlines.models import Deadline, Status
+
+    with scopes_disabled():
+        statuses = [d.status for d in Deadline.objects.visible().with_status(TODAY)]
+    done, overdue = statuses.count(Status.DONE), statuses.count(Status.OVERDUE)
+    assert done > 4 * overdue > 0
+    assert statuses.count(Status.DUE_SOON) > 0  # something to do this week
+
+
+def test_the_formandskab_logins_approve_the_waiting_referat_end_to_end(demo):
+    from django.contrib.auth.models import User
+
+    from meetings.models import Referat
+    from meetings.services import referat_approve
+    from organisations.models import Person
+
+    kommune = Kommune.objects.get(code="albertslund")
+    with tenant_scope(kommune):
+        referat = Referat.objects.get(
+            meeting__committee__kind=Committee.Kind.HOVEDMED, state=Referat.State.DRAFT
+        )
+        meeting = referat.meeting
+        for username, slot in (
+            ("formand.albertslund", "first"),
+            ("naestformand.albertslund", "second"),
+        ):
+            person = Person.objects.get(user=User.objects.get(username=username))
+            referat_approve(meeting, person=person, slots={slot})
+        referat.refresh_from_db()
+        assert referat.state == Referat.State.APPROVED

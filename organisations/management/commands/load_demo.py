@@ -16,5 +16,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demologins (adgangskode “{DEMO_PASSWORD}”): admin, hr.albertslund, "
             "hr.bkmb, hr.aabenraa, amr.albertslund, tr.albertslund, "
-            "leder.albertslund, formand.albertslund, amr.aabenraa, kreds.officer"
+            "leder.albertslund, formand.albertslund, naestformand.albertslund, amr.aabenraa, "
+            "kreds.officer"
         )
