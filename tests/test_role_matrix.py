@@ -427,7 +427,23 @@ OBJECTS = {
     "health_data": lambda w: (w.incident, "health_data"),
     "deadline_arne": lambda w: w.deadline,
     "union_arne": lambda w: w.union_membership,
+    "apv_cycle": lambda w: _closed_survey_cycle(w),
+    "survey_results": lambda w: (_closed_survey_cycle(w), "survey"),
 }
+
+
+def _closed_survey_cycle(w: MatrixWorld) -> ApvCycle:
+    """An APV of AMG Nord mapped with the anonymous survey, now closed (made inside the
+    test's own transaction, so the "apv_start" cells still start without one)."""
+    cycle = ApvCycle.objects.filter(committee=w.org.amg).first()
+    if cycle is None:
+        cycle = ApvCycle.objects.create(
+            kommune=w.org.kommune,
+            committee=w.org.amg,
+            method=ApvCycle.Method.SURVEY,
+            survey_closed=True,
+        )
+    return cycle
 
 
 def decision_request(w: MatrixWorld, persona: str, rf):
@@ -466,6 +482,11 @@ DECISIONS = {
     "deadline_arne":  ("r-", "--", "r-", "--", "rw", None, "--", "--", "--", "--", "rw", "--", "rw", "--"),
     # Arne's union membership: he alone changes it; his kreds reads it with his consent; HR never.
     "union_arne":     ("rw", "--", "--", "--", "--", None, "r-", "--", "--", "--", "--", "--", "--", "--"),
+    # AMG Nord's APV (AML § 15 a): the group changes it; the employees and leaders it covers
+    # read it; HR of its units changes it in the admin.
+    "apv_cycle":      ("rw", "r-", "rw", "--", "rw", None, "--", "--", "r-", "--", "rw", "--", "rw", "rw"),
+    # Its closed anonymous survey's results: whoever reads the APV; nobody changes an answer.
+    "survey_results": ("r-", "r-", "r-", "--", "r-", None, "--", "--", "r-", "--", "r-", "--", "r-", "r-"),
 }
 # fmt: on
 
