@@ -8,3 +8,20 @@ document.addEventListener("change", (event) => {
     target.form.submit();
   }
 });
+
+// Tables with a header row: each cell learns its column's heading (data-label), so on a phone
+// the rows stack as "Heading: value" instead of running off the screen (portal.css).
+document.addEventListener("DOMContentLoaded", () => {
+  for (const table of document.querySelectorAll("main table")) {
+    const headings = [...table.querySelectorAll("thead th")].map((th) => th.textContent.trim());
+    if (!headings.length) continue;
+    table.classList.add("stacks");
+    for (const row of table.querySelectorAll("tbody tr")) {
+      [...row.children].forEach((cell, index) => {
+        if (!cell.hasAttribute("data-label") && headings[index]) {
+          cell.setAttribute("data-label", headings[index]);
+        }
+      });
+    }
+  }
+});

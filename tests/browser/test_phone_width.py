@@ -1,0 +1,90 @@
+"""Phone width (issue 11): every portal page, opened at 390 px by the persona who uses it, is no
+wider than the screen — nothing scrolls sideways. The world is the role matrix's (an AMR, the
+leader, a HovedMED member, a kreds officer, with meetings, a referat, an accident, an APV and a
+deadline); the pages are found from the persona's own links, so a new page on those paths is
+checked from its first commit."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from apv.models import ApvCycle
+from core.tenancy import tenant_scope
+from deadlines.models import Deadline
+from tests.test_role_matrix import build_matrix_world
+
+from .conftest import log_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+WIDTH = 390
+
+# The widest element that sticks out, for the failure message.
+WIDEST = """() => {
+  const limit = document.documentElement.clientWidth;
+  let worst = null;
+  for (const el of document.querySelectorAll('body *')) {
+    const r = el.getBoundingClientRect();
+    if (r.right > limit + 1 && (!worst || r.right > worst.right)) {
+      worst = {right: Math.round(r.right), tag: el.tagName, cls: el.className, text: (el.innerText || '').slice(0, 60)};
+    }
+  }
+  return {scroll: document.documentElement.scrollWidth, worst};
+}"""
+
+
+def pages_of(world) -> dict[str, list[str]]:
+    org = world.org
+    with tenant_scope(org.kommune):
+        cycle = ApvCycle.objects.create(kommune=org.kommune, committee=org.amg)
+        deadline = Deadline.objects.filter(person=org.amr.person).first()
+    amr = [
+        reverse("portal:home"),
+        reverse("portal:committee", args=[org.amg.public_id]),
+        reverse("meetings:committee", args=[org.amg.public_id]),
+        reverse("meetings:meeting", args=[world.upcoming.public_id]),
+        reverse("meetings:referat", args=[world.held.public_id]),
+        reverse("meetings:documents"),
+        reverse("meetings:feed"),
+        reverse("apv:index"),
+        reverse("apv:amg", args=[org.amg.public_id]),
+        reverse("apv:cycle", args=[cycle.public_id]),
+        reverse("incidents:index"),
+        reverse("incidents:report"),
+        reverse("incidents:detail", args=[world.incident.public_id]),
+        reverse("reminders:mine"),
+        reverse("unions:my_union"),
+        reverse("training:catalogue"),
+        reverse("deadlines:detail", args=[deadline.public_id]),
+    ]
+    return {
+        "AMR": amr,
+        "LEDER": [reverse("portal:home"), reverse("unions:election_new")],
+        "HMED": [reverse("portal:home"), reverse("portal:compliance")],
+        "OFCR": [
+            reverse("unions:index"),
+            reverse("unions:overview", args=[world.unions.kreds.public_id]),
+        ],
+    }
+
+
+def test_no_portal_page_is_wider_than_a_phone(browser, live_server):
+    world = build_matrix_world()
+    too_wide = []
+    for persona, urls in pages_of(world).items():
+        context = browser.new_context(
+            base_url=live_server.url, locale="da-DK", viewport={"width": WIDTH, "height": 800}
+        )
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        log_in(page, world.users[persona].username)
+        page.wait_for_load_state()
+        for url in urls:
+            response = page.goto(url)
+            assert response.status == 200, (persona, url, response.status)
+            measured = page.evaluate(WIDEST)
+            if measured["scroll"] > WIDTH:
+                too_wide.append((persona, url, measured))
+        context.close()
+    assert not too_wide, "\n".join(map(str, too_wide))
