@@ -31,6 +31,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# Where users report accessibility problems (the accessibility statement names it).
+ACCESSIBILITY_CONTACT = os.environ.get("ACCESSIBILITY_CONTACT", "tilgaengelighed@localhost")
 # The benchmark's "floor" view (one query through the full middleware stack); off by default.
 BENCHMARK_VIEWS = env_bool("BENCHMARK_VIEWS", False)
 

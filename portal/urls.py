@@ -8,6 +8,7 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("tilgaengelighed/", views.accessibility, name="accessibility"),
     path("kommune/", views.choose_kommune, name="choose_kommune"),
     path("udvalg/<uuid:public_id>/", views.committee_detail, name="committee"),
     path("overblik/", views.compliance_overview, name="compliance"),

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseRedirect
@@ -112,4 +113,15 @@ def compliance_overview(request):
             "committees_with_deadlines": counts.committees_with_deadlines,
             "total": counts.total,
         },
+    )
+
+
+@require_GET
+def accessibility(request):
+    """The accessibility statement (tilgængelighedserklæring, lov om tilgængelighed af offentlige
+    organers websteder og mobilapplikationer § 3): open to everyone, linked from every page."""
+    return render(
+        request,
+        "portal/accessibility.html",
+        {"contact": settings.ACCESSIBILITY_CONTACT, "site_url": settings.SITE_URL},
     )

@@ -259,3 +259,15 @@ def test_the_compliance_overview_runs_the_same_queries_for_small_and_large_kommu
     assert large_rows > small_rows * 4  # the data really grew (3 workplaces, then 33)
     assert large_overview == small_overview
     assert large_home == small_home
+
+
+def test_the_accessibility_statement_is_open_and_linked_from_every_page(client, org_a, hr_a):
+    url = reverse("portal:accessibility")
+    page = client.get(url)
+    assert page.status_code == 200  # without a login
+    text = page.content.decode()
+    assert "Tilgængelighedserklæring" in text and "WCAG 2.1" in text
+    assert "Digitaliseringsstyrelsen" in text
+    assert url in client.get(reverse("portal:login")).content.decode()
+    client.force_login(hr_a)
+    assert url in client.get(reverse("admin:index")).content.decode()

@@ -1,5 +1,6 @@
-"""Phone width (issue 11): every portal page, opened at 390 px by the persona who uses it, is no
-wider than the screen — nothing scrolls sideways. The world is the role matrix's (an AMR, the
+"""Phone width and accessibility (issue 11): every portal page, opened at 390 px by the persona
+who uses it, is no wider than the screen — nothing scrolls sideways — and at 1400 px axe-core
+finds no serious or critical WCAG 2.1 AA violation on it (webtilgængelighedsloven). The world is the role matrix's (an AMR, the
 leader, a HovedMED member, a kreds officer, with meetings, a referat, an accident, an APV and a
 deadline); the pages are found from the persona's own links, so a new page on those paths is
 checked from its first commit."""
@@ -88,3 +89,61 @@ def test_no_portal_page_is_wider_than_a_phone(browser, live_server):
                 too_wide.append((persona, url, measured))
         context.close()
     assert not too_wide, "\n".join(map(str, too_wide))
+
+
+SEVERE = {"serious", "critical"}
+
+
+def test_axe_finds_no_serious_or_critical_violation(browser, live_server):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    world = build_matrix_world()
+    found = []
+    admin_pages = [
+        reverse("admin:index"),
+        reverse("admin:organisations_person_changelist"),
+        reverse("admin:organisations_person_change", args=[world.org.amr.person.pk]),
+        reverse("admin:committees_membership_changelist"),
+        reverse("admin:deadlines_deadline_changelist"),
+        reverse("admin:compliance_overview"),
+        reverse("admin:structural_checks"),
+    ]
+
+    def check(page, persona, url):
+        response = page.goto(url)
+        # Shown, not sent to a login page (a kreds officer's /kreds/ opens their kreds).
+        landed = page.url.removeprefix(live_server.url)
+        assert response.status == 200, (persona, url, response.status)
+        assert persona == "ANON" or "login" not in landed, (persona, url, landed)
+        results = axe.run(
+            page,
+            options={
+                "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}
+            },
+        )
+        for violation in results.response["violations"]:
+            if violation["impact"] in SEVERE:
+                targets = [n["target"] for n in violation["nodes"][:3]]
+                found.append((persona, url, violation["id"], targets))
+
+    anonymous = browser.new_context(base_url=live_server.url, locale="da-DK")
+    for url in (
+        reverse("portal:login"),
+        reverse("portal:password_reset"),
+        reverse("portal:accessibility"),
+    ):
+        check(anonymous.new_page(), "ANON", url)
+    anonymous.close()
+    for persona, urls in [*pages_of(world).items(), ("HR", admin_pages)]:
+        context = browser.new_context(
+            base_url=live_server.url, locale="da-DK", viewport={"width": 1400, "height": 900}
+        )
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        log_in(page, world.users[persona].username)
+        page.wait_for_load_state()
+        for url in urls:
+            check(page, persona, url)
+        context.close()
+    assert not found, "\n".join(map(str, found))
