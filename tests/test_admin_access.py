@@ -459,3 +459,11 @@ def test_it_answers_404_for_a_kommune_page_to_hr(client, org_a, org_b, hr_a):
         for door, method, url in object_doors(Kommune, kommune):
             response = getattr(client, method)(url, {"post": "yes"} if method == "post" else None)
             assert response.status_code == 404, (kommune, door, method, response.status_code)
+
+
+def test_hr_limited_to_an_omraade_sees_a_banner_naming_it(client, org_a, hr_a, hr_a_limited):
+    client.force_login(hr_a_limited)
+    page = client.get(reverse("admin:index")).content.decode()
+    assert "Du administrerer kun" in page and str(org_a.omraade) in page
+    client.force_login(hr_a)
+    assert "Du administrerer kun" not in client.get(reverse("admin:index")).content.decode()

@@ -60,3 +60,28 @@ def deadline_lines(deadlines) -> str:
 
 
 LINE = '<div><span class="badge %s">%s</span> %s – %s</div>'
+
+
+@register.simple_tag(takes_context=True)
+def hr_area_banner(context) -> str:
+    """For HR limited to some units (django-guardian): a banner naming them, so nobody reads
+    the other områder's absence as zero rows."""
+    from django.utils.translation import gettext as _
+
+    from core.access import hr_area
+    from core.admin_site import staff_role
+    from organisations.services import staff_granted_units
+
+    request = context.get("request")
+    if request is None or getattr(request, "kommune", None) is None:
+        return ""
+    area = hr_area(request)
+    if not area.is_staff or area.unit_ids is None:
+        return ""
+    role = staff_role(request)
+    names = ", ".join(sorted(str(unit) for unit in staff_granted_units(role))) if role else ""
+    text = _(
+        "Du administrerer kun %(units)s. Personer, udvalg og frister i resten af kommunen "
+        "vises ikke her; udvalg der også dækker andre områder, kan du se men ikke ændre."
+    ) % {"units": names or _("dine tildelte enheder")}
+    return mark_safe(f'<p class="hr-area-banner" role="note">{escape(text)}</p>')

@@ -7,6 +7,8 @@ checked from its first commit."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.urls import reverse
 
@@ -16,6 +18,16 @@ from deadlines.models import Deadline
 from tests.test_role_matrix import build_matrix_world
 
 from .conftest import log_in
+
+# Screenshots of each persona's pages, kept by CI as artefacts (var/ is not committed).
+SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+
+
+def snap(page, persona: str, url: str, width: int) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    name = url.strip("/").replace("/", "_") or "home"
+    page.screenshot(path=str(SHOTS / f"{persona}-{name[:60]}-{width}.png"), full_page=True)
+
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -85,6 +97,8 @@ def test_no_portal_page_is_wider_than_a_phone(browser, live_server):
             response = page.goto(url)
             assert response.status == 200, (persona, url, response.status)
             measured = page.evaluate(WIDEST)
+            if url == urls[0] or "kreds" in url:
+                snap(page, persona, url, WIDTH)
             if measured["scroll"] > WIDTH:
                 too_wide.append((persona, url, measured))
         context.close()
@@ -122,6 +136,16 @@ def test_axe_finds_no_serious_or_critical_violation(browser, live_server):
                 "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}
             },
         )
+        if (
+            url
+            in (
+                reverse("portal:home"),
+                reverse("admin:index"),
+                reverse("admin:compliance_overview"),
+            )
+            or "kreds" in url
+        ):
+            snap(page, persona, url, 1400)
         for violation in results.response["violations"]:
             if violation["impact"] in SEVERE:
                 targets = [n["target"] for n in violation["nodes"][:3]]
