@@ -193,3 +193,26 @@ class RuleSetting(TenantModel):
 
         rule = registry.get(self.rule)
         return str(rule.title_plain) if rule else self.rule
+
+
+class DailyCount(TenantModel):
+    """The kommune's deadline counts on one day (kept by the nightly evaluation), for the trend
+    on HR's dashboard. The whole kommune's numbers; a limited HR sees the trend of the whole
+    kommune's counts only when it administers the whole kommune."""
+
+    day = models.DateField(_("dag"))
+    overdue = models.PositiveIntegerField(_("overskredet"), default=0)
+    due_soon = models.PositiveIntegerField(_("snart"), default=0)
+    upcoming = models.PositiveIntegerField(_("kommende"), default=0)
+    done = models.PositiveIntegerField(_("opfyldt"), default=0)
+    waived = models.PositiveIntegerField(_("fraveget"), default=0)
+
+    class Meta:
+        verbose_name = _("dagens optælling")
+        verbose_name_plural = _("daglige optællinger")
+        constraints = [
+            models.UniqueConstraint(fields=["kommune", "day"], name="dailycount_unique_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day:%d.%m.%Y}"

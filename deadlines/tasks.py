@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from django.utils import timezone
 
 from .engine import evaluate_all
 
@@ -22,7 +23,23 @@ def deadlines_evaluate_all() -> int:
         result.updated,
         result.cancelled,
     )
+    _record_daily_counts()
     if result.failed:
         # The others were evaluated; fail the task so monitoring sees the broken kommuner.
         raise RuntimeError(f"deadline evaluation failed for: {', '.join(result.failed)}")
     return result.changed
+
+
+def _record_daily_counts() -> None:
+    """Each kommune's counts of the day, for the trend on HR's dashboard."""
+    from core.tenancy import scopes_disabled, tenant_scope
+    from organisations.models import Kommune
+
+    from .dashboard import record_daily_count
+
+    today = timezone.localdate()
+    with scopes_disabled():
+        kommuner = list(Kommune.objects.order_by("pk"))
+    for kommune in kommuner:
+        with tenant_scope(kommune):
+            record_daily_count(kommune.pk, today)

@@ -165,6 +165,7 @@ class KommuneLoader:
                 if not self.mark_manual_duties():
                     break
                 evaluate(Context(self.kommune, self.today))
+            self.load_trend()
         return self.kommune
 
     def load_courses(self) -> None:
@@ -423,6 +424,31 @@ class KommuneLoader:
             reporter=people[-1],
         )
         self.stats.add("incidents", Incident.objects.exists())
+
+    def load_trend(self) -> None:
+        """A year of weekly counts for the trend on HR's dashboard: a kommune that has worked
+        its overdue deadlines down (the nightly job records the real ones from now on)."""
+        from deadlines.dashboard import record_daily_count
+        from deadlines.models import DailyCount
+
+        if DailyCount.objects.exists():
+            return
+        today = record_daily_count(self.kommune.pk, self.today)
+        rows = []
+        for weeks in range(52, 0, -1):
+            factor = 1 + 1.5 * weeks / 52 + self.rng.uniform(-0.08, 0.08)
+            rows.append(
+                DailyCount(
+                    kommune=self.kommune,
+                    day=self.today - datetime.timedelta(weeks=weeks),
+                    overdue=round(today.overdue * factor),
+                    due_soon=today.due_soon,
+                    upcoming=today.upcoming,
+                    done=max(today.done - 4 * weeks, 0),
+                )
+            )
+        DailyCount.objects.bulk_create(rows)
+        self.stats.add("daily_counts", True)
 
     def mark_manual_duties(self) -> bool:
         """Duties done outside the system (sickness statistics presented, HovedMED's tasks,
