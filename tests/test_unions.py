@@ -852,3 +852,31 @@ def test_the_overview_shows_the_newest_forwarded_injuries_and_links_to_all(clien
 
     client.force_login(world.other_officer)
     assert client.get(all_url).status_code == 404
+
+
+def test_the_overview_shows_each_kommune_at_a_glance(client, org_a, org_b, world):
+    """Issue 11: how many of the kreds' members are on track, by kommune. A new AMR whose 3-day
+    course is overdue is behind; one elected last week is on track; a member without consent
+    is not counted at all."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    late = member(org_a, "Lars", "Sen", start=datetime.date.today() - datetime.timedelta(days=200))
+    fresh = member(org_a, "Frida", "Ny", start=datetime.date.today() - datetime.timedelta(days=7))
+    quiet = member(
+        org_b, "Stig", "Stille", start=datetime.date.today() - datetime.timedelta(days=200)
+    )
+    for person in (late, fresh):
+        join(person, world.kreds)
+    join(quiet, world.kreds, consent=False)
+    client.force_login(world.officer)
+    client.get(overview_url(world.kreds))  # the session's first request
+    with CaptureQueriesContext(connection) as small:
+        page = client.get(overview_url(world.kreds)).content.decode()
+    assert "1 af 2 medlemmer på rette spor" in page and "1 er bagud" in page
+    assert "0 af 0 medlemmer på rette spor" in page  # kommune B: nobody consents yet
+    for n in range(5):
+        join(member(org_a, f"Ekstra{n}", "Medlem"), world.kreds)
+    with CaptureQueriesContext(connection) as large:
+        client.get(overview_url(world.kreds))
+    assert len(large) == len(small)  # the same queries with more members

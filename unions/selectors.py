@@ -381,3 +381,55 @@ def meeting_invitations(meeting) -> list[NetworkInvitation]:
             .select_related("union_membership__person", "union_membership__kommune")
             .order_by("union_membership__person__last_name")
         )
+
+
+@dataclass
+class KommuneCompliance:
+    kommune: Kommune
+    members: int
+    behind: int  # members with an overdue training duty or an expired AMR term
+
+    @property
+    def on_track(self) -> int:
+        return self.members - self.behind
+
+    @property
+    def share(self) -> int:
+        """Per cent of the members on track (for the bar)."""
+        return round(100 * self.on_track / self.members) if self.members else 0
+
+
+def compliance_by_kommune(
+    structure: KredsStructure, today: datetime.date
+) -> list[KommuneCompliance]:
+    """The kreds at a glance: per kommune, how many consenting AMR/TR members it follows and how
+    many of them are behind (an overdue followed deadline). Two queries, whatever the size."""
+    kommune_ids = structure.kommune_ids
+    if not kommune_ids:
+        return []
+    with scopes_disabled():
+        members = _consenting_memberships(structure.kreds, kommune_ids)
+        seat = Membership.objects.filter(
+            person=OuterRef("person_id"),
+            role__in=FOLLOWED_ROLES,
+            ended_on__isnull=True,
+            committee__closed_on__isnull=True,
+        )
+        seated = members.filter(Exists(seat))
+        overdue = Deadline.objects.visible().filter(
+            followed_deadlines_q(),
+            person=OuterRef("person_id"),
+            state=Deadline.State.OPEN,
+            due_date__lt=today,
+        )
+        rows = (
+            seated.annotate(behind=Exists(overdue))
+            .values("kommune_id")
+            .annotate(members=Count("pk"), behind_count=Count("pk", filter=Q(behind=True)))
+            .order_by()
+        )
+        counts = {r["kommune_id"]: (r["members"], r["behind_count"]) for r in rows}
+    return [
+        KommuneCompliance(kommune, *counts.get(kommune.pk, (0, 0)))
+        for kommune in structure.kommuner
+    ]
