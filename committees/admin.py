@@ -32,17 +32,12 @@ class CommitteeUnitInline(TenantInline):
 
 
 class MembershipInline(TenantInline):
+    """The seats on the committee's page: who, in which role, from when to when. How a seat was
+    filled and when the employer was notified are on the seat's own page (the change link),
+    so the list fits the screen."""
+
     model = Membership
-    fields = (
-        "person",
-        "role",
-        "side",
-        "chosen",
-        "start_date",
-        "term_end",
-        "ended_on",
-        "employer_notified_on",
-    )
+    fields = ("person", "role", "side", "start_date", "term_end", "ended_on")
     autocomplete_fields = ("person",)
     show_change_link = True
 

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
@@ -336,6 +337,11 @@ class TenantInline(admin.TabularInline):
         kommune = request.kommune
 
         class TenantFormSet(formset):
+            def add_fields(self, form, index):
+                super().add_fields(form, index)
+                if "DELETE" in form.fields:  # a column heading, not a label: name the box
+                    form.fields["DELETE"].widget.attrs.setdefault("aria-label", _("Slet"))
+
             def _construct_form(self, i, **kwargs):
                 form = super()._construct_form(i, **kwargs)
                 if not form.instance.kommune_id:
@@ -343,6 +349,15 @@ class TenantInline(admin.TabularInline):
                 return form
 
         return TenantFormSet
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        """A tabular inline has column headings, not labels: each input is named for screen
+        readers by its field (WCAG 1.3.1/4.1.2; axe "label", "select-name")."""
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None:
+            widget = getattr(formfield.widget, "widget", formfield.widget)  # inside the wrapper
+            widget.attrs.setdefault("aria-label", str(db_field.verbose_name).capitalize())
+        return formfield
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         related_admin = self.admin_site._registry.get(db_field.related_model)

@@ -69,7 +69,7 @@ class ViewLogInline(ReadOnlyInline):
 class IncidentAdmin(TenantAdmin):
     unit_lookup = "unit"
     search_fields = ("easy_reference", "place")
-    autocomplete_fields = ("unit", "injured", "reported_by")
+    autocomplete_fields = ("unit", "injured", "reported_by", "committee", "escalated_to")
     inlines = [MeasureInline, ForwardInline, NotificationInline, ViewLogInline]
     fieldsets = (
         (
@@ -217,7 +217,7 @@ class InspectionVisitAdmin(TenantAdmin):
     unit_lookup = "unit"
     list_display = ("__str__", "kind", "visited_on", "committee")
     list_filter = ("kind",)
-    autocomplete_fields = ("unit",)
+    autocomplete_fields = ("unit", "committee")
     inlines = [OrderInline]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
