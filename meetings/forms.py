@@ -55,8 +55,15 @@ class ProposalForm(forms.Form):
     title = forms.CharField(label=_("Overskrift"), max_length=200)
     description = forms.CharField(
         max_length=TEXT_LIMIT,
-        label=_("Beskrivelse"),
+        label=_("Sagsfremstilling"),
         widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+    recommendation = forms.CharField(
+        max_length=TEXT_LIMIT,
+        label=_("Indstilling"),
+        help_text=_("Hvad udvalget indstilles til at beslutte."),
+        widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
     files = MultipleFileField(label=_("Bilag"), required=False)
@@ -70,8 +77,15 @@ class ItemEditForm(forms.Form):
     title = forms.CharField(label=_("Overskrift"), max_length=200)
     description = forms.CharField(
         max_length=TEXT_LIMIT,
-        label=_("Beskrivelse"),
+        label=_("Sagsfremstilling"),
         widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+    )
+    recommendation = forms.CharField(
+        max_length=TEXT_LIMIT,
+        label=_("Indstilling"),
+        help_text=_("Hvad udvalget indstilles til at beslutte."),
+        widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
     files = MultipleFileField(label=_("Nye bilag"), required=False)
@@ -84,7 +98,14 @@ class ItemEditForm(forms.Form):
     )
 
     def __init__(self, *args, item: AgendaItem, material: bool, **kwargs):
-        kwargs.setdefault("initial", {"title": item.title, "description": item.description})
+        kwargs.setdefault(
+            "initial",
+            {
+                "title": item.title,
+                "description": item.description,
+                "recommendation": item.recommendation,
+            },
+        )
         super().__init__(*args, **kwargs)
         if material:
             self.fields["remove"].queryset = ItemAttachment.objects.filter(item=item).order_by("pk")

@@ -349,6 +349,9 @@ class AgendaItem(TenantModel):
     position = models.PositiveIntegerField(_("rækkefølge"), default=POSITION_PROPOSAL)
     title = models.CharField(_("overskrift"), max_length=200)
     description = models.TextField(_("beskrivelse"), blank=True)
+    # The indstilling: what the committee is asked to decide (the sagsfremstilling is the
+    # description above).
+    recommendation = models.TextField(_("indstilling"), blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.ACCEPTED
     )

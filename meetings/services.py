@@ -417,6 +417,7 @@ def item_propose(
     person: Person,
     title: str,
     description: str = "",
+    recommendation: str = "",
     files=(),
     acting_user=None,
     today: datetime.date | None = None,
@@ -442,6 +443,7 @@ def item_propose(
         position=_next_position(meeting, POSITION_PROPOSAL, POSITION_AFTER),
         title=title.strip()[:200],
         description=description.strip(),
+        recommendation=recommendation.strip(),
         status=AgendaItem.Status.PROPOSED,
         proposed_by=person,
         proposed_at=timezone.now(),
@@ -458,6 +460,7 @@ def item_add(
     *,
     title: str,
     description: str = "",
+    recommendation: str = "",
     person: Person | None = None,
     files=(),
     acting_user=None,
@@ -475,6 +478,7 @@ def item_add(
         position=_next_position(meeting, POSITION_PROPOSAL, POSITION_AFTER),
         title=title.strip()[:200],
         description=description.strip(),
+        recommendation=recommendation.strip(),
         status=AgendaItem.Status.ACCEPTED,
         proposed_by=person,
         proposed_at=timezone.now(),
@@ -603,6 +607,7 @@ def item_edit(
     as_chair: bool,
     title: str,
     description: str = "",
+    recommendation: str = "",
     files=(),
     remove_attachments: Iterable[ItemAttachment] = (),
     acting_user=None,
@@ -634,11 +639,19 @@ def item_edit(
         # another kommune, hidden by the scope) never gets here, and this is the last guard.
         if attachment.item_id != item.pk or attachment.kommune_id != item.kommune_id:
             raise ValidationError(_("Bilaget hører ikke til punktet."))
-    changed = title != item.title or description != item.description or files or removals
+    recommendation = recommendation.strip()
+    changed = (
+        title != item.title
+        or description != item.description
+        or recommendation != item.recommendation
+        or files
+        or removals
+    )
     if not changed:
         return item
     item.title, item.description = title, description
-    fields = ["title", "description"]
+    item.recommendation = recommendation
+    fields = ["title", "description", "recommendation"]
     if not as_chair and item.status == AgendaItem.Status.ACCEPTED:
         item.status = AgendaItem.Status.PROPOSED
         fields.append("status")

@@ -392,6 +392,7 @@ def item_propose(request, public_id):
             access.meeting,
             title=data["title"],
             description=data["description"],
+            recommendation=data["recommendation"],
             person=access.viewer.person,
             files=data["files"],
             acting_user=request.user,
@@ -403,6 +404,7 @@ def item_propose(request, public_id):
             person=access.viewer.person,
             title=data["title"],
             description=data["description"],
+            recommendation=data["recommendation"],
             files=data["files"],
             acting_user=request.user,
         )
@@ -439,6 +441,7 @@ def item_edit(request, public_id):
                     as_chair=edit.as_chair,
                     title=data["title"],
                     description=data["description"],
+                    recommendation=data["recommendation"],
                     files=data.get("files") or (),
                     remove_attachments=data.get("remove") or (),
                     acting_user=request.user,

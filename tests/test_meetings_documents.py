@@ -116,6 +116,37 @@ def test_the_referat_names_its_referent_case_number_next_meeting_and_print_time(
     assert "Udskrevet 2. marts 2026 kl. 15.00" in text and "Udskrevet 2. marts 2026" in agenda
 
 
+def test_an_item_carries_its_sagsfremstilling_and_indstilling_into_page_and_agenda(w, client):
+    """Issue 11: an agenda item has a case text (sagsfremstilling) and a recommendation
+    (indstilling), written with the proposal and shown on the meeting page and in the PDF."""
+    with at(date(2026, 2, 1)), tenant_scope(w.kommune):
+        meeting = new_meeting(w, MEETING_DAY)
+    client.force_login(w.users["rep"])
+    with at(date(2026, 2, 1)):
+        response = client.post(
+            reverse("meetings:propose", args=[meeting.public_id]),
+            {
+                "title": "Støj i kantinen",
+                "description": "Målinger viser 78 dB i frokostpausen.",
+                "recommendation": "Udvalget godkender lydabsorberende plader.",
+            },
+        )
+    assert response.status_code == 302
+    with tenant_scope(w.kommune):
+        item = meeting.items.get(title="Støj i kantinen")
+        assert item.recommendation == "Udvalget godkender lydabsorberende plader."
+        services.item_decide(item, accept=True, acting_user=w.users["formand"])
+    client.force_login(w.users["formand"])
+    page = client.get(reverse("meetings:meeting", args=[meeting.public_id])).content.decode()
+    assert "Indstilling" in page and "lydabsorberende plader" in page
+    edit = client.get(reverse("meetings:item_edit", args=[item.public_id])).content.decode()
+    assert "Udvalget godkender lydabsorberende plader." in edit  # the edit form keeps it
+    with tenant_scope(w.kommune):
+        text = flat("\n".join(pages(documents.agenda_pdf(meeting))))
+    assert "Sagsfremstilling Målinger viser 78 dB" in text
+    assert "Indstilling Udvalget godkender lydabsorberende plader." in text
+
+
 class _Recorder(BaseHTTPRequestHandler):
     hits: list = []
 
