@@ -44,7 +44,8 @@ def test_a_member_proposes_an_item_and_the_formand_takes_it_on(page, new_page, m
     page.wait_for_url(f"**{meeting_url}*")
     proposal = page.locator("section", has=page.get_by_role("heading", name="Foreslå et punkt"))
     proposal.get_by_label("Overskrift").fill(TITLE)
-    proposal.get_by_label("Beskrivelse").fill("Det er for varmt om eftermiddagen.")
+    proposal.get_by_label("Sagsfremstilling").fill("Det er for varmt om eftermiddagen.")
+    proposal.get_by_label("Indstilling").fill("Udvalget beder om en måling af temperaturen.")
     proposal.get_by_role("button", name="Send forslag").click()
     status = page.get_by_role("status")
     assert "Dit forslag er sendt til formanden og næstformanden." in status.inner_text()
@@ -54,6 +55,7 @@ def test_a_member_proposes_an_item_and_the_formand_takes_it_on(page, new_page, m
     with tenant_scope(med.kommune):
         item = AgendaItem.objects.get(meeting=meeting, title=TITLE)
         assert item.status == AgendaItem.Status.PROPOSED and item.proposed_by == med.rep
+        assert item.recommendation == "Udvalget beder om en måling af temperaturen."
 
     # The formand, in her own browser, sees the proposal and takes it on the agenda.
     chair = new_page()
