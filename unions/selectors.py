@@ -140,6 +140,20 @@ def _consenting_memberships(kreds: Kreds, kommune_ids: set[int]) -> QuerySet[Uni
     )
 
 
+def _seated(members: QuerySet[UnionMembership]) -> QuerySet[UnionMembership]:
+    """The members who hold an active AMR/TR seat (the ones the kreds follows)."""
+    return members.filter(
+        Exists(
+            Membership.objects.filter(
+                person=OuterRef("person_id"),
+                role__in=FOLLOWED_ROLES,
+                ended_on__isnull=True,
+                committee__closed_on__isnull=True,
+            )
+        )
+    )
+
+
 def _active_seats(person_ids) -> QuerySet[Membership]:
     return Membership.objects.filter(
         person_id__in=person_ids,
@@ -232,13 +246,7 @@ def member_page(
     number = max(1, number)
     with scopes_disabled():
         members = _consenting_memberships(structure.kreds, kommune_ids)
-        seat = Membership.objects.filter(
-            person=OuterRef("person_id"),
-            role__in=FOLLOWED_ROLES,
-            ended_on__isnull=True,
-            committee__closed_on__isnull=True,
-        )
-        seated = members.filter(Exists(seat))
+        seated = _seated(members)
         ordered = (
             # `next_due` is kept on the row when deadlines are written (services.py), so the
             # database sorts a column instead of running a subquery per member.
@@ -409,13 +417,7 @@ def compliance_by_kommune(
         return []
     with scopes_disabled():
         members = _consenting_memberships(structure.kreds, kommune_ids)
-        seat = Membership.objects.filter(
-            person=OuterRef("person_id"),
-            role__in=FOLLOWED_ROLES,
-            ended_on__isnull=True,
-            committee__closed_on__isnull=True,
-        )
-        seated = members.filter(Exists(seat))
+        seated = _seated(members)
         overdue = Deadline.objects.visible().filter(
             followed_deadlines_q(),
             person=OuterRef("person_id"),
