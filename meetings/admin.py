@@ -226,3 +226,46 @@ class MeetingMessageAdmin(CommitteeScopedAdmin):
 
             raise Http404
         return admin.ModelAdmin.history_view(self, request, object_id, extra_context)
+
+
+# --- the organisation diagram in the admin -------------------------------------------------------
+
+ORGANISATION_TITLE = _("Organisationsdiagram")
+
+
+def organisation_diagram_view(request):
+    """The same diagrams as the portal's organisation page; a box opens the committee's change
+    page where this HR member may read it (their område, or the whole kommune)."""
+    from django.template.response import TemplateResponse
+
+    from committees.models import CommitteeUnit
+    from core.access import allowed_unit_ids, get_viewer
+
+    from . import diagrams
+
+    units = allowed_unit_ids(request)
+    readable = (
+        None
+        if units is None
+        else set(
+            CommitteeUnit.objects.filter(unit_id__in=units).values_list("committee_id", flat=True)
+        )
+    )
+
+    def link(committee):
+        if readable is None or committee.pk in readable:
+            return reverse("admin:committees_committee_change", args=[committee.pk])
+        return None
+
+    context = {
+        **site.each_context(request),
+        **diagrams.page_context(request, link=link, mine=get_viewer(request).committee_ids),
+    }
+    context["page_title"] = context["title"]
+    context["title"] = ORGANISATION_TITLE
+    return TemplateResponse(request, "admin/organisation_diagram.html", context)
+
+
+site.register_view(
+    "organisation/", organisation_diagram_view, "organisation_diagram", ORGANISATION_TITLE
+)

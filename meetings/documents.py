@@ -105,7 +105,9 @@ class ChartCommittee:
     kind: str
     kind_label: str
     parent_id: int | None
+    public_id: object = None
     units: list[str] = field(default_factory=list)
+    omraade_ids: list[int] = field(default_factory=list)  # the områder among its units
     seats: list[dict] = field(default_factory=list)
     children: list[ChartCommittee] = field(default_factory=list)
 
@@ -133,6 +135,11 @@ class ChartSection:
     groups: list[tuple[str, list[ChartCommittee]]]
 
     @property
+    def omraade_id(self) -> int | None:
+        """The område this section is (the unit its AfdelingsMED covers), for its own page."""
+        return self.head.omraade_ids[0] if self.head and self.head.omraade_ids else None
+
+    @property
     def count(self) -> int:
         return sum(len(members) for _label, members in self.groups) + (1 if self.head else 0)
 
@@ -149,19 +156,21 @@ def _load_committees(kinds) -> dict[int, ChartCommittee]:
     """Open committees with their covered units and active seats: three queries in all."""
     today = timezone.localdate()
     committees = {
-        pk: ChartCommittee(pk, name, kind, str(Committee.Kind(kind).label), parent_id)
-        for pk, name, kind, parent_id in Committee.objects.filter(
+        pk: ChartCommittee(pk, name, kind, str(Committee.Kind(kind).label), parent_id, public_id)
+        for pk, name, kind, parent_id, public_id in Committee.objects.filter(
             Q(closed_on__isnull=True) | Q(closed_on__gt=today), kind__in=kinds
         )
         .order_by("name")
-        .values_list("pk", "name", "kind", "parent_id")
+        .values_list("pk", "name", "kind", "parent_id", "public_id")
     }
-    for committee_id, unit_name in (
+    for committee_id, unit_name, unit_id, unit_kind in (
         CommitteeUnit.objects.filter(committee_id__in=list(committees))
         .order_by("unit__name")
-        .values_list("committee_id", "unit__name")
+        .values_list("committee_id", "unit__name", "unit_id", "unit__kind")
     ):
         committees[committee_id].units.append(unit_name)
+        if unit_kind == Unit.Kind.OMRAADE:
+            committees[committee_id].omraade_ids.append(unit_id)
     seats = (
         Membership.objects.filter(
             Q(ended_on__isnull=True) | Q(ended_on__gt=today),
@@ -281,14 +290,42 @@ def chart_context(kind: str, kommune, omraade: Unit | None = None) -> dict:
         chart = build_chart(AMO_CHART_KINDS, AMO_GROUPS, omraade)
         title = _("Arbejdsmiljøorganisationen og dens medlemmer")
         template = "meetings/pdf/amo_plan.html"
+    diagrams = None
+    if kind in (DocumentJob.Kind.MED_CHART, DocumentJob.Kind.AMO_CHART):
+        from . import diagrams as drawing
+
+        options = {"whole": False, "overview": False} if omraade is not None else {}
+        found = drawing.safe_diagrams(chart, **options)
+        if found is not None:
+            diagrams = [
+                (d.title, drawing.for_print(d, DIAGRAM_WIDTH_MM, DIAGRAM_HEIGHT_MM)) for d in found
+            ]
     return {
         "template": template,
         "kommune": kommune,
         "title": title,
         "omraade": omraade,
         "chart": chart,
+        "diagrams": diagrams,
+        "legend": legend(chart),
         "today": timezone.localdate(),
     }
+
+
+# A3 landscape less the margins, the heading and the page's own title.
+DIAGRAM_WIDTH_MM = 394
+DIAGRAM_HEIGHT_MM = 210
+
+
+def legend(chart: Chart) -> list[tuple[str, str]]:
+    """(kind label, box colour) for the kinds the chart shows, in the order of the tree."""
+    from .diagrams import FILL
+
+    shown = {c.kind for s in chart.sections for _label, members in s.groups for c in members}
+    shown |= {s.head.kind for s in chart.sections if s.head}
+    if chart.top:
+        shown.add(chart.top.kind)
+    return [(str(kind.label), FILL[kind]) for kind in Committee.Kind if kind in shown]
 
 
 def chart_pdf(kind: str, kommune, omraade: Unit | None = None) -> bytes:

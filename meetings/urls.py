@@ -38,6 +38,7 @@ urlpatterns = [
     path("bilag/<uuid:public_id>/", views.attachment_download, name="attachment"),
     path("kalender/", views.feed_manage, name="feed"),
     path("kalender/<str:token>.ics", views.feed_ics, name="feed_ics"),
+    path("organisation/", views.organisation, name="organisation"),
     path("dokumenter/", views.documents, name="documents"),
     path("dokumenter/<uuid:public_id>/", views.document, name="document"),
     path("uddannelse.pdf", views.training_record_pdf, name="training_pdf"),

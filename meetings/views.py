@@ -913,6 +913,29 @@ def documents(request):
 
 @kommune_required
 @require_GET
+def organisation(request):
+    """The MED and AMO organisation as diagrams: zoom, pan, a box opens the committee where
+    the viewer may read it, the viewer's own committees highlighted."""
+    from core.access import get_viewer
+
+    from . import diagrams
+
+    if not _may_order_documents(request):
+        raise Http404
+    viewer = get_viewer(request)
+    readable = viewer.visible_committee_ids
+
+    def link(committee):
+        if committee.pk in readable and committee.public_id:
+            return reverse("portal:committee", args=[committee.public_id])
+        return None
+
+    context = diagrams.page_context(request, link=link, mine=viewer.committee_ids)
+    return render(request, "meetings/organisation.html", context)
+
+
+@kommune_required
+@require_GET
 def document(request, public_id):
     job = get_document_job_for_user(request, public_id)
     if request.GET.get("hent") and job.state == job.State.DONE and job.file:

@@ -59,6 +59,8 @@ def pages_of(world) -> dict[str, list[str]]:
         reverse("meetings:meeting", args=[world.upcoming.public_id]),
         reverse("meetings:referat", args=[world.held.public_id]),
         reverse("meetings:documents"),
+        reverse("meetings:organisation"),
+        reverse("meetings:organisation") + "?diagram=amo",
         reverse("meetings:feed"),
         reverse("apv:index"),
         reverse("apv:amg", args=[org.amg.public_id]),
@@ -122,6 +124,7 @@ def test_axe_finds_no_serious_or_critical_violation(browser, live_server):
         reverse("admin:deadlines_deadline_changelist"),
         reverse("admin:compliance_overview"),
         reverse("admin:structural_checks"),
+        reverse("admin:organisation_diagram"),
         reverse("admin:committees_committee_change", args=[world.hovedmed_seat.committee_id]),
         reverse("admin:incidents_incident_changelist"),
     ]
@@ -146,6 +149,7 @@ def test_axe_finds_no_serious_or_critical_violation(browser, live_server):
                 reverse("admin:compliance_overview"),
             )
             or "kreds" in url
+            or "organisation" in url
         ):
             snap(page, persona, url, 1400)
         if persona == "HR":  # the admin fits the screen too (no 1,800 px membership inline)

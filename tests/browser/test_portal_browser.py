@@ -78,3 +78,36 @@ def test_the_compliance_overview_is_not_there_for_an_amr(page, org_a, amr_login)
     assert page.locator("#panel-compliance").count() == 0
     response = page.goto("/overblik/")
     assert response.status == 404
+
+
+def test_the_organisation_diagram_zooms_pans_and_opens_a_committee(page, org_a, amr_login):
+    """Issue 11: the AMO as a tree in the browser. The buttons, the keyboard and dragging move
+    the view; the AMR's own AMG is highlighted and opens its committee page."""
+    log_in(page, "amr_browser")
+    page.wait_for_url("**/")
+    page.get_by_role("link", name="Organisation", exact=True).click()
+    page.get_by_label("Diagram").select_option("amo")
+    page.wait_for_url("**diagram=amo**")
+    frame = page.locator("[data-diagram]")
+    svg = frame.locator("svg")
+    start = svg.get_attribute("viewBox")
+    page.get_by_role("button", name="Zoom ind").click()
+    zoomed = svg.get_attribute("viewBox")
+    assert float(zoomed.split()[2]) < float(start.split()[2])
+    box = frame.bounding_box()
+    page.mouse.move(box["x"] + 40, box["y"] + 40)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 140, box["y"] + 90, steps=5)
+    page.mouse.up()
+    panned = svg.get_attribute("viewBox")
+    assert panned.split()[:2] != zoomed.split()[:2]
+    frame.focus()
+    page.keyboard.press("0")
+    reset = [float(v) for v in svg.get_attribute("viewBox").split()]
+    assert reset == pytest.approx([float(v) for v in start.split()], abs=0.01)
+    mine = frame.locator("g.mine")
+    assert mine.count() == 1 and "Alfa AMG Nord" in mine.text_content()
+    assert frame.locator("g.committee", has_text="Alfa AMG Syd").locator("a[href]").count() == 0
+    mine.locator("a").first.click()
+    page.wait_for_url("**/udvalg/**")
+    assert page.get_by_role("heading", name="Alfa AMG Nord").is_visible()

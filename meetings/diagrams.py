@@ -1,0 +1,407 @@
+"""Organisation diagrams: the MED and AMO charts drawn as trees, laid out by Graphviz's `dot`.
+
+The same diagrams go into the PDFs (meetings/documents.py) and onto the organisation page of
+the portal and the admin (meetings/views.py), built from `documents.build_chart` so the boxes
+and their counts are the chart's own. The layout follows the charts in a MED-aftale: HovedMED
+at the top, an AfdelingsMED per område below it, and the local committees (or arbejdsmiljø-
+grupper with their TRIO) hanging under their område in columns, so a wide level wraps
+instead of running off the page.
+
+A small kommune is one diagram. A large one (more than WHOLE_TREE committees) is an overview
+(HovedMED and the områder, with their counts) and one diagram per område, split into pages of
+at most PER_PAGE committees so the text stays readable on A3 at København's size.
+
+Without Graphviz installed `available()` is False and the callers fall back to the lists.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import math
+import re
+import shutil
+import textwrap
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import graphviz
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from committees.models import Committee
+
+from .documents import Chart, ChartCommittee, ChartSection
+
+logger = logging.getLogger(__name__)
+
+WHOLE_TREE = 80  # up to this many committees the whole kommune is one diagram
+PER_PAGE = 36  # committees of one område on one diagram page
+
+FONT = "DejaVu Sans"
+FILL = {
+    Committee.Kind.HOVEDMED: "#d6e4f5",
+    Committee.Kind.AFDELINGSMED: "#e3efd9",
+    Committee.Kind.LOKALMED: "#ffffff",
+    Committee.Kind.PERSONALEMOEDE: "#fbf0d6",
+    Committee.Kind.ADHOC: "#efe3f4",
+    Committee.Kind.AMG: "#ffffff",
+    Committee.Kind.TRIO: "#ffffff",
+}
+MINE = "#1d5fa8"
+
+Link = Callable[[ChartCommittee], str | None]
+
+
+@dataclass
+class Diagram:
+    title: str
+    svg: str  # inline SVG markup, ids prefixed so several diagrams can share a page
+    width_pt: float
+    height_pt: float
+    omraade_id: int | None = None  # the område a page shows; None for the overview/whole tree
+
+
+def available() -> bool:
+    return shutil.which("dot") is not None
+
+
+# --- labels --------------------------------------------------------------------------------------
+
+
+def _lines(text: str, width: int = 30) -> str:
+    lines = textwrap.wrap(text, width, break_on_hyphens=False, break_long_words=False)
+    return "<BR/>".join(html.escape(line) for line in lines or [""])
+
+
+def _people(committee: ChartCommittee) -> list[str]:
+    return [f"{s['role_label']}: {s['name']}" for s in committee.key_people]
+
+
+def _label(committee: ChartCommittee, extra: list[str] | None = None, people: bool = True) -> str:
+    """An HTML-like label: the name in bold, the units it covers, its key people and its TRIO."""
+    rows = [f"<TR><TD><B>{_lines(committee.name)}</B></TD></TR>"]
+    units = ", ".join(committee.units)
+    if units and units != committee.name:
+        rows.append(f'<TR><TD><FONT POINT-SIZE="8">{_lines(units, 38)}</FONT></TD></TR>')
+    for line in extra or []:
+        rows.append(f'<TR><TD><FONT POINT-SIZE="8">{html.escape(line)}</FONT></TD></TR>')
+    if people:
+        for line in _people(committee):
+            rows.append(f'<TR><TD><FONT POINT-SIZE="8">{_lines(line, 40)}</FONT></TD></TR>')
+        for child in committee.children:
+            names = "; ".join(_people(child))
+            text = f"{child.name}: {names}" if names else child.name
+            rows.append(
+                f'<TR><TD><FONT POINT-SIZE="7.5" COLOR="#444444">{_lines(text, 44)}</FONT></TD></TR>'
+            )
+    return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{"".join(rows)}</TABLE>>'
+
+
+# --- graphs --------------------------------------------------------------------------------------
+
+
+class _Builder:
+    def __init__(self, link: Link, mine: set[int]):
+        self.link = link
+        self.mine = mine
+        self.graph = graphviz.Digraph(
+            graph_attr={
+                "rankdir": "TB",
+                "splines": "ortho",
+                "nodesep": "0.22",
+                "ranksep": "0.35",
+                "ordering": "out",
+                "bgcolor": "transparent",
+                "fontname": FONT,
+                "pad": "0.1",
+            },
+            node_attr={
+                "shape": "box",
+                "style": "rounded,filled",
+                "color": "#6b7785",
+                "fontname": FONT,
+                "fontsize": "10",
+                "margin": "0.08,0.05",
+            },
+            edge_attr={"arrowhead": "none", "color": "#7a8794", "penwidth": "1.1"},
+        )
+
+    def node(self, committee: ChartCommittee, label: str, href: str | None = None) -> str:
+        name = f"c{committee.pk}"
+        mine = committee.pk in self.mine or any(c.pk in self.mine for c in committee.children)
+        attrs = {
+            "label": label,
+            "fillcolor": FILL.get(committee.kind, "#ffffff"),
+            "class": "committee mine" if mine else "committee",
+            "tooltip": committee.name,
+        }
+        if mine:
+            attrs.update(color=MINE, penwidth="2.6")
+        target = href if href is not None else self.link(committee)
+        if target:
+            attrs.update(URL=target, target="_top")
+        self.graph.node(name, **attrs)
+        return name
+
+    def edge(self, tail: str, head: str) -> None:
+        self.graph.edge(tail, head)
+
+    def hang(self, parent: str | None, committees: list[ChartCommittee], height: int) -> None:
+        """The committees under `parent` in columns of `height` boxes, each column a chain."""
+        for start in range(0, len(committees), height):
+            previous = parent
+            for committee in committees[start : start + height]:
+                name = self.node(committee, _label(committee))
+                if previous is not None:
+                    self.edge(previous, name)
+                previous = name
+
+
+def _column_height(column_counts: list[int]) -> int:
+    """How many boxes a hanging column holds: the smallest height that keeps the diagram no
+    wider than about 1.5 times its height (A3/A4 landscape), with boxes ~2.2x wider than tall."""
+    most = max(column_counts, default=1)
+    for height in range(4, max(most, 4) + 1):
+        columns = sum(max(1, math.ceil(n / height)) for n in column_counts)
+        if columns * 2.2 <= 1.5 * (height + 2):
+            return height
+    return max(most, 4)
+
+
+def _members(section: ChartSection) -> list[ChartCommittee]:
+    return [c for _label, members in section.groups for c in members]
+
+
+def _whole(chart: Chart, link: Link, mine: set[int]) -> graphviz.Digraph:
+    builder = _Builder(link, mine)
+    top = builder.node(chart.top, _label(chart.top)) if chart.top else None
+    heads = [(section, _members(section)) for section in chart.sections]
+    height = _column_height([len(members) for _section, members in heads])
+    for section, members in heads:
+        parent = top
+        if section.head is not None:
+            parent = builder.node(section.head, _label(section.head))
+            if top is not None:
+                builder.edge(top, parent)
+        builder.hang(parent, members, height)
+    return builder.graph
+
+
+def _count_line(section: ChartSection) -> list[str]:
+    return [
+        ngettext("%(n)s udvalg eller gruppe", "%(n)s udvalg og grupper", n) % {"n": n}
+        for n in [len(_members(section))]
+    ]
+
+
+def _overview(chart: Chart, link: Link, mine: set[int], section_link) -> graphviz.Digraph:
+    builder = _Builder(link, mine)
+    top = builder.node(chart.top, _label(chart.top)) if chart.top else None
+    heads = [s for s in chart.sections if s.head is not None]
+    height = _column_height([len(heads)]) if len(heads) > 8 else 1
+    for start in range(0, len(heads), height):
+        previous = top
+        for section in heads[start : start + height]:
+            label = _label(section.head, _count_line(section), people=True)
+            name = builder.node(section.head, label, href=section_link(section))
+            if previous is not None:
+                builder.edge(previous, name)
+            previous = name
+    return builder.graph
+
+
+def _section_pages(section: ChartSection, link: Link, mine: set[int]) -> list[graphviz.Digraph]:
+    members = _members(section)
+    pages = []
+    for start in range(0, max(len(members), 1), PER_PAGE):
+        chunk = members[start : start + PER_PAGE]
+        builder = _Builder(link, mine)
+        parent = builder.node(section.head, _label(section.head)) if section.head else None
+        builder.hang(parent, chunk, _column_height([len(chunk)]))
+        pages.append(builder.graph)
+    return pages
+
+
+# --- rendering -----------------------------------------------------------------------------------
+
+_SIZE = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
+
+
+def _render(graph: graphviz.Digraph, prefix: str) -> tuple[str, float, float]:
+    svg = graph.pipe(format="svg", encoding="utf-8")
+    svg = svg[svg.index("<svg") :]
+    match = _SIZE.search(svg)
+    width, height = (float(match.group(1)), float(match.group(2))) if match else (0.0, 0.0)
+    # Node names ("c12") are not for people: drop dot's <title>s; prefix its ids so several
+    # diagrams can share one page; size and role are set by the caller.
+    svg = re.sub(r"<title>[^<]*</title>\n?|<!--.*?-->\n?", "", svg)
+    svg = re.sub(r'id="([^"]+)"', lambda m: f'id="{prefix}{m.group(1)}"', svg)
+    svg = _SIZE.sub("<svg", svg, count=1)
+    return svg, width, height
+
+
+def diagrams(
+    chart: Chart,
+    *,
+    link: Link = lambda committee: None,
+    mine: set[int] | frozenset = frozenset(),
+    section_link=lambda section: None,
+    whole: bool | None = None,
+    overview: bool = True,
+    sections: bool = True,
+) -> list[Diagram]:
+    """The chart's diagrams: the whole tree, or an overview and the områder's pages.
+
+    `link(committee)` gives the address a box opens (None: not clickable); `mine` are the
+    viewer's own committees, drawn highlighted; `section_link(section)` is where an område's
+    box in the overview leads (its own page). `overview`/`sections` leave out the overview or
+    the områder's pages of a large chart (one område alone; the overview alone)."""
+    if whole is None:
+        whole = chart.total <= WHOLE_TREE
+    mine = set(mine)
+    work: list[tuple[str, graphviz.Digraph, int | None]] = []
+    if whole:
+        work.append((_("Hele organisationen"), _whole(chart, link, mine), None))
+    else:
+        if overview:
+            work.append((_("Oversigt"), _overview(chart, link, mine, section_link), None))
+        for section in chart.sections if sections else ():
+            pages = _section_pages(section, link, mine)
+            for number, graph in enumerate(pages, 1):
+                title = section.title
+                if len(pages) > 1:
+                    title = _("%(title)s (side %(n)s af %(of)s)") % {
+                        "title": title,
+                        "n": number,
+                        "of": len(pages),
+                    }
+                work.append((title, graph, section.omraade_id))
+    # dot runs as a subprocess: lay the pages out side by side on the machine's cores.
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        rendered = list(pool.map(lambda item: _render(item[1][1], f"d{item[0]}-"), enumerate(work)))
+    return [
+        Diagram(title, svg, width, height, omraade_id)
+        for (title, _graph, omraade_id), (svg, width, height) in zip(work, rendered, strict=True)
+    ]
+
+
+def fit(diagram: Diagram, max_width_mm: float, max_height_mm: float) -> str:
+    """The SVG sized for print: as large as fits, never enlarged more than 1.4 times."""
+    if not diagram.width_pt or not diagram.height_pt:
+        return diagram.svg
+    to_mm = 25.4 / 72
+    scale = min(
+        max_width_mm / (diagram.width_pt * to_mm),
+        max_height_mm / (diagram.height_pt * to_mm),
+        1.4,
+    )
+    width = diagram.width_pt * to_mm * scale
+    height = diagram.height_pt * to_mm * scale
+    return diagram.svg.replace("<svg", f'<svg width="{width:.1f}mm" height="{height:.1f}mm"', 1)
+
+
+_TEXT = re.compile(r"<text ([^>]*)>([^<]*)</text>\n?")
+_ATTR = re.compile(r'([\w-]+)="([^"]*)"')
+_TRANSLATE = re.compile(r"translate\(([-\d.]+) ([-\d.]+)\)")
+_VIEWBOX = re.compile(r'viewBox="([-\d.]+) ([-\d.]+) ([\d.]+) ([\d.]+)"')
+# DejaVu Sans: with line-height 1 the baseline lies 0.846 em below the top of the line box.
+_BASELINE_EM = 0.846
+
+
+def for_print(diagram: Diagram, max_width_mm: float, max_height_mm: float) -> str:
+    """The diagram for WeasyPrint: boxes and lines as SVG, the words as positioned HTML.
+
+    WeasyPrint lays out SVG text letter by letter (some milliseconds a line), which makes a
+    København chart take half a minute; the same words as HTML take a fraction of that. The
+    SVG keeps everything but its <text>; each text becomes a span at dot's own coordinates."""
+    sized = fit(diagram, max_width_mm, max_height_mm)
+    view = _VIEWBOX.search(sized)
+    move = _TRANSLATE.search(sized)
+    if view is None or move is None:
+        return sized
+    width_mm = float(re.search(r'width="([\d.]+)mm"', sized).group(1))
+    height_mm = float(re.search(r'height="([\d.]+)mm"', sized).group(1))
+    k = width_mm / float(view.group(3))  # mm per SVG unit
+    tx, ty = float(move.group(1)), float(move.group(2))
+    spans = []
+    for match in _TEXT.finditer(sized):
+        attrs = dict(_ATTR.findall(match.group(1)))
+        size = float(attrs.get("font-size", "10")) * k
+        left = (float(attrs.get("x", "0")) + tx) * k
+        top = (float(attrs.get("y", "0")) + ty) * k - _BASELINE_EM * size
+        style = f"left:{left:.2f}mm;top:{top:.2f}mm;font-size:{size:.2f}mm"
+        if attrs.get("font-weight") == "bold":
+            style += ";font-weight:bold"
+        if attrs.get("fill") and attrs["fill"] != "black":
+            style += f";color:{attrs['fill']}"
+        spans.append(f'<span style="{style}">{match.group(2)}</span>')
+    shapes = _TEXT.sub("", sized)
+    return (
+        f'<div class="diagram-print" style="width:{width_mm:.1f}mm;height:{height_mm:.1f}mm">'
+        f"{shapes}{''.join(spans)}</div>"
+    )
+
+
+def safe_diagrams(chart: Chart, **kwargs) -> list[Diagram] | None:
+    """`diagrams`, or None when Graphviz is missing or fails (the caller shows lists)."""
+    if not available():
+        return None
+    try:
+        return diagrams(chart, **kwargs)
+    except (graphviz.ExecutableNotFound, graphviz.CalledProcessError, OSError):
+        logger.exception("organisation diagram could not be laid out")
+        return None
+
+
+# --- the organisation page (portal and admin) ----------------------------------------------------
+
+CHOICES = (("med", "MED"), ("amo", "AMO"))
+
+
+def page_context(request, *, link: Link, mine: set[int]) -> dict:
+    """What the organisation page shows for `?diagram=med|amo&omraade=<unit id>`: the whole
+    tree (small kommune), the overview with a page per område (large), or one område."""
+    from organisations.models import Unit
+
+    from . import documents
+
+    kind = request.GET.get("diagram") if request.GET.get("diagram") in ("med", "amo") else "med"
+    omraader = list(
+        Unit.objects.filter(kind=Unit.Kind.OMRAADE, closed_on__isnull=True).order_by("name")
+    )
+    omraade = None
+    wanted = request.GET.get("omraade")
+    if wanted:
+        omraade = next((u for u in omraader if str(u.pk) == wanted), None)
+    if kind == "med":
+        chart = documents.build_chart(Committee.MED_KINDS, documents.MED_GROUPS, omraade)
+        title = _("MED-organisationen")
+    else:
+        chart = documents.build_chart(documents.AMO_CHART_KINDS, documents.AMO_GROUPS, omraade)
+        title = _("Arbejdsmiljøorganisationen")
+
+    def section_link(section: ChartSection) -> str | None:
+        if section.omraade_id is None:
+            return None
+        return f"?diagram={kind}&omraade={section.omraade_id}"
+
+    if omraade is not None:
+        options = {"whole": False, "overview": False}
+    elif chart.total > WHOLE_TREE:  # a large kommune: the overview; each område on its own
+        options = {"whole": False, "sections": False}
+    else:
+        options = {}
+    found = safe_diagrams(chart, link=link, mine=mine, section_link=section_link, **options)
+    return {
+        "title": title,
+        "diagram": kind,
+        "choices": CHOICES,
+        "omraader": omraader,
+        "omraade": omraade,
+        "chart": chart,
+        "diagrams": found,
+        "legend": documents.legend(chart),
+        "mine_count": len(mine),
+    }

@@ -1,0 +1,180 @@
+"""Organisation diagrams (issue 11): the MED and AMO charts as trees laid out by Graphviz's dot,
+in the PDF and on the organisation page of the portal and the admin. A box opens the
+committee only for someone who may read it; the viewer's own committees are highlighted; a
+large kommune gets an overview that leads to each område; without Graphviz the lists stand in."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from committees.models import Committee
+from core.tenancy import tenant_scope
+from meetings import diagrams, documents
+from meetings.models import DocumentJob
+from tests import factories as f
+
+# Graphviz is part of the set-up (bin/setup installs Debian's graphviz): no skip without it.
+pytestmark = pytest.mark.django_db
+
+HREF = re.compile(r'xlink:href="([^"]+)"')
+
+
+def boxes(svg: str) -> int:
+    return svg.count('class="node committee')
+
+
+def edges(svg: str) -> int:
+    return svg.count('class="edge"')
+
+
+def test_the_whole_kommune_is_one_tree(org_a):
+    """Every committee one box, every box but the root hung from exactly one line."""
+    with tenant_scope(org_a.kommune):
+        chart = documents.build_chart(Committee.MED_KINDS, documents.MED_GROUPS)
+        amo = documents.build_chart(documents.AMO_CHART_KINDS, documents.AMO_GROUPS)
+        (med_diagram,) = diagrams.diagrams(chart)
+        (amo_diagram,) = diagrams.diagrams(amo)
+    assert med_diagram.title == "Hele organisationen"
+    assert boxes(med_diagram.svg) == chart.total == 2  # HovedMED and LokalMED Nord
+    assert edges(med_diagram.svg) == boxes(med_diagram.svg) - 1
+    assert boxes(amo_diagram.svg) == amo.total == 3  # HovedMED and the two AMGs
+    assert edges(amo_diagram.svg) == 2
+    for name in ("Alfa HovedMED", "Alfa AMG Nord", "Alfa AMG Syd"):
+        assert name in amo_diagram.svg
+    # The key people are in their boxes; dot's own node names are not shown to anyone.
+    assert "AlfaAmr" in amo_diagram.svg
+    assert "<title>" not in amo_diagram.svg and "<!--" not in amo_diagram.svg
+
+
+def test_names_are_escaped_in_the_diagram(org_a):
+    with tenant_scope(org_a.kommune):
+        f.committee(org_a.kommune, 'AMG <script>alert("x")</script> & Co', parent=org_a.med)
+        chart = documents.build_chart(documents.AMO_CHART_KINDS, documents.AMO_GROUPS)
+        (diagram,) = diagrams.diagrams(chart)
+    assert "<script>" not in diagram.svg
+    assert "&lt;script&gt;" in diagram.svg
+
+
+def test_a_large_kommune_gets_an_overview_and_a_page_per_omraade(org_a, monkeypatch):
+    """København: the overview names each område with its count and links to its page; an
+    område with more committees than fit a page is split into numbered pages."""
+    monkeypatch.setattr(diagrams, "WHOLE_TREE", 2)
+    monkeypatch.setattr(diagrams, "PER_PAGE", 3)
+    with tenant_scope(org_a.kommune):
+        afdeling = f.committee(
+            org_a.kommune,
+            "AfdelingsMED Nord",
+            Committee.Kind.AFDELINGSMED,
+            units=[org_a.omraade],
+        )
+        Committee.objects.filter(pk__in=[org_a.amg.pk, org_a.med.pk]).update(parent=afdeling)
+        for n in range(4):
+            f.committee(org_a.kommune, f"Alfa AMG ekstra {n}", parent=afdeling)
+        chart = documents.build_chart(documents.AMO_CHART_KINDS, documents.AMO_GROUPS)
+        found = diagrams.diagrams(chart, section_link=lambda s: f"?omraade={s.omraade_id}")
+    titles = [d.title for d in found]
+    assert titles[0] == "Oversigt"
+    assert f"?omraade={org_a.omraade.pk}" in found[0].svg
+    assert "5 udvalg og grupper" in found[0].svg  # the AMG Nord and the four extra
+    nord = [t for t in titles if "Alfa Område Nord" in t]
+    assert nord == ["Alfa Område Nord (side 1 af 2)", "Alfa Område Nord (side 2 af 2)"]
+    shown = "".join(d.svg for d in found[1:])
+    for n in range(4):
+        assert f"Alfa AMG ekstra {n}" in shown
+
+
+def test_the_pdf_draws_the_tree_with_its_words_as_text(org_a):
+    import io
+
+    from pypdf import PdfReader
+
+    with tenant_scope(org_a.kommune):
+        data = documents.chart_pdf(DocumentJob.Kind.AMO_CHART, org_a.kommune)
+    reader = PdfReader(io.BytesIO(data))
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    for name in ("Alfa HovedMED", "Alfa AMG Nord", "Alfa AMG Syd", "Arne AlfaAmr"):
+        assert name in text
+    assert "Arbejdsmiljøgruppe (AMG)" in text  # the legend
+    page = reader.pages[0]
+    assert round(float(page.mediabox.width)) == 1191  # A3 landscape (420 mm)
+
+
+def test_without_graphviz_the_lists_stand_in(org_a, client, monkeypatch):
+    monkeypatch.setattr(diagrams, "available", lambda: False)
+    with tenant_scope(org_a.kommune):
+        context = documents.chart_context(DocumentJob.Kind.MED_CHART, org_a.kommune)
+        person = org_a.amr.person
+    assert context["diagrams"] is None
+    f.login_as(client, org_a, person, "arne")
+    response = client.get(reverse("meetings:organisation"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "<svg" not in body
+    assert "Alfa LokalMED Nord" in body and "<details" in body
+
+
+def test_the_portal_page_links_only_what_the_viewer_may_read(org_a, org_b, client):
+    """The AMR of AMG Nord: their AMG opens and is highlighted; AMG Syd is drawn (every
+    employee may know the AMO, BEK § 33 stk. 2) but not a link; another kommune's område in
+    the address changes nothing."""
+    with tenant_scope(org_a.kommune):
+        person = org_a.amr.person
+    f.login_as(client, org_a, person, "arne")
+    url = reverse("meetings:organisation")
+    response = client.get(url, {"diagram": "amo", "omraade": org_b.omraade.pk})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Alfa AMG Nord" in body and "Alfa AMG Syd" in body
+    assert "Beta" not in body
+    links = set(HREF.findall(body))
+    assert links == {reverse("portal:committee", args=[org_a.amg.public_id])}
+    mine = re.search(r'<g id="[^"]+" class="node committee mine">.*?</g>', body, re.S)
+    assert mine and "Alfa AMG Nord" in mine.group(0)
+    assert body.count("committee mine") == 1
+
+
+def test_the_admin_page_links_to_what_this_hr_may_read(org_a, client, hr_a, hr_a_limited):
+    url = reverse("admin:organisation_diagram")
+    client.force_login(hr_a)
+    whole = client.get(url, {"diagram": "amo"}).content.decode()
+    change = {
+        reverse("admin:committees_committee_change", args=[c.pk])
+        for c in (org_a.amg, org_a.other_amg)
+    }
+    assert change <= set(HREF.findall(whole))
+    client.force_login(hr_a_limited)
+    nord = client.get(url, {"diagram": "amo"}).content.decode()
+    links = {html.unescape(link) for link in HREF.findall(nord)}
+    assert reverse("admin:committees_committee_change", args=[org_a.amg.pk]) in links
+    assert reverse("admin:committees_committee_change", args=[org_a.other_amg.pk]) not in links
+    assert "Alfa AMG Syd" in nord  # drawn, as in the PDF every employee may order
+
+
+def test_the_page_runs_the_same_queries_whatever_the_size(org_a, client):
+    with tenant_scope(org_a.kommune):
+        person = org_a.amr.person
+    f.login_as(client, org_a, person, "arne")
+    url = reverse("meetings:organisation")
+    client.get(url, {"diagram": "amo"})
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url, {"diagram": "amo"}).status_code == 200
+        return len(queries)
+
+    small = count()
+    with tenant_scope(org_a.kommune):
+        for n in range(12):
+            amg = f.committee(org_a.kommune, f"Alfa AMG mere {n}", parent=org_a.med)
+            f.membership(
+                f.person(org_a.kommune, "Per", f"Mere{n}", unit=org_a.workplace),
+                amg,
+                "amr",
+            )
+    assert count() == small
