@@ -32,3 +32,28 @@ class MarkDoneForm(forms.Form):
         if day > timezone.localdate():
             raise forms.ValidationError(_("Datoen kan ikke ligge i fremtiden."))
         return day
+
+
+class WaiveForm(forms.Form):
+    """HovedMED's agreement to waive obligation A, H or I (recorded by whoever answers for it)."""
+
+    agreed_on = forms.DateField(
+        label=_("Aftalt den"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    decision = forms.CharField(
+        label=_("Beslutning"),
+        max_length=NOTE_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Fx referatets ordlyd: at begge sider i HovedMED er enige om fravigelsen."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agreed_on"].initial = timezone.localdate()
+
+    def clean_agreed_on(self):
+        day: datetime.date = self.cleaned_data["agreed_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("Datoen kan ikke ligge i fremtiden."))
+        return day

@@ -121,3 +121,58 @@ def test_the_reminder_links_to_each_deadline_and_its_action(org_a, arne, setting
     for body in (mail.text, mail.html):
         assert deadline_url in body and action_url in body
     assert "Åbn gruppens APV" in mail.text
+
+
+def test_hovedmed_waives_obligation_a_h_or_i_from_the_deadline_page(client, org_a):
+    """Rammeaftalen (Albertslund's MED-aftale): "Hovedudvalget kan aftale at fravige punkt A, H
+    og I, såfremt der er enighed i udvalget herom" — and when either side withdraws, the duty
+    returns at once. The formand records both on the deadline's page; B can never be waived."""
+    from committees.models import Committee, Membership, ObligationWaiver
+    from deadlines.engine import refresh
+
+    with tenant_scope(org_a.kommune):
+        hoved = Committee.objects.get(kind=Committee.Kind.HOVEDMED)
+        formand = f.person(org_a.kommune, "Frida", "Formand", unit=org_a.workplace)
+        f.membership(formand, hoved, Membership.Role.FORMAND)
+        formand.user = f.user("frida")
+        formand.save()
+        refresh(org_a.kommune)
+        rows = Deadline.objects.filter(rule="committees.hovedmed_obligation", committee=hoved)
+        a = next(d for d in rows if d.params.get("letter") == "A")
+        b = next(d for d in rows if d.params.get("letter") == "B")
+    client.force_login(formand.user)
+    assert "Fravig opgaven" not in client.get(page(b)).content.decode()
+    assert (
+        client.post(page(b), {"waive": "1", "agreed_on": "2026-01-01", "decision": "x"}).status_code
+        == 403
+    )
+    body = client.get(page(a)).content.decode()
+    assert "Fravig opgaven" in body
+    # Bad input changes nothing and says why in Danish.
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    response = client.post(page(a), {"waive": "1", "agreed_on": tomorrow, "decision": ""})
+    assert response.status_code == 200
+    assert "Datoen kan ikke ligge i fremtiden." in response.content.decode()
+    with tenant_scope(org_a.kommune):
+        assert not ObligationWaiver.objects.exists()
+    today = timezone.localdate().isoformat()
+    response = client.post(
+        page(a), {"waive": "1", "agreed_on": today, "decision": "Begge sider er enige."}
+    )
+    assert response.status_code == 302
+    with tenant_scope(org_a.kommune):
+        a.refresh_from_db()
+        assert a.state == Deadline.State.WAIVED
+        waiver = ObligationWaiver.objects.get()
+    body = client.get(page(a)).content.decode()
+    assert "Fraveget efter aftale i HovedMED" in body and "Begge sider er enige." in body
+    assert client.post(page(a), {"withdraw": "1"}).status_code == 302
+    with tenant_scope(org_a.kommune):
+        waiver.refresh_from_db()
+        assert waiver.withdrawn_on == timezone.localdate()
+        seat_side = Membership.objects.get(person=formand, committee=hoved).side
+        assert waiver.withdrawn_by_side == (seat_side or Membership.Side.LEDELSE)
+        again = Deadline.objects.filter(
+            rule="committees.hovedmed_obligation", committee=hoved, state=Deadline.State.OPEN
+        )
+        assert any(d.params.get("letter") == "A" for d in again)
