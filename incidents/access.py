@@ -30,7 +30,13 @@ from core.access import READ_ONLY, Access, Viewer, allowed_unit_ids, decides, ge
 from core.admin_site import staff_role
 from core.tenancy import scopes_disabled
 
-from .models import HealthDataAccess, Incident, IncidentForward, IncidentMeasure
+from .models import (
+    HealthDataAccess,
+    Incident,
+    IncidentAttachment,
+    IncidentForward,
+    IncidentMeasure,
+)
 from .selectors import incident_queryset
 
 INJURED = "injured"
@@ -130,6 +136,18 @@ def get_incident_for_user(request, public_id) -> IncidentAccess:
     if not roles:
         raise Http404
     return IncidentAccess(incident, viewer, roles)
+
+
+def get_attachment_for_user(request, public_id) -> tuple[IncidentAttachment, IncidentAccess]:
+    """A photo or attachment of a case: whoever reads the case (another kommune's, a missing
+    one and one of a case the viewer may not read give the same 404)."""
+    attachment = (
+        IncidentAttachment.objects.filter(public_id=public_id).select_related("incident").first()
+    )
+    if attachment is None:
+        raise Http404
+    access = get_incident_for_user(request, attachment.incident.public_id)
+    return attachment, access
 
 
 def get_measure_for_user(request, public_id) -> tuple[IncidentMeasure, IncidentAccess | None]:
@@ -268,6 +286,13 @@ def health_data_access(request, incident: Incident) -> Access:
     """The health data of a case (GDPR art. 9): read by the same people as the case; nobody
     changes it except through the case."""
     return incident_access(request, incident)
+
+
+@decides(IncidentAttachment)
+def attachment_access(request, attachment: IncidentAttachment) -> Access:
+    """A photo or attachment is health data of its case: read with the case; added and
+    removed by those who handle it."""
+    return incident_access(request, attachment.incident)
 
 
 @decides(IncidentMeasure)

@@ -8,6 +8,10 @@ kind, place, unit, person or text) and a 404 on a case, like a missing one; the 
 from __future__ import annotations
 
 from django.contrib import admin
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from core.access import Access
@@ -107,7 +111,22 @@ class IncidentAdmin(TenantAdmin):
                 )
             },
         ),
+        (_("Billeder og bilag"), {"fields": ("attachments_list",)}),
     )
+    readonly_fields = ("attachments_list",)
+
+    @admin.display(description=_("Billeder og bilag"))
+    def attachments_list(self, obj):
+        """Links to the portal's checked view (which logs each look); never the file itself."""
+        if obj is None or obj.pk is None:
+            return "–"
+        rows = [
+            (reverse("incidents:attachment", args=[a.public_id]), a.name, filesizeformat(a.size))
+            for a in obj.attachments.all()
+        ]
+        if not rows:
+            return _("Ingen billeder eller bilag.")
+        return format_html_join(mark_safe("<br>"), '<a href="{}">{}</a> ({})', rows)
 
     # --- what staff without the grant get ----------------------------------------------------
 

@@ -206,6 +206,54 @@ class IncidentMeasure(TenantModel):
         return self.description[:80]
 
 
+def incident_file_path(instance: IncidentAttachment, filename: str) -> str:
+    # Opaque names under the kommune: the original name is kept in `name`, never used as a path.
+    return f"incidents/{instance.kommune_id}/{uuid.uuid4()}.{instance.extension}"
+
+
+class IncidentAttachment(TenantModel):
+    """A photo or document on a case. It is health data like the case: stored privately, served
+    only through the access-checked view to those who may read the case, each look logged."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    incident = models.ForeignKey(
+        Incident, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("hændelse")
+    )
+    file = models.FileField(_("fil"), upload_to=incident_file_path)
+    name = models.CharField(_("filnavn"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("størrelse"), default=0)
+    uploaded_by = models.ForeignKey(
+        "organisations.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploadet af"),
+    )
+    uploaded_at = models.DateTimeField(_("uploadet"), auto_now_add=True)
+
+    history = tenant_history()
+
+    class Meta:
+        verbose_name = _("bilag til hændelse")
+        verbose_name_plural = _("bilag til hændelser")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def extension(self) -> str:
+        from .attachments import EXTENSIONS
+
+        return EXTENSIONS.get(self.content_type, "bin")
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
 class IncidentViewLog(TenantModel):
     """Who looked at which incident, when and through which door. Never the content."""
 

@@ -24,6 +24,7 @@ from organisations.models import Person, Unit, path_ids
 from .models import (
     HealthDataAccess,
     Incident,
+    IncidentAttachment,
     IncidentForward,
     IncidentMeasure,
     IncidentNotification,
@@ -78,10 +79,13 @@ def incident_report(
     reporter: Person | None = None,
     absence_first_day: datetime.date | None = None,
     absence_days: int = 0,
+    files=(),
     acting_user=None,
 ) -> Incident:
     """Anyone employed reports an incident. The AMG covering the unit handles it; the unit's
-    leader and the group's members are told by e-mail once the report is committed."""
+    leader and the group's members are told by e-mail once the report is committed. Photos
+    and attachments are checked before anything is saved: a bad one saves nothing."""
+    kinds = _check_files(files, existing=0)
     incident = Incident(
         kommune_id=unit.kommune_id,
         kind=kind,
@@ -99,6 +103,7 @@ def incident_report(
         absence_days=absence_days or 0,
     )
     _save(incident, acting_user)
+    _store_files(incident, files, kinds, reporter, acting_user)
     _notify_new(incident, exclude=reporter)
     _refresh(incident.kommune, [incident.committee_id], acting_user)
     return incident
@@ -209,6 +214,66 @@ def incident_refresh_deadlines(incident: Incident, *, acting_user=None) -> None:
 @transaction.atomic
 def inspection_visit_refresh_deadlines(visit: InspectionVisit, *, acting_user=None) -> None:
     _refresh(visit.kommune, [visit.committee_id], acting_user)
+
+
+def _check_files(files, existing: int) -> list[str]:
+    """Each file's content type; every error at once, in Danish, before anything is saved."""
+    from .attachments import check
+
+    kinds, errors = [], []
+    for number, upload in enumerate(files or ()):
+        try:
+            kinds.append(check(upload, existing + number))
+        except ValidationError as error:
+            errors.extend(error.messages)
+    if errors:
+        raise ValidationError(errors)
+    return kinds
+
+
+def _store_files(incident, files, kinds, person, acting_user) -> list[IncidentAttachment]:
+    stored = []
+    for upload, kind in zip(files or (), kinds, strict=True):
+        attachment = IncidentAttachment(
+            kommune_id=incident.kommune_id,
+            incident=incident,
+            name=((getattr(upload, "name", "") or "bilag").rsplit("/", 1)[-1])[:200],
+            content_type=kind,
+            size=upload.size,
+            uploaded_by=person,
+        )
+        attachment.file.save("upload", upload, save=False)
+        # The file is written before its row: a failed save never leaves a row without its
+        # file, and the file of a row that could not be saved is removed at once.
+        name, storage = attachment.file.name, attachment.file.storage
+        set_history_user(attachment, acting_user)
+        try:
+            attachment.save()
+        except Exception:
+            storage.delete(name)
+            raise
+        stored.append(attachment)
+    return stored
+
+
+@transaction.atomic
+def incident_attach(
+    incident: Incident, *, files, person: Person | None = None, acting_user=None
+) -> list[IncidentAttachment]:
+    """Photos and attachments added to a case by those who handle it (or report it)."""
+    existing = IncidentAttachment.objects.filter(incident=incident).count()
+    kinds = _check_files(files, existing=existing)
+    return _store_files(incident, files, kinds, person, acting_user)
+
+
+@transaction.atomic
+def incident_attachment_delete(attachment: IncidentAttachment, *, acting_user=None) -> None:
+    """The row goes now (its history keeps who and when), the file once committed."""
+    name, storage = attachment.file.name, attachment.file.storage
+    set_history_user(attachment, acting_user)
+    attachment.delete()
+    if name:
+        transaction.on_commit(lambda: storage.delete(name), robust=True)
 
 
 def incident_log_view(incident: Incident, *, user, channel: str) -> IncidentViewLog:

@@ -19,6 +19,9 @@ urlpatterns = [
     path("<uuid:public_id>/forelaeg/", views.escalate, name="escalate"),
     path("<uuid:public_id>/tiltag/", views.measure_add, name="measure_add"),
     path("<uuid:public_id>/videresend/", views.forward, name="forward"),
+    path("<uuid:public_id>/bilag/", views.attach, name="attach"),
+    path("bilag/<uuid:public_id>/", views.attachment, name="attachment"),
+    path("bilag/<uuid:public_id>/fjern/", views.attachment_remove, name="attachment_remove"),
     path("tiltag/<uuid:public_id>/", views.measure, name="measure"),
     path("tiltag/<uuid:public_id>/udfoert/", views.measure_done, name="measure_done"),
     path(

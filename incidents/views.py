@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,12 +26,14 @@ from portal.views import kommune_required
 from . import forms as incident_forms
 from . import services
 from .access import (
+    get_attachment_for_user,
     get_forward_for_injured,
     get_incident_for_user,
     get_measure_for_user,
     get_udvalg_for_overview,
     udvalg_for_hr,
 )
+from .attachments import MAX_BYTES, MAX_PER_CASE
 from .easy import counted_absence, incident_easy_due
 from .forms import (
     AbsenceForm,
@@ -116,6 +118,7 @@ def report(request):
                 reporter=viewer.person,
                 absence_first_day=data["absence_first_day"],
                 absence_days=data["absence_days"] or 0,
+                files=request.FILES.getlist("files"),
                 acting_user=request.user,
             )
         except ValidationError as error:
@@ -127,7 +130,11 @@ def report(request):
                 _("Tak. Hændelsen er anmeldt, og lederen og arbejdsmiljøgruppen har fået besked."),
             )
             return HttpResponseRedirect(reverse("incidents:index"))
-    return render(request, "incidents/report.html", {"form": form})
+    return render(
+        request,
+        "incidents/report.html",
+        {"form": form, "max_files": MAX_PER_CASE, "max_mb": MAX_BYTES // 2**20},
+    )
 
 
 # --- the case ------------------------------------------------------------------------------------
@@ -150,6 +157,10 @@ def detail(request, public_id):
         "today": timezone.localdate(),
         "measures": list(incident.measures.select_related("owner").order_by("due_on", "pk")),
         "forwards": _forwards(incident) if (access.can_forward or access.is_injured) else [],
+        "attachments": list(incident.attachments.select_related("uploaded_by")),
+        "may_attach": access.can_handle or access.is_injured,
+        "max_files": MAX_PER_CASE,
+        "max_mb": MAX_BYTES // 2**20,
     }
     if access.can_handle:
         context.update(
@@ -169,6 +180,65 @@ def detail(request, public_id):
     if access.can_forward:
         context["forward_form"] = ForwardForm()
     return render(request, "incidents/detail.html", context)
+
+
+# --- photos and attachments ----------------------------------------------------------------------
+
+
+@kommune_required
+@require_POST
+def attach(request, public_id):
+    access = get_incident_for_user(request, public_id)
+    if not (access.can_handle or access.is_injured):
+        raise PermissionDenied
+    files = request.FILES.getlist("files")
+    if not files:
+        messages.error(request, _("Vælg et billede eller en fil."))
+    else:
+        try:
+            services.incident_attach(
+                access.incident, files=files, person=access.viewer.person, acting_user=request.user
+            )
+        except ValidationError as error:
+            for text in error.messages:
+                messages.error(request, text)
+        else:
+            messages.success(request, _("Vedhæftet."))
+    return HttpResponseRedirect(_detail_url(access.incident) + "#bilag")
+
+
+@kommune_required
+@require_GET
+def attachment(request, public_id):
+    """Served only here, to those who read the case, each look logged like the case itself.
+    Photos are shown inline (?vis=1) only for the image types browsers draw safely."""
+    from .attachments import INLINE
+
+    item, access = get_attachment_for_user(request, public_id)
+    services.incident_log_view(
+        access.incident, user=request.user, channel=IncidentViewLog.Channel.PORTAL
+    )
+    try:
+        handle = item.file.open("rb")
+    except (FileNotFoundError, ValueError) as error:
+        raise Http404 from error
+    inline = request.GET.get("vis") == "1" and item.content_type in INLINE
+    response = FileResponse(
+        handle, as_attachment=not inline, filename=item.name, content_type=item.content_type
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@kommune_required
+@require_POST
+def attachment_remove(request, public_id):
+    item, access = get_attachment_for_user(request, public_id)
+    if not access.can_handle:
+        raise PermissionDenied
+    services.incident_attachment_delete(item, acting_user=request.user)
+    messages.success(request, _("Fjernet."))
+    return HttpResponseRedirect(_detail_url(access.incident) + "#bilag")
 
 
 def _forwards(incident: Incident) -> list:

@@ -45,6 +45,11 @@ def linked_user(org, person, username) -> User:
 
 @pytest.fixture
 def case(org_a, org_b, hr_a, employee_a) -> Case:
+    return build_case(org_a, org_b, hr_a, employee_a)
+
+
+def build_case(org_a, org_b, hr_a, employee_a) -> Case:
+    """A violent incident at Skole Nord, and a login for everyone who might look at it."""
     k = org_a.kommune
     with tenant_scope(k):
         area_leader = f.person(k, "Otto", "Områdeleder", unit=org_a.omraade)
