@@ -679,6 +679,8 @@ def _writable_item(request, public_id) -> tuple[AgendaItem, object]:
 def minutes_save(request, public_id):
     item, access = _writable_item(request, public_id)
     form = MinutesForm(request.POST, prefix=f"i{item.pk}")
+    if request.headers.get("HX-Request"):
+        return _minutes_autosave(request, item, form)
     if not form.is_valid():
         form_errors_to_messages(request, form)
         return HttpResponseRedirect(_referat_url(access.meeting))
@@ -693,6 +695,30 @@ def minutes_save(request, public_id):
         _("Referatet af punktet er gemt."),
         _referat_url(access.meeting) + f"#punkt-{item.public_id}",
     )
+
+
+def _minutes_autosave(request, item, form) -> HttpResponse:
+    """The referat editor saves an item as it is typed (htmx, a pause after the last key):
+    the answer is the line beside the item saying it is saved, or why not (nothing saved)."""
+    from django.utils.html import format_html
+
+    error = None
+    if not form.is_valid():
+        error = " ".join(str(e) for errors in form.errors.values() for e in errors)
+    else:
+        try:
+            services.minutes_write(
+                item,
+                minutes=form.cleaned_data["minutes"],
+                decisions=form.decision_list(),
+                acting_user=request.user,
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    if error:
+        return HttpResponse(format_html('<span class="error">{}</span>', error))
+    now = timezone.localtime()
+    return HttpResponse(format_html("{} {}", _("Gemt kl."), now.strftime("%H.%M.%S")))
 
 
 @kommune_required

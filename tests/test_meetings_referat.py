@@ -305,3 +305,32 @@ def test_a_referat_is_approved_only_after_the_meeting_and_never_of_a_cancelled_o
         services.meeting_cancel(w.next)
     with at(NEXT_DAY, 15), tenant_scope(w.kommune), pytest.raises(ValidationError):
         services.referat_approve(w.next, person=w.formand, slots={FIRST_SLOT})
+
+
+def test_the_editor_saves_an_item_as_it_is_typed_and_says_so(client, w):
+    """Issue 11: htmx posts an item a moment after the writer pauses; the answer is the line
+    beside the item. Too long a text saves nothing and says why; a member who reads the meeting
+    but may not write the referat is refused (403) and nothing changes."""
+    with at(MEETING_DAY, 15), tenant_scope(w.kommune):
+        item = next(i for i in agenda_for(w.meeting).items if i.kind == "amo_info")
+    url = reverse("meetings:minutes", args=[item.public_id])
+    prefix = f"i{item.pk}"
+    with at(MEETING_DAY, 15):
+        client.force_login(w.users["sekretaer"])
+        response = client.post(
+            url,
+            {f"{prefix}-minutes": "Ny APV.", f"{prefix}-decisions": "APV i maj"},
+            headers={"HX-Request": "true"},
+        )
+        assert response.status_code == 200
+        assert response.content.decode().startswith("Gemt kl.")
+        too_long = "x" * 100_000
+        response = client.post(url, {f"{prefix}-minutes": too_long}, headers={"HX-Request": "true"})
+        assert 'class="error"' in response.content.decode()
+        client.force_login(w.users["rep"])
+        response = client.post(url, {f"{prefix}-minutes": "Hacket"}, headers={"HX-Request": "true"})
+        assert response.status_code == 403
+    with tenant_scope(w.kommune):
+        item.refresh_from_db()
+        assert item.minutes == "Ny APV."
+        assert list(item.decisions.values_list("text", flat=True)) == ["APV i maj"]

@@ -122,3 +122,25 @@ def test_formand_and_naestformand_approve_the_referat(page, new_page, med):
             med.formand,
             med.naestformand,
         )
+
+
+def test_the_referat_is_saved_as_it_is_typed(page, med):
+    """Issue 11: the referat editor saves each item a moment after the writer pauses, without
+    reloading the page; two items written one after the other are both kept."""
+    meeting = new_meeting(med, timezone.localdate() - datetime.timedelta(days=2))
+    with tenant_scope(med.kommune):
+        first, second = agenda_for(meeting).items[:2]
+    log_in(page, "formand_a")
+    page.wait_for_url("**/")
+    page.goto(reverse("meetings:referat", args=[meeting.public_id]))
+    page.locator(f"#m-{first.pk}").fill("Drøftet; ingen bemærkninger.")
+    page.locator(f"#saved-{first.pk}").get_by_text("Gemt kl.").wait_for()
+    page.locator(f"#d-{second.pk}").fill("Planen godkendt\nNæste møde i juni")
+    page.locator(f"#saved-{second.pk}").get_by_text("Gemt kl.").wait_for()
+    page.reload()
+    assert page.locator(f"#m-{first.pk}").input_value() == "Drøftet; ingen bemærkninger."
+    with tenant_scope(med.kommune):
+        decisions = list(second.decisions.order_by("position").values_list("text", flat=True))
+        first.refresh_from_db()
+    assert first.minutes == "Drøftet; ingen bemærkninger."
+    assert decisions == ["Planen godkendt", "Næste møde i juni"]
