@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import datetime
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -9,11 +7,19 @@ from django.utils.translation import gettext_lazy as _
 NOTE_LIMIT = 2000
 
 
+class PastDateField(forms.DateField):
+    """A day that has happened: today or before (what was done, what was agreed)."""
+
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+    def validate(self, value):
+        super().validate(value)
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(_("Datoen kan ikke ligge i fremtiden."))
+
+
 class MarkDoneForm(forms.Form):
-    done_on = forms.DateField(
-        label=_("Opfyldt den"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    done_on = PastDateField(label=_("Opfyldt den"))
     note = forms.CharField(
         label=_("Bemærkning"),
         required=False,
@@ -27,20 +33,11 @@ class MarkDoneForm(forms.Form):
         self.deadline = deadline
         self.fields["done_on"].initial = timezone.localdate()
 
-    def clean_done_on(self):
-        day: datetime.date = self.cleaned_data["done_on"]
-        if day > timezone.localdate():
-            raise forms.ValidationError(_("Datoen kan ikke ligge i fremtiden."))
-        return day
-
 
 class WaiveForm(forms.Form):
     """HovedMED's agreement to waive obligation A, H or I (recorded by whoever answers for it)."""
 
-    agreed_on = forms.DateField(
-        label=_("Aftalt den"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    agreed_on = PastDateField(label=_("Aftalt den"))
     decision = forms.CharField(
         label=_("Beslutning"),
         max_length=NOTE_LIMIT,
@@ -51,9 +48,3 @@ class WaiveForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agreed_on"].initial = timezone.localdate()
-
-    def clean_agreed_on(self):
-        day: datetime.date = self.cleaned_data["agreed_on"]
-        if day > timezone.localdate():
-            raise forms.ValidationError(_("Datoen kan ikke ligge i fremtiden."))
-        return day
