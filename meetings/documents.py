@@ -1,12 +1,12 @@
 """The PDF documents, rendered by core/pdf.py from the same selectors as the pages.
 
 - agenda and referat of a meeting (small: rendered on request and for the e-mails);
-- the kommune's MED organisation chart and AMO organisation chart (like seed 003's 2023 charts)
-  and the AMO plan with its members that every employee must be able to know (BEK om
-  samarbejde om arbejdsmiljø § 33 stk. 2): built from live data, one section per område; for a
-  large kommune each område starts on a new page and a single område can be ordered alone;
-- a person's training record.
-"""
+- the kommune's MED organisation chart and AMO organisation chart, built from live data as
+  trees drawn by Graphviz (meetings/diagrams.py: A3 landscape, an overview and a page per
+  område for a large kommune, a single område can be ordered alone; lists where Graphviz is
+  missing), and the AMO plan with its members that every employee must be able to know (BEK
+  om samarbejde om arbejdsmiljø § 33 stk. 2);
+- a person's training record."""
 
 from __future__ import annotations
 
@@ -290,31 +290,15 @@ def chart_context(kind: str, kommune, omraade: Unit | None = None) -> dict:
         chart = build_chart(AMO_CHART_KINDS, AMO_GROUPS, omraade)
         title = _("Arbejdsmiljøorganisationen og dens medlemmer")
         template = "meetings/pdf/amo_plan.html"
-    diagrams = None
-    if kind in (DocumentJob.Kind.MED_CHART, DocumentJob.Kind.AMO_CHART):
-        from . import diagrams as drawing
-
-        options = {"whole": False, "overview": False} if omraade is not None else {}
-        found = drawing.safe_diagrams(chart, **options)
-        if found is not None:
-            diagrams = [
-                (d.title, drawing.for_print(d, DIAGRAM_WIDTH_MM, DIAGRAM_HEIGHT_MM)) for d in found
-            ]
     return {
         "template": template,
         "kommune": kommune,
         "title": title,
         "omraade": omraade,
         "chart": chart,
-        "diagrams": diagrams,
         "legend": legend(chart),
         "today": timezone.localdate(),
     }
-
-
-# A3 landscape less the margins, the heading and the page's own title.
-DIAGRAM_WIDTH_MM = 394
-DIAGRAM_HEIGHT_MM = 210
 
 
 def legend(chart: Chart) -> list[tuple[str, str]]:
@@ -329,7 +313,32 @@ def legend(chart: Chart) -> list[tuple[str, str]]:
 
 
 def chart_pdf(kind: str, kommune, omraade: Unit | None = None) -> bytes:
+    """The MED and AMO charts as diagrams drawn by Graphviz (meetings/diagrams.py); the AMO
+    plan with its members, and the charts where Graphviz is missing, as lists."""
+    from django.utils import formats
+
+    from . import diagrams
+    from .models import DocumentJob
+
     context = chart_context(kind, kommune, omraade)
+    if kind in (DocumentJob.Kind.MED_CHART, DocumentJob.Kind.AMO_CHART):
+        chart = context["chart"]
+        subtitle = _("Pr. %(day)s · %(n)s udvalg og grupper") % {
+            "day": formats.date_format(context["today"], "DATE_FORMAT"),
+            "n": chart.total,
+        }
+        if omraade is not None:
+            subtitle = f"{omraade} · {subtitle}"
+        data = diagrams.safe_pdf(
+            chart,
+            kommune=str(kommune),
+            heading=str(context["title"]),
+            subtitle=subtitle,
+            legend=context["legend"],
+            **({"whole": False, "overview": False} if omraade is not None else {}),
+        )
+        if data is not None:
+            return data
     return render_pdf(context["template"], context)
 
 

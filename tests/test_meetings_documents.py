@@ -11,6 +11,7 @@ import io
 import re
 import resource
 import threading
+import unicodedata
 from datetime import date
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
@@ -38,7 +39,8 @@ def pages(data: bytes) -> list[str]:
 
 
 def flat(text: str) -> str:
-    return " ".join(text.split())
+    # NFKC: the diagrams are typeset by cairo/pango with ligatures ("ﬁ" in "Trafik").
+    return " ".join(unicodedata.normalize("NFKC", text).split())
 
 
 @pytest.fixture

@@ -6,7 +6,9 @@ large kommune gets an overview that leads to each område; without Graphviz the 
 from __future__ import annotations
 
 import html
+import io
 import re
+import unicodedata
 
 import pytest
 from django.db import connection
@@ -89,28 +91,50 @@ def test_a_large_kommune_gets_an_overview_and_a_page_per_omraade(org_a, monkeypa
         assert f"Alfa AMG ekstra {n}" in shown
 
 
-def test_the_pdf_draws_the_tree_with_its_words_as_text(org_a):
-    import io
-
+def pdf_text(data: bytes) -> tuple[list[str], object]:
     from pypdf import PdfReader
 
+    reader = PdfReader(io.BytesIO(data))
+    texts = [
+        " ".join(unicodedata.normalize("NFKC", page.extract_text()).split())
+        for page in reader.pages
+    ]
+    return texts, reader
+
+
+def test_the_pdf_draws_the_tree_with_its_words_as_text(org_a):
+    """Drawn by Graphviz itself (vector lines, real text), A3 landscape, each page with the
+    kommune, the title, the legend, when it was printed and its number."""
     with tenant_scope(org_a.kommune):
         data = documents.chart_pdf(DocumentJob.Kind.AMO_CHART, org_a.kommune)
-    reader = PdfReader(io.BytesIO(data))
-    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
-    for name in ("Alfa HovedMED", "Alfa AMG Nord", "Alfa AMG Syd", "Arne AlfaAmr"):
+    (text,), reader = pdf_text(data)
+    for name in ("Alfa HovedMED", "Alfa AMG Nord", "Alfa AMG Syd", "AlfaAmr"):
         assert name in text
+    assert f"Arbejdsmiljøorganisationen i {org_a.kommune}" in text
     assert "Arbejdsmiljøgruppe (AMG)" in text  # the legend
+    assert "Udskrevet" in text and "Side 1 af 1" in text
     page = reader.pages[0]
-    assert round(float(page.mediabox.width)) == 1191  # A3 landscape (420 mm)
+    assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (1191, 842)
+
+
+def test_a_large_kommunes_pdf_is_an_overview_and_numbered_pages(org_a, monkeypatch):
+    monkeypatch.setattr(diagrams, "WHOLE_TREE", 2)
+    monkeypatch.setattr(diagrams, "PER_PAGE", 1)
+    with tenant_scope(org_a.kommune):
+        texts, _reader = pdf_text(documents.chart_pdf(DocumentJob.Kind.AMO_CHART, org_a.kommune))
+    assert "Oversigt" in texts[0]
+    assert all(f"Side {n} af {len(texts)}" in text for n, text in enumerate(texts, 1))
+    shown = " ".join(texts[1:])
+    assert "Alfa AMG Nord" in shown and "Alfa AMG Syd" in shown
 
 
 def test_without_graphviz_the_lists_stand_in(org_a, client, monkeypatch):
     monkeypatch.setattr(diagrams, "available", lambda: False)
     with tenant_scope(org_a.kommune):
-        context = documents.chart_context(DocumentJob.Kind.MED_CHART, org_a.kommune)
+        texts, reader = pdf_text(documents.chart_pdf(DocumentJob.Kind.MED_CHART, org_a.kommune))
         person = org_a.amr.person
-    assert context["diagrams"] is None
+    assert "Alfa LokalMED Nord" in " ".join(texts)
+    assert round(float(reader.pages[0].mediabox.width)) == 595  # the A4 list document
     f.login_as(client, org_a, person, "arne")
     response = client.get(reverse("meetings:organisation"))
     assert response.status_code == 200
