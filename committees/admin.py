@@ -3,6 +3,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import TenantAdmin, TenantImportExportAdmin, TenantInline, count_of
+from core.admin_filters import AutocompleteFilter
 from core.admin_site import site
 from core.history import set_history_user
 
@@ -64,7 +65,7 @@ class ActiveFilter(admin.SimpleListFilter):
 @admin.register(Committee, site=site)
 class CommitteeAdmin(TenantAdmin):
     list_display = ("name", "kind", "parent", "member_count", "closed_on")
-    list_filter = ("kind", ActiveFilter, ("parent", admin.RelatedOnlyFieldListFilter))
+    list_filter = ("kind", ActiveFilter, ("parent", AutocompleteFilter))
     list_select_related = ("parent",)
     search_fields = ("name", "code")
     autocomplete_fields = ("parent",)
@@ -133,7 +134,7 @@ class MembershipAdmin(TenantImportExportAdmin):
         "side",
         "chosen",
         ("committee__kind"),
-        ("committee", admin.RelatedOnlyFieldListFilter),
+        ("committee", AutocompleteFilter),
     )
     list_select_related = ("person", "committee")
     search_fields = (

@@ -57,6 +57,16 @@ class TenantAdmin(SimpleHistoryAdmin):
     revert, the actions, inlines, popups and the exports. Saves set the kommune and go
     through `save_via_service`."""
 
+    @property
+    def media(self):
+        # A changelist filter searched as you type (core.admin_filters) brings select2 along.
+        from .admin_filters import filter_media, uses_autocomplete_filter
+
+        media = super().media
+        if uses_autocomplete_filter(self.list_filter or ()):
+            media = media + filter_media()
+        return media
+
     # Lookup from this model to the unit that decides område access, e.g. "unit" or "pk".
     unit_lookup: str | None = None
     # Every lookup to the units the object lies in (default: `unit_lookup`); None: the object

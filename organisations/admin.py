@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import TenantAdmin, TenantImportExportAdmin, TenantInline, count_of
+from core.admin_filters import AutocompleteFilter
 from core.admin_site import site
 
 from .models import Kommune, KommuneStaff, Person, Unit, UnitAddress
@@ -107,7 +108,7 @@ class UnitAdmin(TenantImportExportAdmin):
     resource_classes = [UnitResource]
     unit_lookup = "pk"
     list_display = ("name", "kind", "parent", "leader", "headcount", "people_count", "closed_on")
-    list_filter = ("kind", ("parent", admin.RelatedOnlyFieldListFilter), "closed_on")
+    list_filter = ("kind", ("parent", AutocompleteFilter), "closed_on")
     list_select_related = ("parent", "leader")
     search_fields = ("name", "code", "addresses__street")
     autocomplete_fields = ("parent", "leader")
@@ -147,7 +148,7 @@ class PersonAdmin(TenantImportExportAdmin):
         "has_account",
         "left_on",
     )
-    list_filter = (("unit", admin.RelatedOnlyFieldListFilter), "left_on")
+    list_filter = (("unit", AutocompleteFilter), "left_on")
     list_select_related = ("unit",)
     search_fields = ("first_name", "last_name", "employee_number", "email")
     autocomplete_fields = ("unit", "user")

@@ -30,3 +30,15 @@
     subtree: true,
   });
 })();
+
+// Changelist filters searched as you type (core/admin_filters.py): choosing one filters the list.
+(function () {
+  if (!window.django || !window.django.jQuery) return;
+  window.django.jQuery(document).on("change", "select[data-filter-param]", function () {
+    const url = new URL(window.location.href);
+    url.searchParams.delete(this.dataset.filterParam);
+    url.searchParams.delete("p");
+    if (this.value) url.searchParams.set(this.dataset.filterParam, this.value);
+    window.location.href = url.toString();
+  });
+})();
