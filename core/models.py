@@ -11,6 +11,23 @@ from django.utils.translation import gettext_lazy as _
 from core.tenancy import TenantModel
 
 
+class StoredFile(models.Model):
+    """What every uploaded file keeps beside its opaque storage name: the name it was uploaded
+    with (shown, never used as a path), its checked type and size, and when. The file field and
+    who uploaded it belong to each concrete model (meetings' bilag, incidents' photos)."""
+
+    name = models.CharField(_("filnavn"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100, blank=True)
+    size = models.PositiveIntegerField(_("størrelse"), default=0)
+    uploaded_at = models.DateTimeField(_("uploadet"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class ImportJob(TenantModel):
     """A large CSV/XLSX import run by a Celery worker instead of the request (a file of 3,000
     people takes minutes). First a dry run checks every row; when it is clean, the HR member

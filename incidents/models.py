@@ -25,6 +25,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import StoredFile
 from core.tenancy import TenantModel, tenant_history
 
 
@@ -211,7 +212,7 @@ def incident_file_path(instance: IncidentAttachment, filename: str) -> str:
     return f"incidents/{instance.kommune_id}/{uuid.uuid4()}.{instance.extension}"
 
 
-class IncidentAttachment(TenantModel):
+class IncidentAttachment(StoredFile, TenantModel):
     """A photo or document on a case. It is health data like the case: stored privately, served
     only through the access-checked view to those who may read the case, each look logged."""
 
@@ -220,9 +221,6 @@ class IncidentAttachment(TenantModel):
         Incident, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("hændelse")
     )
     file = models.FileField(_("fil"), upload_to=incident_file_path)
-    name = models.CharField(_("filnavn"), max_length=200)
-    content_type = models.CharField(_("type"), max_length=100)
-    size = models.PositiveIntegerField(_("størrelse"), default=0)
     uploaded_by = models.ForeignKey(
         "organisations.Person",
         on_delete=models.SET_NULL,
@@ -231,7 +229,6 @@ class IncidentAttachment(TenantModel):
         related_name="+",
         verbose_name=_("uploadet af"),
     )
-    uploaded_at = models.DateTimeField(_("uploadet"), auto_now_add=True)
 
     history = tenant_history()
 
@@ -239,9 +236,6 @@ class IncidentAttachment(TenantModel):
         verbose_name = _("bilag til hændelse")
         verbose_name_plural = _("bilag til hændelser")
         ordering = ["pk"]
-
-    def __str__(self) -> str:
-        return self.name
 
     @property
     def extension(self) -> str:

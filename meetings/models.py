@@ -18,6 +18,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import StoredFile
 from core.tenancy import TenantModel, tenant_history
 
 # --- the forretningsorden ------------------------------------------------------------------------
@@ -393,7 +394,7 @@ def attachment_path(instance: ItemAttachment, filename: str) -> str:
     return f"meetings/{instance.kommune_id}/{uuid.uuid4()}.{suffix}"
 
 
-class ItemAttachment(TenantModel):
+class ItemAttachment(StoredFile, TenantModel):
     """Material for an agenda item. Served only through the access-checked view."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -401,9 +402,6 @@ class ItemAttachment(TenantModel):
         AgendaItem, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("punkt")
     )
     file = models.FileField(_("fil"), upload_to=attachment_path)
-    name = models.CharField(_("filnavn"), max_length=200)
-    content_type = models.CharField(max_length=100, blank=True)
-    size = models.PositiveIntegerField(_("størrelse"), default=0)
     uploaded_by = models.ForeignKey(
         "organisations.Person",
         on_delete=models.SET_NULL,
@@ -412,7 +410,6 @@ class ItemAttachment(TenantModel):
         related_name="+",
         verbose_name=_("uploadet af"),
     )
-    uploaded_at = models.DateTimeField(_("uploadet"), auto_now_add=True)
 
     history = tenant_history()
 
@@ -420,9 +417,6 @@ class ItemAttachment(TenantModel):
         verbose_name = _("bilag")
         verbose_name_plural = _("bilag")
         ordering = ["pk"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Decision(TenantModel):
