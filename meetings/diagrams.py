@@ -273,10 +273,21 @@ def _pages(
     return work
 
 
+def _pipe(graph: graphviz.Digraph, fmt: str) -> bytes:
+    """One page through dot. Its orthogonal router aborts on some graphs (maze.c "chkSgraph"
+    assertion, seen on København-sized områder): such a page is drawn with straight polylines."""
+    try:
+        return graph.pipe(format=fmt)
+    except graphviz.CalledProcessError:
+        logger.info("dot's orthogonal edges failed; drawing the page with polylines")
+        graph.graph_attr["splines"] = "polyline"
+        return graph.pipe(format=fmt)
+
+
 def _pipe_all(graphs: list[graphviz.Digraph], fmt: str) -> list:
     """dot runs as a subprocess: lay the pages out side by side on the machine's cores."""
     with ThreadPoolExecutor(max_workers=4) as pool:
-        return list(pool.map(lambda graph: graph.pipe(format=fmt), graphs))
+        return list(pool.map(lambda graph: _pipe(graph, fmt), graphs))
 
 
 def diagrams(

@@ -202,3 +202,24 @@ def test_the_page_runs_the_same_queries_whatever_the_size(org_a, client):
                 "amr",
             )
     assert count() == small
+
+
+def test_a_page_dot_cannot_route_orthogonally_is_drawn_with_polylines(org_a, monkeypatch):
+    """dot's orthogonal router aborts on some København-sized områder (maze.c "chkSgraph",
+    found by the benchmark's L data): that page is drawn with polylines, not lost."""
+    import graphviz
+
+    real_pipe = graphviz.Digraph.pipe
+    tried = []
+
+    def pipe(self, *args, **kwargs):
+        tried.append(self.graph_attr.get("splines"))
+        if self.graph_attr.get("splines") == "ortho":
+            raise graphviz.CalledProcessError(-6, ["dot"], stderr=b"maze.c: chkSgraph")
+        return real_pipe(self, *args, **kwargs)
+
+    monkeypatch.setattr(graphviz.Digraph, "pipe", pipe)
+    with tenant_scope(org_a.kommune):
+        (text,), _reader = pdf_text(documents.chart_pdf(DocumentJob.Kind.AMO_CHART, org_a.kommune))
+    assert tried == ["ortho", "polyline"]
+    assert "Alfa AMG Nord" in text
