@@ -1,7 +1,7 @@
 """Organisation diagrams: the MED and AMO charts drawn as trees, laid out by Graphviz's `dot`.
 
 The same diagrams go into the PDFs (meetings/documents.py) and onto the organisation page of
-the portal and the admin (meetings/views.py), built from `documents.build_chart` so the boxes
+the portal and the admin (meetings/views.py), built from `charts.build_chart` so the boxes
 and their counts are the chart's own. The layout follows the charts in a MED-aftale: HovedMED
 at the top, an AfdelingsMED per område below it, and the local committees (or arbejdsmiljø-
 grupper with their TRIO) hanging under their område in columns, so a wide level wraps
@@ -32,7 +32,15 @@ from django.utils.translation import ngettext
 
 from committees.models import Committee
 
-from .documents import Chart, ChartCommittee, ChartSection
+from .charts import (
+    AMO_CHART_KINDS,
+    AMO_GROUPS,
+    MED_GROUPS,
+    Chart,
+    ChartCommittee,
+    ChartSection,
+    build_chart,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +69,15 @@ class Diagram:
     width_pt: float
     height_pt: float
     omraade_id: int | None = None  # the område a page shows; None for the overview/whole tree
+
+
+def legend(chart: Chart) -> list[tuple[str, str]]:
+    """(kind label, box colour) for the kinds the chart shows, in the order of the tree."""
+    shown = {c.kind for s in chart.sections for _label, members in s.groups for c in members}
+    shown |= {s.head.kind for s in chart.sections if s.head}
+    if chart.top:
+        shown.add(chart.top.kind)
+    return [(str(kind.label), FILL[kind]) for kind in Committee.Kind if kind in shown]
 
 
 def available() -> bool:
@@ -456,8 +473,6 @@ def page_context(request, *, link: Link, mine: set[int]) -> dict:
     tree (small kommune), the overview with a page per område (large), or one område."""
     from organisations.models import Unit
 
-    from . import documents
-
     kind = request.GET.get("diagram") if request.GET.get("diagram") in ("med", "amo") else "med"
     omraader = list(
         Unit.objects.filter(kind=Unit.Kind.OMRAADE, closed_on__isnull=True).order_by("name")
@@ -467,10 +482,10 @@ def page_context(request, *, link: Link, mine: set[int]) -> dict:
     if wanted:
         omraade = next((u for u in omraader if str(u.pk) == wanted), None)
     if kind == "med":
-        chart = documents.build_chart(Committee.MED_KINDS, documents.MED_GROUPS, omraade)
+        chart = build_chart(Committee.MED_KINDS, MED_GROUPS, omraade)
         title = _("MED-organisationen")
     else:
-        chart = documents.build_chart(documents.AMO_CHART_KINDS, documents.AMO_GROUPS, omraade)
+        chart = build_chart(AMO_CHART_KINDS, AMO_GROUPS, omraade)
         title = _("Arbejdsmiljøorganisationen")
 
     def section_link(section: ChartSection) -> str | None:
@@ -493,6 +508,6 @@ def page_context(request, *, link: Link, mine: set[int]) -> dict:
         "omraade": omraade,
         "chart": chart,
         "diagrams": found,
-        "legend": documents.legend(chart),
+        "legend": legend(chart),
         "mine_count": len(mine),
     }

@@ -21,7 +21,7 @@ from pypdf import PdfReader
 
 from committees.models import Committee
 from core.tenancy import tenant_scope
-from meetings import diagrams, documents, services
+from meetings import charts, diagrams, documents, services
 from meetings.models import DocumentJob
 from meetings.selectors import agenda_for
 from meetings.tasks import meetings_render_document, memory_cap
@@ -229,7 +229,7 @@ def test_a_large_kommune_gets_one_page_per_omraade_and_single_omraade_documents(
 ):
     """København (~1,500 AMGs): each område on its own pages after an overview, and an område
     can be ordered alone."""
-    monkeypatch.setattr(documents, "LARGE_CHART", 10)
+    monkeypatch.setattr(charts, "LARGE_CHART", 10)
     monkeypatch.setattr(diagrams, "WHOLE_TREE", 10)
     with tenant_scope(albertslund):
         omraader = list(Unit.objects.filter(kind=Unit.Kind.OMRAADE).order_by("name"))

@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from committees.models import Committee
 from core.tenancy import tenant_scope
-from meetings import diagrams, documents
+from meetings import charts, diagrams, documents
 from meetings.models import DocumentJob
 from tests import factories as f
 
@@ -38,8 +38,8 @@ def edges(svg: str) -> int:
 def test_the_whole_kommune_is_one_tree(org_a):
     """Every committee one box, every box but the root hung from exactly one line."""
     with tenant_scope(org_a.kommune):
-        chart = documents.build_chart(Committee.MED_KINDS, documents.MED_GROUPS)
-        amo = documents.build_chart(documents.AMO_CHART_KINDS, documents.AMO_GROUPS)
+        chart = charts.build_chart(Committee.MED_KINDS, charts.MED_GROUPS)
+        amo = charts.build_chart(charts.AMO_CHART_KINDS, charts.AMO_GROUPS)
         (med_diagram,) = diagrams.diagrams(chart)
         (amo_diagram,) = diagrams.diagrams(amo)
     assert med_diagram.title == "Hele organisationen"
@@ -57,7 +57,7 @@ def test_the_whole_kommune_is_one_tree(org_a):
 def test_names_are_escaped_in_the_diagram(org_a):
     with tenant_scope(org_a.kommune):
         f.committee(org_a.kommune, 'AMG <script>alert("x")</script> & Co', parent=org_a.med)
-        chart = documents.build_chart(documents.AMO_CHART_KINDS, documents.AMO_GROUPS)
+        chart = charts.build_chart(charts.AMO_CHART_KINDS, charts.AMO_GROUPS)
         (diagram,) = diagrams.diagrams(chart)
     assert "<script>" not in diagram.svg
     assert "&lt;script&gt;" in diagram.svg
@@ -78,7 +78,7 @@ def test_a_large_kommune_gets_an_overview_and_a_page_per_omraade(org_a, monkeypa
         Committee.objects.filter(pk__in=[org_a.amg.pk, org_a.med.pk]).update(parent=afdeling)
         for n in range(4):
             f.committee(org_a.kommune, f"Alfa AMG ekstra {n}", parent=afdeling)
-        chart = documents.build_chart(documents.AMO_CHART_KINDS, documents.AMO_GROUPS)
+        chart = charts.build_chart(charts.AMO_CHART_KINDS, charts.AMO_GROUPS)
         found = diagrams.diagrams(chart, section_link=lambda s: f"?omraade={s.omraade_id}")
     titles = [d.title for d in found]
     assert titles[0] == "Oversigt"
