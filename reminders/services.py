@@ -216,8 +216,14 @@ def _groupable_items(today: datetime.date):
     return items
 
 
-def digests_build(kommune: Kommune, *, today: datetime.date) -> int:
-    """Put each person's due items into their digest of the day. Call in scope, in a transaction."""
+def digests_build(
+    kommune: Kommune, *, today: datetime.date, now: datetime.datetime | None = None
+) -> int:
+    """Put each person's due items into their digest of the day. Call in scope, in a transaction.
+
+    A new digest is due at the tick's own `now`, so the tick that builds it also sends it (its
+    default, the time of the insert, lies after the tick's `now` and waited for the next tick)."""
+    now = now or timezone.now()
     items = _groupable_items(today)
     recipients = list(
         items.order_by("recipient_id").values_list("recipient_id", flat=True).distinct()
@@ -225,7 +231,10 @@ def digests_build(kommune: Kommune, *, today: datetime.date) -> int:
     if not recipients:
         return 0
     ReminderDigest.objects.bulk_create(
-        [ReminderDigest(kommune_id=kommune.pk, recipient_id=pk, day=today) for pk in recipients],
+        [
+            ReminderDigest(kommune_id=kommune.pk, recipient_id=pk, day=today, next_attempt_at=now)
+            for pk in recipients
+        ],
         ignore_conflicts=True,
     )
     if len(recipients) >= ANALYZE_AFTER_ROWS:
@@ -293,7 +302,7 @@ def reminders_prepare(
         # Grouping waits for the morning: after the nightly deadline re-evaluation, and not at
         # night. Planning above runs anyway, so the morning tick has little left to do.
         if timezone.localtime(now).hour >= settings.REMINDER_SEND_HOUR:
-            digests_build(kommune, today=today)
+            digests_build(kommune, today=today, now=now)
         result.digest_ids = list(
             ReminderDigest.objects.filter(
                 state=ReminderDigest.State.PENDING, next_attempt_at__lte=now

@@ -687,3 +687,14 @@ def test_it_plans_and_sends_with_a_constant_number_of_queries(org_a, org_b, what
         assert ReminderItem.objects.count() > 30
     small, large = counts
     assert small == large
+
+
+def test_the_tick_that_builds_a_digest_also_sends_it(world):
+    """Issue 17: with the clock running, a digest built by a tick was due only "after" the
+    tick's own now (its default was the insert time) and waited for the next tick."""
+    world.deadline(person=world.arne)
+    with time_machine.travel(at(DUE, 9), tick=True):
+        prepared = reminders_prepare(world.kommune)
+        assert len(prepared.digest_ids) == 1
+        assert digest_send(prepared.digest_ids[0]) == "sent"
+    assert len(mail.outbox) == 1
