@@ -27,6 +27,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import OutboxRow
 from core.tenancy import TenantModel, tenant_history
 
 
@@ -395,17 +396,10 @@ class ApvMajorChange(TenantModel):
 # which is exactly the timestamp that could link an answer to a person.
 
 
-class SurveyInvitation(TenantModel):
-    """One employee's one-time link. Knows who was invited and whether the link was used —
-    never what was answered. The token itself is never stored: the send job makes it, keeps its
-    SHA-256 and mails it."""
-
-    class SendState(models.TextChoices):
-        PENDING = "pending", _("Venter")
-        SENDING = "sending", _("Sendes")
-        SENT = "sent", _("Sendt")
-        FAILED = "failed", _("Fejlet")
-        SKIPPED = "skipped", _("Ingen e-mailadresse")
+class SurveyInvitation(OutboxRow):
+    """One employee's one-time link, a row of the outbox (core.outbox). Knows who was invited
+    and whether the link was used — never what was answered. The token itself is never stored:
+    the send makes it, keeps its SHA-256 and mails it."""
 
     cycle = models.ForeignKey(
         ApvCycle, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("APV")
@@ -417,13 +411,9 @@ class SurveyInvitation(TenantModel):
         verbose_name=_("medarbejder"),
     )
     token_hash = models.CharField(max_length=64, blank=True, db_index=True)
-    send_state = models.CharField(
-        _("afsendelse"), max_length=10, choices=SendState.choices, default=SendState.PENDING
-    )
-    send_error = models.TextField(_("fejl"), blank=True)
     used = models.BooleanField(_("besvaret"), default=False)
 
-    class Meta:
+    class Meta(OutboxRow.Meta):
         verbose_name = _("invitation til APV-spørgeskema")
         verbose_name_plural = _("invitationer til APV-spørgeskema")
         constraints = [

@@ -188,7 +188,7 @@ def survey_results(cycle: ApvCycle, today: datetime.date | None = None) -> Surve
     export or admin page can show them by mistake. Two queries, three with results."""
     today = today or timezone.localdate()
     invited = SurveyInvitation.objects.filter(cycle=cycle).exclude(
-        send_state=SurveyInvitation.SendState.SKIPPED
+        state=SurveyInvitation.State.SKIPPED
     )
     results = SurveyResults(
         invited=invited.count(),

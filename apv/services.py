@@ -6,17 +6,15 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
-import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from committees.models import Committee
-from core.email import send_templated
+from core import outbox
 from core.history import set_history_user
 from core.tenancy import scopes_disabled, tenant_scope
 from deadlines.engine import refresh
@@ -36,9 +34,12 @@ from .models import (
     SurveyResponse,
 )
 from .selectors import covered_people, eligible_owners
-from .tasks import survey_send_invitation
 
 logger = logging.getLogger(__name__)
+
+# The registered name of the survey invitations' outbox (apv.outboxes).
+INVITATIONS = "apv.survey_invitation"
+NO_EMAIL = "Personen har ingen e-mailadresse."
 
 Phase = ApvCycle.Phase
 
@@ -471,21 +472,17 @@ def survey_open(
             kommune_id=cycle.kommune_id,
             cycle=cycle,
             person_id=pk,
-            send_state=(
-                SurveyInvitation.SendState.PENDING if email else SurveyInvitation.SendState.SKIPPED
-            ),
+            state=SurveyInvitation.State.PENDING if email else SurveyInvitation.State.SKIPPED,
+            last_error="" if email else NO_EMAIL,
         )
         for pk, email in covered_people(cycle.committee).values_list("pk", "email")
         if pk not in invited
     ]
     SurveyInvitation.objects.bulk_create(new, batch_size=500)
-    ids = list(
-        cycle.invitations.filter(send_state=SurveyInvitation.SendState.PENDING).values_list(
-            "pk", flat=True
-        )
+    ids = cycle.invitations.filter(state=SurveyInvitation.State.PENDING).values_list(
+        "pk", flat=True
     )
-    for pk in ids:
-        transaction.on_commit(lambda pk=pk: survey_send_invitation.delay(pk), robust=True)
+    outbox.enqueue(INVITATIONS, ids)
     return len(new)
 
 
@@ -512,56 +509,9 @@ def survey_close(
 
 
 def survey_send_invitation_now(invitation_id: int) -> str:
-    """Send one invitation. The token is made here and only its hash is stored, so the link
-    exists nowhere but in the e-mail. Claimed with a conditional UPDATE: a duplicate task sends
-    nothing. Returns "sent", "failed" or "not_claimed"."""
-    with scopes_disabled():
-        kommune_id = (
-            SurveyInvitation.objects.filter(pk=invitation_id)
-            .values_list("kommune_id", flat=True)
-            .first()
-        )
-    if kommune_id is None:
-        return "not_claimed"
-    with tenant_scope(kommune_id):
-        claimed = SurveyInvitation.objects.filter(
-            pk=invitation_id, send_state=SurveyInvitation.SendState.PENDING
-        ).update(send_state=SurveyInvitation.SendState.SENDING)
-        if not claimed:
-            return "not_claimed"
-        invitation = SurveyInvitation.objects.select_related(
-            "person", "cycle", "cycle__committee"
-        ).get(pk=invitation_id)
-        if not invitation.person.email or invitation.person.left_on is not None:
-            SurveyInvitation.objects.filter(pk=invitation_id).update(
-                send_state=SurveyInvitation.SendState.SKIPPED
-            )
-            return "skipped"
-        token = secrets.token_urlsafe(32)
-        SurveyInvitation.objects.filter(pk=invitation_id).update(token_hash=token_hash(token))
-        try:
-            send_templated(
-                invitation.person.email,
-                "apv/email/survey_invitation",
-                {
-                    "person": invitation.person,
-                    "cycle": invitation.cycle,
-                    "url": settings.SITE_URL + reverse("apv:survey", args=[token]),
-                    "minimum": settings.APV_SURVEY_MIN_RESPONSES,
-                },
-            )
-        except Exception as error:  # noqa: BLE001 - any failure is recorded, the batch goes on
-            logger.warning("apv: invitation %s failed: %s", invitation_id, error)
-            SurveyInvitation.objects.filter(pk=invitation_id).update(
-                send_state=SurveyInvitation.SendState.FAILED,
-                token_hash="",
-                send_error=str(error)[:1000],
-            )
-            return "failed"
-        SurveyInvitation.objects.filter(pk=invitation_id).update(
-            send_state=SurveyInvitation.SendState.SENT, send_error=""
-        )
-        return "sent"
+    """Send one invitation through the outbox (`apv.outboxes`): claimed, so a duplicate task
+    sends nothing. Returns "sent", "failed", "skipped" or "not_claimed"."""
+    return outbox.send_one(INVITATIONS, invitation_id)
 
 
 def survey_invitation_for_token(token: str) -> SurveyInvitation | None:

@@ -46,24 +46,14 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=3, minute=15),
         "options": {"expires": 20 * 3600},
     },
-    # Re-enqueues incident notifications and APV survey invitations still pending (their task
-    # was lost at commit, e.g. the broker was down). Safe: each row is claimed before sending.
-    "incidents-sweep-notifications": {
-        "task": "incidents.sweep_notifications",
-        "schedule": crontab(minute="*/30"),
-        "options": {"expires": 30 * 60},
-    },
-    "apv-sweep-invitations": {
-        "task": "apv.sweep_invitations",
-        "schedule": crontab(minute="5,35"),
-        "options": {"expires": 30 * 60},
-    },
-    # Network invitations and election notices to a kreds whose send failed (or whose task was
-    # lost) are sent again, up to unions.services.MAX_SEND_ATTEMPTS times.
-    "unions-retry-sends": {
-        "task": "unions.retry_sends",
-        "schedule": crontab(minute="10,40"),
-        "options": {"expires": 30 * 60},
+    # Every outbox (core/outbox.py: reminder digests, meeting e-mails, incident notifications,
+    # survey invitations, network invitations, election notices): sends put back after their
+    # worker died, retries whose backoff is over, rows whose task was lost with the broker.
+    # Safe: each row is claimed before it is sent.
+    "core-outbox-sweep": {
+        "task": "core.outbox_sweep",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 5 * 60},
     },
     # Background imports whose task was lost (broker down at commit) or whose worker died are
     # queued again; each step is claimed before it runs.

@@ -256,11 +256,15 @@ REMINDER_ESCALATE_UP_AFTER_DAYS = int(os.environ.get("REMINDER_ESCALATE_UP_AFTER
 # Digests are grouped and sent from this local hour on: after the nightly deadline re-evaluation,
 # and not in the middle of the night.
 REMINDER_SEND_HOUR = int(os.environ.get("REMINDER_SEND_HOUR", "7"))
-# A failed send is retried after 15, 30, 60, 120 minutes; then the digest is given up (and shown so).
-REMINDER_MAX_ATTEMPTS = int(os.environ.get("REMINDER_MAX_ATTEMPTS", "5"))
-REMINDER_RETRY_MINUTES = int(os.environ.get("REMINDER_RETRY_MINUTES", "15"))
-# A digest left "sending" this long (the worker died mid-send) is put back for a retry.
-REMINDER_CLAIM_TIMEOUT_MINUTES = int(os.environ.get("REMINDER_CLAIM_TIMEOUT_MINUTES", "30"))
+
+# --- The outbox (core/outbox.py): every e-mail the system sends. A failed send is retried after
+# 15, 30, 60, 120 minutes; then the message is given up (and shown so).
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "5"))
+OUTBOX_RETRY_MINUTES = int(os.environ.get("OUTBOX_RETRY_MINUTES", "15"))
+# A message left "sending" this long (the worker died mid-send) is put back for a retry.
+OUTBOX_CLAIM_TIMEOUT_MINUTES = int(os.environ.get("OUTBOX_CLAIM_TIMEOUT_MINUTES", "30"))
+# The most rows one sweep queues per outbox (the rest wait for the next sweep).
+OUTBOX_SWEEP_LIMIT = int(os.environ.get("OUTBOX_SWEEP_LIMIT", "20000"))
 
 # --- Production hardening: on whenever DEBUG is off (`manage.py check --deploy` stays clean).
 if not DEBUG:

@@ -12,3 +12,6 @@ class CoreConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("access")
+        # Each app that sends e-mail registers its table with the one outbox in
+        # `<app>/outboxes.py` (core.outbox sends, retries and sweeps them all).
+        autodiscover_modules("outboxes")

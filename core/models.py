@@ -1,4 +1,4 @@
-"""Rows the shared layer keeps for every app: background imports."""
+"""Rows the shared layer keeps for every app: uploaded files, outbox rows, background imports."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.tenancy import TenantModel
@@ -26,6 +27,42 @@ class StoredFile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class OutboxState(models.TextChoices):
+    PENDING = "pending", _("Venter")
+    SENDING = "sending", _("Sendes")
+    SENT = "sent", _("Sendt")
+    FAILED = "failed", _("Opgivet efter fejl")
+    SKIPPED = "skipped", _("Ikke sendt")
+
+
+class OutboxRow(TenantModel):
+    """One message to send and, once sent, the record of what went out (see `core.outbox`).
+    Each app's table adds what the message is about (recipient, meeting, incident …)."""
+
+    State = OutboxState
+
+    state = models.CharField(
+        _("tilstand"), max_length=10, choices=OutboxState.choices, default=OutboxState.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("forsøg"), default=0)
+    next_attempt_at = models.DateTimeField(_("næste forsøg"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("påbegyndt"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sendt"), null=True, blank=True)
+    # What went out, as it was then (an address may change later).
+    to_email = models.CharField(_("sendt til"), max_length=1000, blank=True)
+    subject = models.CharField(_("emne"), max_length=255, blank=True)
+    language = models.CharField(_("sprog"), max_length=10, blank=True)
+    # Why it failed last, or why it was not sent; every failed attempt is kept in `errors`:
+    # [{"at": iso time, "error": text}], so HR can see what happened.
+    last_error = models.TextField(_("seneste fejl"), blank=True)
+    errors = models.JSONField(_("fejl"), default=list, blank=True)
+    created = models.DateTimeField(_("oprettet"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="%(class)s_due")]
 
 
 class ImportJob(TenantModel):

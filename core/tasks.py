@@ -1,11 +1,14 @@
-"""Celery tasks of the shared layer: background imports. They take ids and are safe to run twice
-(the step is claimed in `core.imports.run_import`)."""
+"""Celery tasks of the shared layer: background imports (safe to run twice: the step is claimed
+in `core.imports.run_import`) and the outbox's send and sweep (defined in `core.outbox`)."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
 from core import imports
+from core.outbox import outbox_send, outbox_sweep
+
+__all__ = ["outbox_send", "outbox_sweep"]
 
 
 @shared_task(name="core.run_import_job", soft_time_limit=30 * 60, time_limit=35 * 60)

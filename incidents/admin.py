@@ -57,7 +57,7 @@ class ForwardInline(ReadOnlyInline):
 
 class NotificationInline(ReadOnlyInline):
     model = IncidentNotification
-    fields = ("recipient", "reason", "state", "to_email", "sent_at", "attempts", "error")
+    fields = ("recipient", "reason", "state", "to_email", "sent_at", "attempts", "last_error")
     readonly_fields = fields
 
 

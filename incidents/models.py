@@ -25,7 +25,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import StoredFile
+from core.models import OutboxRow, StoredFile
 from core.tenancy import TenantModel, tenant_history
 
 
@@ -342,16 +342,10 @@ class HealthDataAccess(TenantModel):
         return str(self.staff)
 
 
-class IncidentNotification(TenantModel):
-    """One e-mail about a new incident to one person (the unit's leader or an AMG member). The
-    e-mail says only that a case exists and where to read it: the details stay in the portal."""
-
-    class State(models.TextChoices):
-        PENDING = "pending", _("Venter")
-        SENDING = "sending", _("Sendes")
-        SENT = "sent", _("Sendt")
-        FAILED = "failed", _("Fejlet")
-        SKIPPED = "skipped", _("Ingen e-mailadresse")
+class IncidentNotification(OutboxRow):
+    """One e-mail about a new incident to one person (the unit's leader or an AMG member), a row
+    of the outbox (core.outbox). The e-mail says only that a case exists and where to read it:
+    the details stay in the portal."""
 
     class Reason(models.TextChoices):
         LEADER = "leader", _("Leder af enheden")
@@ -370,15 +364,8 @@ class IncidentNotification(TenantModel):
         verbose_name=_("modtager"),
     )
     reason = models.CharField(_("modtager fordi"), max_length=10, choices=Reason.choices)
-    state = models.CharField(
-        _("tilstand"), max_length=10, choices=State.choices, default=State.PENDING
-    )
-    to_email = models.EmailField(_("sendt til"), blank=True)
-    attempts = models.PositiveSmallIntegerField(_("forsøg"), default=0)
-    sent_at = models.DateTimeField(_("sendt"), null=True, blank=True)
-    error = models.TextField(_("fejl"), blank=True)
 
-    class Meta:
+    class Meta(OutboxRow.Meta):
         verbose_name = _("besked om hændelse")
         verbose_name_plural = _("beskeder om hændelser")
         constraints = [

@@ -6,18 +6,14 @@ from __future__ import annotations
 import datetime
 import logging
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from committees.models import Committee, Membership
-from core.email import send_templated
+from core import outbox
 from core.history import set_history_user
-from core.tenancy import scopes_disabled, tenant_scope
 from deadlines.engine import refresh
 from organisations.models import Person, Unit, path_ids
 
@@ -38,9 +34,11 @@ from .selectors import (
     nearest_leader,
     udvalg_above,
 )
-from .tasks import incident_send_notification
 
 logger = logging.getLogger(__name__)
+
+# The registered name of the incident notifications' outbox (incidents.outboxes).
+NOTIFICATIONS = "incidents.notification"
 
 
 def _save(obj, acting_user, update_fields=None) -> None:
@@ -138,55 +136,13 @@ def _notify_new(incident: Incident, exclude: Person | None) -> None:
         ]
     )
     ids = IncidentNotification.objects.filter(incident=incident).values_list("pk", flat=True)
-    for pk in ids:
-        transaction.on_commit(lambda pk=pk: incident_send_notification.delay(pk), robust=True)
+    outbox.enqueue(NOTIFICATIONS, ids)
 
 
 def notification_send(notification_id: int) -> str:
-    """Send one notification: claimed with a conditional UPDATE so a duplicate task sends
-    nothing; every attempt and error is kept on the row. The e-mail names the unit and the date
-    only — what happened and to whom stays behind the login."""
-    with scopes_disabled():
-        kommune_id = (
-            IncidentNotification.objects.filter(pk=notification_id)
-            .values_list("kommune_id", flat=True)
-            .first()
-        )
-    if kommune_id is None:
-        return "not_claimed"
-    with tenant_scope(kommune_id):
-        claimed = IncidentNotification.objects.filter(
-            pk=notification_id, state=IncidentNotification.State.PENDING
-        ).update(state=IncidentNotification.State.SENDING, attempts=F("attempts") + 1)
-        if not claimed:
-            return "not_claimed"
-        row = IncidentNotification.objects.select_related(
-            "recipient", "incident", "incident__unit"
-        ).get(pk=notification_id)
-        email = row.recipient.email
-        if not email or row.recipient.left_on is not None:
-            IncidentNotification.objects.filter(pk=row.pk).update(
-                state=IncidentNotification.State.SKIPPED
-            )
-            return "skipped"
-        context = {
-            "recipient": row.recipient,
-            "incident": row.incident,
-            "reason": row.get_reason_display(),
-            "url": settings.SITE_URL + reverse("incidents:detail", args=[row.incident.public_id]),
-        }
-        try:
-            send_templated(email, "incidents/email/new_incident", context)
-        except Exception as error:  # noqa: BLE001 - recorded; the other recipients go on
-            logger.warning("incidents: notification %s failed: %s", row.pk, error)
-            IncidentNotification.objects.filter(pk=row.pk).update(
-                state=IncidentNotification.State.FAILED, error=str(error)[:1000], to_email=email
-            )
-            return "failed"
-        IncidentNotification.objects.filter(pk=row.pk).update(
-            state=IncidentNotification.State.SENT, sent_at=timezone.now(), to_email=email
-        )
-        return "sent"
+    """Send one notification through the outbox (`incidents.outboxes`): claimed, so a duplicate
+    task sends nothing; every attempt and error is kept on the row."""
+    return outbox.send_one(NOTIFICATIONS, notification_id)
 
 
 @transaction.atomic

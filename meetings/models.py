@@ -18,7 +18,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import StoredFile
+from core.models import OutboxRow, StoredFile
 from core.tenancy import TenantModel, tenant_history
 
 # --- the forretningsorden ------------------------------------------------------------------------
@@ -657,24 +657,16 @@ class MeetingRequestSignature(TenantModel):
 # --- sending --------------------------------------------------------------------------------------
 
 
-class MeetingMessage(TenantModel):
-    """One e-mail about a meeting to one person: the outbox and the record of what was sent.
-
-    Unique per (meeting, recipient, kind, sequence): queueing it again is a no-op. Sending claims
-    the row (pending → sending) with a conditional UPDATE, so two workers send it once."""
+class MeetingMessage(OutboxRow):
+    """One e-mail about a meeting to one person: a row of the outbox (core.outbox) and the
+    record of what was sent. Unique per (meeting, recipient, kind, sequence): queueing it again
+    is a no-op."""
 
     class Kind(models.TextChoices):
         AGENDA = "agenda", _("Dagsorden og invitation")
         UPDATE = "update", _("Ændret mødetidspunkt/-sted")
         CANCEL = "cancel", _("Aflysning")
         REFERAT = "referat", _("Referat til godkendelse")
-
-    class State(models.TextChoices):
-        PENDING = "pending", _("Venter")
-        SENDING = "sending", _("Sendes")
-        SENT = "sent", _("Sendt")
-        FAILED = "failed", _("Opgivet efter fejl")
-        SKIPPED = "skipped", _("Ikke sendt (ingen e-mailadresse)")
 
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="messages", verbose_name=_("møde")
@@ -688,19 +680,8 @@ class MeetingMessage(TenantModel):
     kind = models.CharField(_("art"), max_length=10, choices=Kind.choices)
     # The meeting's SEQUENCE (agenda, update, cancel) or the referat's round.
     sequence = models.PositiveIntegerField(default=0)
-    state = models.CharField(
-        _("tilstand"), max_length=10, choices=State.choices, default=State.PENDING
-    )
-    to_email = models.EmailField(_("sendt til"), blank=True)
-    subject = models.CharField(_("emne"), max_length=255, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("forsøg"), default=0)
-    next_attempt_at = models.DateTimeField(_("næste forsøg"), default=timezone.now)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(_("sendt"), null=True, blank=True)
-    last_error = models.TextField(_("seneste fejl"), blank=True)
-    created = models.DateTimeField(_("oprettet"), auto_now_add=True)
 
-    class Meta:
+    class Meta(OutboxRow.Meta):
         verbose_name = _("mødeudsendelse")
         verbose_name_plural = _("mødeudsendelser")
         ordering = ["-created"]
@@ -709,7 +690,6 @@ class MeetingMessage(TenantModel):
                 fields=["meeting", "recipient", "kind", "sequence"], name="meetingmessage_unique"
             )
         ]
-        indexes = [models.Index(fields=["kommune", "state", "next_attempt_at"])]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.recipient}"

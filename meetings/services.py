@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F, Max, Q
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from committees.models import Committee
-from core.email import send_templated
+from core import outbox
 from core.history import set_history_user
 from core.tenancy import scopes_disabled, tenant_scope
 from deadlines.engine import refresh
@@ -74,11 +74,10 @@ logger = logging.getLogger(__name__)
 MAX_ATTACHMENT_BYTES = getattr(settings, "MEETINGS_MAX_ATTACHMENT_BYTES", 20 * 1024 * 1024)
 # Material above this total goes out as links to the meeting page instead of e-mail attachments.
 MAX_EMAIL_MATERIAL_BYTES = getattr(settings, "MEETINGS_MAX_EMAIL_MATERIAL_BYTES", 15 * 1024 * 1024)
-MAX_SEND_ATTEMPTS = 5
 # The highest `Procedure.dispatch_days` allowed (its validator).
 MAX_DISPATCH_DAYS = 60
-RETRY_MINUTES = 15
-CLAIM_TIMEOUT = datetime.timedelta(minutes=30)
+# The registered name of the meeting e-mails' outbox (meetings.outboxes).
+MESSAGES = "meetings.message"
 # Fields whose change makes earlier invitations stale (a new SEQUENCE, an update e-mail).
 INVITATION_FIELDS = ("date", "start_time", "end_time", "location", "title", "status")
 
@@ -1274,6 +1273,7 @@ def _queue_messages(meeting: Meeting, kind: str, sequence: int) -> int:
         )
         if not person.email:
             row.state = MeetingMessage.State.SKIPPED
+            row.last_error = _stored_text(gettext_lazy("Personen har ingen e-mailadresse."))
         rows.append(row)
     MeetingMessage.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)
@@ -1346,97 +1346,18 @@ def _scope(kommune: Kommune | int):
 
 
 def messages_send(*, meeting_id: int | None = None, now=None) -> dict[str, int]:
-    """Send the queued meeting e-mails (all due ones in scope, or one meeting's). Each row is
-    claimed with a conditional UPDATE; a failure is recorded and retried with backoff."""
-    now = now or timezone.now()
-    stale = now - CLAIM_TIMEOUT
-    MeetingMessage.objects.filter(state=MeetingMessage.State.SENDING, claimed_at__lt=stale).update(
-        state=MeetingMessage.State.PENDING, claimed_at=None, last_error="Afbrudt"
-    )
-    queryset = MeetingMessage.objects.filter(
-        state=MeetingMessage.State.PENDING, next_attempt_at__lte=now
-    )
+    """In a kommune's scope: send the queued meeting e-mails (all due ones, or one meeting's)
+    through the outbox (core.outbox, `meetings.outboxes.MessageOutbox`): each row claimed, a
+    failure recorded and retried with backoff."""
+    filters = {} if meeting_id is None else {"meeting_id": meeting_id}
+    outcome = outbox.send_due(MESSAGES, now=now, **filters)
     if meeting_id is not None:
-        queryset = queryset.filter(meeting_id=meeting_id)
-    rows = list(
-        queryset.order_by("meeting_id", "kind", "sequence", "pk").values_list("pk", flat=True)
-    )
-    outcome = {"sent": 0, "failed": 0, "not_claimed": 0}
-    cache: dict = {}
-    meetings = set()
-    for pk in rows:
-        result = _message_send(pk, now, cache)
-        outcome[result] = outcome.get(result, 0) + 1
-        meetings.add(cache.get(("meeting_of", pk)))
-    meetings.discard(None)
-    if meeting_id is not None:
-        meetings.add(meeting_id)
-    _referater_mark_sent(meetings, now)
+        # A referat approved with nobody to send it to is sent at once.
+        referater_mark_sent({meeting_id}, now or timezone.now())
     return outcome
 
 
-def _message_send(pk: int, now, cache: dict) -> str:
-    claimed = MeetingMessage.objects.filter(pk=pk, state=MeetingMessage.State.PENDING).update(
-        state=MeetingMessage.State.SENDING, claimed_at=now, attempts=F("attempts") + 1
-    )
-    if not claimed:
-        return "not_claimed"
-    # The recipient's reminder preference comes along (one row, no extra query): it holds the
-    # language they chose for what the system sends them.
-    message = MeetingMessage.objects.select_related(
-        "meeting", "meeting__committee", "recipient", "recipient__reminder_preference"
-    ).get(pk=pk)
-    cache[("meeting_of", pk)] = message.meeting_id
-    try:
-        language = recipient_language(message.recipient)
-        content = _content(message, cache, language)
-        # One e-mail per outbox row, i.e. per person: each in that person's language.
-        rendered = send_templated(
-            message.recipient.email,
-            content["template"],
-            {**content["context"], "recipient": message.recipient},
-            language,
-            headers={"X-MED-Meeting": str(message.meeting.public_id)},
-            attachments=content["attachments"],
-        )
-    except Exception as error:
-        _message_failed(message, error, now)
-        return "failed"
-    MeetingMessage.objects.filter(pk=pk, state=MeetingMessage.State.SENDING).update(
-        state=MeetingMessage.State.SENT,
-        sent_at=timezone.now(),
-        to_email=message.recipient.email,
-        subject=rendered.subject[:255],
-        last_error="",
-        claimed_at=None,
-    )
-    return "sent"
-
-
-def _message_failed(message: MeetingMessage, error: Exception, now) -> None:
-    logger.warning("meetings: message %s failed: %r", message.pk, error)
-    attempts = message.attempts
-    gave_up = attempts >= MAX_SEND_ATTEMPTS
-    MeetingMessage.objects.filter(pk=message.pk, state=MeetingMessage.State.SENDING).update(
-        state=MeetingMessage.State.FAILED if gave_up else MeetingMessage.State.PENDING,
-        next_attempt_at=now + datetime.timedelta(minutes=RETRY_MINUTES * 2 ** (attempts - 1)),
-        last_error=f"{type(error).__name__}: {error}"[:2000],
-        claimed_at=None,
-    )
-
-
-def recipient_language(person: Person) -> str:
-    """The language the person chose for what the system sends them (their reminder
-    preference; Danish when they never chose or chose one the site no longer offers)."""
-    from reminders.services import preference_for
-
-    language = preference_for(person).language
-    if language in {code for code, _name in settings.LANGUAGES}:
-        return language
-    return settings.LANGUAGE_CODE
-
-
-def _content(message: MeetingMessage, cache: dict, language: str) -> dict:
+def message_content(message: MeetingMessage, cache: dict, language: str) -> dict:
     """Template, context and attachments of one kind of message for one meeting in one
     language. What is the same for everyone (the agenda, the PDF, the material) is built once
     per batch; the calendar invitation's title is built once per language.
@@ -1515,7 +1436,7 @@ def _shared_content(message: MeetingMessage, cache: dict) -> dict:
     return content
 
 
-def _referater_mark_sent(meeting_ids: set[int], now) -> None:
+def referater_mark_sent(meeting_ids: set[int], now) -> None:
     """An approved referat is "sent" once none of its e-mails is still waiting."""
     if not meeting_ids:
         return

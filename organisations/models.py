@@ -213,6 +213,11 @@ class Person(TenantModel):
     job_title = models.CharField(_("stilling"), max_length=120, blank=True)
     hired_on = models.DateField(_("ansat fra"), null=True, blank=True)
     left_on = models.DateField(_("fratrådt den"), null=True, blank=True)
+    # The language of what the system sends the person (reminders, invitations, notices) and
+    # of the portal they land in; blank is the kommune's language (Danish).
+    language = models.CharField(
+        _("sprog"), max_length=10, choices=settings.LANGUAGES, blank=True, default=""
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -248,3 +253,9 @@ class Person(TenantModel):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def message_language(self) -> str:
+        """The language to write to this person in: theirs, or the site's default."""
+        offered = {code for code, _name in settings.LANGUAGES}
+        return self.language if self.language in offered else settings.LANGUAGE_CODE

@@ -7,7 +7,7 @@
 - `ReminderDigest`: the one e-mail a person gets on a day, listing their items. Unique per
   (recipient, day). Sending claims it (pending → sending) with a conditional UPDATE, so only one
   worker ever sends it; failures are recorded and retried with backoff.
-- `ReminderPreference`: how often a person wants the digest and in which language. Statutory
+- `ReminderPreference`: how often a person wants the digest (the language is the person's). Statutory
   reminders cannot be switched off; weekly only holds back the "before" reminders until Monday.
 """
 
@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import uuid
 
-from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import OutboxRow
 from core.tenancy import TenantModel, tenant_history
 
 from .stages import DEADLINE_TRACK, ESCALATION_TRACK, reason_label
@@ -47,10 +46,6 @@ class ReminderPreference(TenantModel):
             "efter fristen og eskaleringer kommer altid samme dag – de kan ikke fravælges."
         ),
     )
-    language = models.CharField(
-        _("sprog"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
-    )
-
     history = tenant_history()
 
     class Meta:
@@ -61,12 +56,15 @@ class ReminderPreference(TenantModel):
         return f"{self.person}: {self.get_frequency_display()}"
 
 
-class ReminderDigest(TenantModel):
+class ReminderDigest(OutboxRow):
+    """The one e-mail a person gets on a day: an outbox row (core.outbox) listing its items."""
+
     class State(models.TextChoices):
         PENDING = "pending", _("Venter")
         SENDING = "sending", _("Sendes")
         SENT = "sent", _("Sendt")
         FAILED = "failed", _("Opgivet efter fejl")
+        SKIPPED = "skipped", _("Ikke sendt")
         EMPTY = "empty", _("Intet at sende")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -80,27 +78,14 @@ class ReminderDigest(TenantModel):
     state = models.CharField(
         _("tilstand"), max_length=10, choices=State.choices, default=State.PENDING
     )
-    # What was actually sent, as it was at the time (the person's address may change later).
-    to_email = models.EmailField(_("sendt til"), blank=True)
-    subject = models.CharField(_("emne"), max_length=255, blank=True)
-    language = models.CharField(_("sprog"), max_length=10, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("forsøg"), default=0)
-    next_attempt_at = models.DateTimeField(_("næste forsøg"), default=timezone.now)
-    claimed_at = models.DateTimeField(_("påbegyndt"), null=True, blank=True)
-    sent_at = models.DateTimeField(_("sendt"), null=True, blank=True)
-    last_error = models.TextField(_("seneste fejl"), blank=True)
-    # Every failed attempt: [{"at": iso time, "error": text}], so HR can see what happened.
-    errors = models.JSONField(_("fejl"), default=list, blank=True)
-    created = models.DateTimeField(_("oprettet"), auto_now_add=True)
 
-    class Meta:
+    class Meta(OutboxRow.Meta):
         verbose_name = _("påmindelse (samlet e-mail)")
         verbose_name_plural = _("påmindelser (samlede e-mails)")
         ordering = ["-day", "recipient__last_name"]
         constraints = [
             models.UniqueConstraint(fields=["recipient", "day"], name="reminderdigest_unique_day")
         ]
-        indexes = [models.Index(fields=["kommune", "state", "next_attempt_at"])]
 
     def __str__(self) -> str:
         return f"{self.recipient} {self.day:%d.%m.%Y}"

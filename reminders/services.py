@@ -9,10 +9,10 @@ The periodic tick does three things per kommune, each safe to repeat:
    when it is already 40 days overdue gets one "after 30 days" reminder, not six.
 2. `digests_build`: group each person's due, unsent items into that person's digest of the day
    (unique per person and day), so a person gets one e-mail, not one per deadline.
-3. `digest_send`: claim a digest with a conditional UPDATE (pending → sending), re-check that its
-   deadlines are still open, send one e-mail, mark it sent. Of two workers only one wins the
-   claim. A failed send is recorded and retried with backoff; one bad digest never stops the
-   others.
+3. `digest_send`: the digest is a row of the one outbox (`core.outbox`): claimed with a
+   conditional UPDATE (pending → sending), its deadlines re-checked (`reminders.outboxes`), one
+   e-mail sent, marked sent. Of two workers only one wins the claim. A failed send is recorded
+   and retried with backoff; one bad digest never stops the others.
 
 Exactly once, with one honest exception: if a worker dies after the mail server accepted a
 message but before the "sent" mark was committed, the claim expires and the digest is sent again.
@@ -33,7 +33,6 @@ from django.db.models import (
     Case,
     CharField,
     Exists,
-    F,
     OuterRef,
     Q,
     Subquery,
@@ -43,7 +42,7 @@ from django.db.models import (
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from core.email import send_templated
+from core import outbox
 from core.history import set_history_user
 from core.tenancy import scopes_disabled, tenant_scope
 from deadlines.models import Deadline
@@ -55,8 +54,8 @@ from .stages import DEADLINE_TRACK, Stage, deadline_stages, escalation_stages, h
 
 logger = logging.getLogger(__name__)
 
-EMAIL_TEMPLATE = "reminders/email/digest"
-INTERRUPTED = "Afsendelsen blev afbrudt (arbejdsprocessen stoppede); forsøges igen."
+# The registered name of the digests' outbox (reminders.outboxes).
+DIGESTS = "reminders.digest"
 
 
 @dataclass
@@ -263,32 +262,15 @@ def digests_build(
     return items.filter(recipient_id__in=open_digests).update(digest=Subquery(todays_digest))
 
 
-def _recover_interrupted(now: datetime.datetime) -> None:
-    """A digest left "sending" past the claim timeout: its worker died. Retry it (or give up)."""
-    cutoff = now - datetime.timedelta(minutes=settings.REMINDER_CLAIM_TIMEOUT_MINUTES)
-    ReminderDigest.objects.filter(state=ReminderDigest.State.SENDING, claimed_at__lt=cutoff).update(
-        state=Case(
-            When(
-                attempts__gte=settings.REMINDER_MAX_ATTEMPTS,
-                then=Value(ReminderDigest.State.FAILED),
-            ),
-            default=Value(ReminderDigest.State.PENDING),
-        ),
-        last_error=INTERRUPTED,
-        next_attempt_at=now,
-        claimed_at=None,
-    )
-
-
 def reminders_prepare(
     kommune: Kommune | int,
     *,
     now: datetime.datetime | None = None,
-    on_ready: Callable[[int], object] | None = None,
+    on_ready: Callable[[list[int]], object] | None = None,
 ) -> TickResult:
     """Plan and group one kommune's reminders, and return the digests due for sending.
 
-    `on_ready(digest_id)` (the Celery task's `delay`) runs after the commit, so a worker never
+    `on_ready(digest_ids)` (`core.outbox.queue`) runs after the commit, so a worker never
     picks up a digest this transaction has not committed — or one it rolled back."""
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -297,7 +279,7 @@ def reminders_prepare(
         with scopes_disabled():
             kommune = Kommune.objects.get(pk=kommune)
     with tenant_scope(kommune), transaction.atomic():
-        _recover_interrupted(now)
+        outbox.recover(DIGESTS, now)
         result.planned = reminders_plan(kommune, today=today)
         # Grouping waits for the morning: after the nightly deadline re-evaluation, and not at
         # night. Planning above runs anyway, so the morning tick has little left to do.
@@ -310,9 +292,9 @@ def reminders_prepare(
             .order_by("pk")
             .values_list("pk", flat=True)
         )
-        if on_ready is not None:
-            for digest_id in result.digest_ids:
-                transaction.on_commit(lambda pk=digest_id: on_ready(pk), robust=True)
+        if on_ready is not None and result.digest_ids:
+            ids = list(result.digest_ids)
+            transaction.on_commit(lambda: on_ready(ids), robust=True)
     return result
 
 
@@ -320,134 +302,10 @@ def reminders_prepare(
 
 
 def digest_send(digest_id: int, *, now: datetime.datetime | None = None) -> str:
-    """Send one digest if it is still pending and due. Returns what happened: "sent", "failed",
-    "empty" or "not_claimed" (another worker has it, it was sent, or its retry is not due)."""
-    now = now or timezone.now()
-    # Load the tenant with scopes disabled, then do the work inside that kommune's scope.
-    with scopes_disabled():
-        kommune_id = (
-            ReminderDigest.objects.filter(pk=digest_id).values_list("kommune_id", flat=True).first()
-        )
-    if kommune_id is None:
-        logger.warning("reminders: digest %s does not exist", digest_id)
-        return "not_claimed"
-    with tenant_scope(kommune_id):
-        return _digest_send_in_scope(digest_id, now)
-
-
-def _digest_send_in_scope(digest_id: int, now: datetime.datetime) -> str:
-    # The claim: one UPDATE, atomic on its own. Of two workers (or a retry racing the tick)
-    # exactly one sees the row still pending and due; the other updates nothing and stops.
-    claimed = ReminderDigest.objects.filter(
-        pk=digest_id, state=ReminderDigest.State.PENDING, next_attempt_at__lte=now
-    ).update(state=ReminderDigest.State.SENDING, claimed_at=now, attempts=F("attempts") + 1)
-    if not claimed:
-        return "not_claimed"
-    try:
-        digest = ReminderDigest.objects.select_related(
-            "recipient", "recipient__reminder_preference"
-        ).get(pk=digest_id)
-        delivery = _delivery(digest, timezone.localdate(now))
-        if delivery is None:
-            return "empty"
-        rendered = send_templated(
-            digest.recipient.email,
-            EMAIL_TEMPLATE,
-            delivery.context,
-            delivery.language,
-            headers={"X-MED-Reminder": str(digest.public_id)},
-        )
-    except Exception as error:
-        _record_failure(digest_id, error, now)
-        return "failed"
-    # Outside the try: once the mail server has the message, a database error here must not be
-    # taken for a failed send and retried at once (the claim timeout handles a crash).
-    _mark_sent(digest, delivery, rendered.subject)
-    return "sent"
-
-
-@dataclass
-class _Delivery:
-    live: list[int]
-    closed: list[int]
-    context: dict
-    language: str
-
-
-def _delivery(digest: ReminderDigest, today: datetime.date) -> _Delivery | None:
-    """What to send, re-checked after the claim; None when there is nothing (marked so)."""
-    recipient = digest.recipient
-    items = list(
-        digest.items.filter(state=ReminderItem.State.PENDING)
-        .select_related("deadline", "deadline__person", "deadline__committee", "basis_unit")
-        .order_by("deadline__due_date", "deadline_id", "track", "pk")
-    )
-    # A deadline fulfilled, waived or lapsed since it was planned is not reminded of.
-    live = [i for i in items if i.deadline.state == Deadline.State.OPEN]
-    closed = [i.pk for i in items if i.deadline.state != Deadline.State.OPEN]
-    skip_reason = ""
-    if recipient.left_on is not None and recipient.left_on <= today:
-        skip_reason = ReminderItem.SkipReason.LEFT
-    elif not recipient.email:
-        skip_reason = ReminderItem.SkipReason.NO_EMAIL
-    if live and not skip_reason:
-        return _Delivery(
-            live=[i.pk for i in live],
-            closed=closed,
-            context=digest_context(recipient, live, today),
-            language=preference_for(recipient).language,
-        )
-    with transaction.atomic():
-        ReminderItem.objects.filter(pk__in=closed).update(state=ReminderItem.State.CANCELLED)
-        if skip_reason:
-            ReminderItem.objects.filter(pk__in=[i.pk for i in live]).update(
-                state=ReminderItem.State.SKIPPED, skip_reason=skip_reason
-            )
-        ReminderDigest.objects.filter(pk=digest.pk).update(
-            state=ReminderDigest.State.EMPTY, claimed_at=None
-        )
-    return None
-
-
-def _mark_sent(digest: ReminderDigest, delivery: _Delivery, subject: str) -> None:
-    sent_at = timezone.now()
-    with transaction.atomic():
-        ReminderDigest.objects.filter(pk=digest.pk, state=ReminderDigest.State.SENDING).update(
-            state=ReminderDigest.State.SENT,
-            sent_at=sent_at,
-            to_email=digest.recipient.email,
-            subject=subject[:255],
-            language=delivery.language,
-            last_error="",
-            claimed_at=None,
-        )
-        ReminderItem.objects.filter(pk__in=delivery.live).update(
-            state=ReminderItem.State.SENT, sent_at=sent_at
-        )
-        if delivery.closed:
-            ReminderItem.objects.filter(pk__in=delivery.closed).update(
-                state=ReminderItem.State.CANCELLED
-            )
-
-
-def _record_failure(digest_id: int, error: Exception, now: datetime.datetime) -> None:
-    """Keep the error on the digest and schedule the retry: 15, 30, 60 … minutes, then give up."""
-    logger.warning("reminders: sending digest %s failed: %r", digest_id, error)
-    text = f"{type(error).__name__}: {error}"[:2000]
-    attempts, errors = ReminderDigest.objects.filter(pk=digest_id).values_list(
-        "attempts", "errors"
-    )[0]
-    gave_up = attempts >= settings.REMINDER_MAX_ATTEMPTS
-    backoff = datetime.timedelta(minutes=settings.REMINDER_RETRY_MINUTES * 2 ** (attempts - 1))
-    ReminderDigest.objects.filter(pk=digest_id, state=ReminderDigest.State.SENDING).update(
-        state=ReminderDigest.State.FAILED if gave_up else ReminderDigest.State.PENDING,
-        next_attempt_at=now + backoff,
-        last_error=text,
-        errors=[*(errors or []), {"at": now.isoformat(), "error": text}],
-        claimed_at=None,
-    )
-    if gave_up:
-        logger.error("reminders: gave up digest %s after %s attempts", digest_id, attempts)
+    """Send one digest if it is still pending and due (`core.outbox.send_one`): "sent",
+    "failed", "empty" or "not_claimed" (another worker has it, it was sent, or its retry is not
+    due). What goes in it is `reminders.outboxes.DigestOutbox`."""
+    return outbox.send_one(DIGESTS, digest_id, now=now)
 
 
 def digest_context(recipient: Person, items: list[ReminderItem], today: datetime.date) -> dict:
@@ -536,7 +394,7 @@ def reminders_run(*, now: datetime.datetime | None = None) -> TickResult:
 
 
 def preference_for(person: Person) -> ReminderPreference:
-    """The person's preference, or the defaults (daily, Danish) when they never chose."""
+    """The person's preference, or the default (daily) when they never chose."""
     try:
         return person.reminder_preference
     except ReminderPreference.DoesNotExist:
@@ -547,11 +405,15 @@ def preference_for(person: Person) -> ReminderPreference:
 def preference_set(
     person: Person, *, frequency: str, language: str, acting_user=None
 ) -> ReminderPreference:
-    """A person chooses how often their digest comes and its language. Statutory reminders
-    cannot be switched off: weekly only holds the "before" reminders back until Monday."""
+    """A person chooses how often their digest comes and the language of what the system sends
+    them (kept on the person: every e-mail uses it). Statutory reminders cannot be switched off:
+    weekly only holds the "before" reminders back until Monday."""
     preference = preference_for(person)
     preference.frequency = Frequency(frequency)
-    preference.language = language
     set_history_user(preference, acting_user)
     preference.save()
+    if person.language != language:
+        person.language = language
+        set_history_user(person, acting_user)
+        person.save(update_fields=["language"])
     return preference

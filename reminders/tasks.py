@@ -8,10 +8,11 @@ import logging
 from celery import shared_task
 from django.db import transaction
 
+from core import outbox
 from core.tenancy import scopes_disabled
 from organisations.models import Kommune
 
-from .services import digest_send, reminders_prepare
+from .services import DIGESTS, reminders_prepare
 
 logger = logging.getLogger(__name__)
 
@@ -29,16 +30,7 @@ def reminders_tick() -> int:
 
 @shared_task(name="reminders.tick_kommune")
 def reminders_tick_kommune(kommune_id: int) -> int:
-    """Plan and group one kommune's reminders; each due digest gets its own send task once the
-    transaction has committed."""
-    result = reminders_prepare(kommune_id, on_ready=reminders_send_digest.delay)
+    """Plan and group one kommune's reminders; the due digests are sent by the outbox's task
+    once the transaction has committed."""
+    result = reminders_prepare(kommune_id, on_ready=lambda ids: outbox.queue(DIGESTS, ids))
     return len(result.digest_ids)
-
-
-@shared_task(name="reminders.send_digest")
-def reminders_send_digest(digest_id: int) -> str:
-    """Send one digest. A duplicate of this task (tick ran twice, redelivery after a worker
-    restart) finds the digest claimed or sent and does nothing."""
-    outcome = digest_send(digest_id)
-    logger.info("reminders: digest %s: %s", digest_id, outcome)
-    return outcome

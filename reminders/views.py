@@ -57,7 +57,7 @@ def my_reminders(request):
     digests = digests_of(person, HISTORY_LENGTH)
     preference = preference_for(person)
     form = PreferenceForm(
-        initial={"frequency": preference.frequency, "language": preference.language}
+        initial={"frequency": preference.frequency, "language": person.message_language}
     )
     context = {"person": person, "digests": digests, "form": form, "title": _("Mine påmindelser")}
     return render(request, "reminders/my_reminders.html", context)

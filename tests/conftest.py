@@ -51,6 +51,17 @@ def _empty_cache():
 
 
 @pytest.fixture
+def eager_celery():
+    """Run `.delay()` in-process (the test settings keep Celery non-eager)."""
+    from config.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture
 def require_postgres(db):
     if not postgres_available():
         pytest.skip("needs PostgreSQL (set DATABASE_URL)")

@@ -57,7 +57,7 @@ def survey(org_a, mailoutbox, django_capture_on_commit_callbacks):
         with django_capture_on_commit_callbacks(execute=False):
             services.survey_open(cycle, closes_on=CLOSES_ON)
         ids = list(
-            SurveyInvitation.objects.filter(send_state="pending").values_list("pk", flat=True)
+            SurveyInvitation.objects.filter(state="pending").values_list("pk", flat=True)
         )
     for pk in ids:
         assert services.survey_send_invitation_now(pk) == "sent"

@@ -43,11 +43,11 @@ def survey(org_a, frozen, mailoutbox, django_capture_on_commit_callbacks):
         cycle = services.apv_cycle_start(committee=org_a.amg, method=ApvCycle.Method.SURVEY)
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             invited = services.survey_open(cycle, closes_on=date(2026, 3, 20))
-    # The sends are enqueued on commit; run each task body directly.
-    assert len(callbacks) == 6
+    # The six sends are enqueued on commit, as one outbox task; run each row's send directly.
+    assert len(callbacks) == 1
     with tenant_scope(org_a.kommune):
         ids = list(
-            SurveyInvitation.objects.filter(send_state="pending").values_list("pk", flat=True)
+            SurveyInvitation.objects.filter(state="pending").values_list("pk", flat=True)
         )
     for pk in ids:
         assert services.survey_send_invitation_now(pk) == "sent"
@@ -77,28 +77,44 @@ def test_it_mails_one_time_links_and_keeps_only_their_hash(org_a, survey, mailou
     for token in tokens:
         assert token not in stored
         assert token_hash(token) in stored
-    assert skipped.send_state == SurveyInvitation.SendState.SKIPPED
+    assert skipped.state == SurveyInvitation.State.SKIPPED
 
 
 def test_the_answer_is_stored_with_no_link_to_person_invitation_or_time(org_a, survey):
     """The schema itself makes re-identification impossible: no foreign key to the person or the
-    invitation, no date or time, a random primary key, no history of either table."""
+    invitation, no date or time on the answer, a random primary key, no history of either table.
+    The invitation keeps only the times of its e-mail (an outbox row), none set by answering."""
     response_fields = {f.name: f for f in SurveyResponse._meta.concrete_fields}
     assert set(response_fields) == {"id", "kommune", "cycle", "answers"}
     assert isinstance(response_fields["id"], models.UUIDField)
-    for field in [*SurveyResponse._meta.concrete_fields, *SurveyInvitation._meta.concrete_fields]:
+    for field in SurveyResponse._meta.concrete_fields:
         assert not isinstance(field, models.DateField | models.DateTimeField), field.name
+    times = [
+        f.name
+        for f in SurveyInvitation._meta.concrete_fields
+        if isinstance(f, models.DateField | models.DateTimeField)
+    ]
+    assert set(times) == {"next_attempt_at", "claimed_at", "sent_at", "created"}
+    for name in times:
+        field = SurveyInvitation._meta.get_field(name)
+        assert not (getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))
     assert not any(
         m._meta.model_name in ("historicalsurveyresponse", "historicalsurveyinvitation")
         for m in apps.get_models()
     )
 
     cycle, tokens = survey
+    with tenant_scope(org_a.kommune):
+        before = SurveyInvitation.objects.filter(token_hash=token_hash(tokens[0]))
+        before = before.values(*times, "errors", "state").get()
     answer(tokens[0])
     with tenant_scope(org_a.kommune):
         response = SurveyResponse.objects.get()
         invitation = SurveyInvitation.objects.get(token_hash=token_hash(tokens[0]))
+        after = SurveyInvitation.objects.filter(pk=invitation.pk)
+        after = after.values(*times, "errors", "state").get()
     assert invitation.used is True
+    assert after == before  # answering leaves no time behind
     # What the answer row holds: the APV, the tenant and the ratings keyed by question — nothing
     # that points back to the invitation or the person.
     assert (response.cycle_id, response.kommune_id) == (cycle.pk, org_a.kommune.pk)

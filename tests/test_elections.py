@@ -17,11 +17,11 @@ from committees.models import Membership
 from core.tenancy import scopes_disabled, tenant_scope
 from deadlines.models import Deadline
 from organisations.services import unit_save
-from unions.models import ElectionNotice, KredsOfficer, SendState
+from unions.models import ElectionNotice, KredsOfficer
 from unions.services import election_notice_send
 
 from . import factories as f
-from .test_unions import build_world, eager_celery, join, member  # noqa: F401
+from .test_unions import build_world, join, member
 
 NOW = datetime.datetime(2026, 12, 15, 10, tzinfo=datetime.UTC)
 NOTIFIED = datetime.date(2026, 12, 10)
@@ -149,7 +149,7 @@ def test_it_notifies_the_kreds_only_with_consent(
     assert message.alternatives[0][1] == "text/html"
     with scopes_disabled():
         notice = ElectionNotice.objects.get()
-    assert notice.state == SendState.SENT and notice.kreds == world.kreds
+    assert notice.state == ElectionNotice.State.SENT and notice.kreds == world.kreds
     # A redelivered task sends nothing twice.
     assert election_notice_send(notice.pk) == "not_claimed"
     assert len(mail.outbox) == 1

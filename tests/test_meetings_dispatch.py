@@ -206,8 +206,10 @@ def test_material_is_attached_and_a_failed_send_is_retried(w, meeting, monkeypat
         services.attachment_add(
             item, upload=SimpleUploadedFile("budget.pdf", b"%PDF-1.4 x", "application/pdf")
         )
+    from core import outbox
+
     calls = {"n": 0}
-    real = services.send_templated
+    real = outbox.send_templated
 
     def flaky(*args, **kwargs):
         calls["n"] += 1
@@ -215,7 +217,7 @@ def test_material_is_attached_and_a_failed_send_is_retried(w, meeting, monkeypat
             raise OSError("SMTP nede")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(services, "send_templated", flaky)
+    monkeypatch.setattr(outbox, "send_templated", flaky)
     tick(w, DISPATCH_DAY)
     with tenant_scope(w.kommune):
         failed = MeetingMessage.objects.get(state="pending")

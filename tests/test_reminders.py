@@ -424,11 +424,11 @@ def test_it_enqueues_sends_only_after_commit(world, django_capture_on_commit_cal
         assert enqueued == [] and callbacks == []
         with django_capture_on_commit_callbacks(execute=True):
             prepared = reminders_prepare(world.kommune, on_ready=enqueued.append)
-    assert enqueued == prepared.digest_ids and len(enqueued) == 1
+    assert enqueued == [prepared.digest_ids] and len(prepared.digest_ids) == 1
 
 
 def test_it_retries_a_digest_whose_worker_died(world, settings):
-    settings.REMINDER_CLAIM_TIMEOUT_MINUTES = 30
+    settings.OUTBOX_CLAIM_TIMEOUT_MINUTES = 30
     world.deadline(person=world.arne)
     with time_machine.travel(at(DUE, 9), tick=False):
         [digest_id] = reminders_prepare(world.kommune).digest_ids
@@ -469,7 +469,7 @@ def failing_smtp(settings):
 
 
 def test_it_records_a_failed_send_and_retries_it_later(world, failing_smtp, settings):
-    settings.REMINDER_RETRY_MINUTES = 15
+    settings.OUTBOX_RETRY_MINUTES = 15
     world.deadline(person=world.arne)
     result = run(DUE, 9, 0)
     assert (result.sent, result.failed) == (0, 1)
@@ -496,8 +496,8 @@ def test_it_records_a_failed_send_and_retries_it_later(world, failing_smtp, sett
 
 
 def test_it_gives_up_after_the_last_attempt(world, failing_smtp, settings):
-    settings.REMINDER_MAX_ATTEMPTS = 3
-    settings.REMINDER_RETRY_MINUTES = 15
+    settings.OUTBOX_MAX_ATTEMPTS = 3
+    settings.OUTBOX_RETRY_MINUTES = 15
     world.deadline(person=world.arne)
     for minute in (0, 15, 45):  # the backoff doubles: 15, then 30 minutes
         run(DUE, 9, minute)

@@ -52,13 +52,6 @@ def test_it_runs_the_nightly_evaluation_task(org_a):
     assert deadlines_evaluate_all() == 0  # and a second run changes nothing
 
 
-@pytest.fixture
-def eager_celery():
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = False
-
-
 def test_it_runs_the_celery_tick_twice_and_sends_once(
     org_a, eager_celery, django_capture_on_commit_callbacks
 ):

@@ -33,7 +33,6 @@ from unions.models import (
     NetworkGroup,
     NetworkInvitation,
     NetworkMeeting,
-    SendState,
     Union,
     UnionMembership,
 )
@@ -113,17 +112,6 @@ def complete_amr_course(org, person, day) -> Completion:
 @pytest.fixture
 def world(org_a, org_b) -> World:
     return build_world(org_a, org_b)
-
-
-@pytest.fixture
-def eager_celery():
-    """Run `.delay()` in-process (the test settings keep Celery non-eager)."""
-    from config.celery import app
-
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
 
 
 def overview_url(kreds) -> str:
@@ -572,17 +560,18 @@ def test_an_invitation_is_not_sent_after_consent_is_withdrawn(org_a, org_b, worl
     assert network_invitations_send(meeting.pk) == {"skipped": 1}
     assert mail.outbox == []
     with scopes_disabled():
-        assert NetworkInvitation.objects.get().state == SendState.SKIPPED
+        assert NetworkInvitation.objects.get().state == NetworkInvitation.State.SKIPPED
 
 
 def test_a_failed_invitation_is_retried_by_the_sweep_then_given_up(
-    org_a, org_b, world, monkeypatch
+    org_a, org_b, world, monkeypatch, settings, eager_celery
 ):
-    """A failed send is recorded and retried by the beat sweep (unions.retry_sends) until
-    MAX_SEND_ATTEMPTS; a send that succeeds is never repeated."""
-    from unions import services
-    from unions.tasks import retry_sends
+    """A failed send is recorded and retried with backoff by the outbox's sweep until
+    OUTBOX_MAX_ATTEMPTS; a send that succeeds is never repeated."""
+    from core import outbox
 
+    settings.OUTBOX_MAX_ATTEMPTS = 3
+    settings.OUTBOX_RETRY_MINUTES = 15
     asta = member(org_a, "Asta", "Alfamedlem")
     bent = member(org_b, "Bent", "Betamedlem")
     join(asta, world.kreds)
@@ -595,34 +584,44 @@ def test_a_failed_invitation_is_retried_by_the_sweep_then_given_up(
         location="Kredsen",
         acting_user=world.officer,
     )
-    real_send = services.send_templated
+    real_send = outbox.send_templated
 
     def flaky(to, *args, **kwargs):
-        if to == "bent.betamedlem@x.dk":
+        if "bent.betamedlem@x.dk" in to:
             raise ConnectionRefusedError("smtp down")
         return real_send(to, *args, **kwargs)
 
-    monkeypatch.setattr(services, "send_templated", flaky)
-    assert network_invitations_send(meeting.pk) == {"sent": 1, "retry": 1}
+    monkeypatch.setattr(outbox, "send_templated", flaky)
+    start = timezone.now()
+    assert network_invitations_send(meeting.pk) == {"sent": 1, "failed": 1}
     with scopes_disabled():
         failed = NetworkInvitation.objects.get(union_membership__person=bent)
-    assert (failed.state, failed.attempts) == (SendState.PENDING, 1)
+    assert (failed.state, failed.attempts) == (NetworkInvitation.State.PENDING, 1)
     assert "smtp down" in failed.last_error
 
-    assert retry_sends.run() == {"retry": 1}  # Asta's sent invitation is not touched
-    assert retry_sends.run() == {"failed": 1}  # the third attempt gives up
-    assert retry_sends.run() == {}
+    def sweep(minutes: int) -> int:
+        with time_machine.travel(start + datetime.timedelta(minutes=minutes), tick=False):
+            return outbox.sweep()["unions.network_invitation"]
+
+    assert sweep(10) == 0  # the backoff (15 minutes) is not over: Asta's sent one is not touched
+    assert sweep(16) == 1  # the second attempt
+    assert sweep(40) == 0  # then 30 minutes
+    assert sweep(50) == 1  # the third attempt gives up
+    assert sweep(600) == 0
     with scopes_disabled():
         failed.refresh_from_db()
-    assert (failed.state, failed.attempts) == (SendState.FAILED, services.MAX_SEND_ATTEMPTS)
+    assert (failed.state, failed.attempts) == (NetworkInvitation.State.FAILED, 3)
+    assert len(failed.errors) == 3
     assert [m.to for m in mail.outbox] == [["asta.alfamedlem@x.dk"]]
 
     # A retry that succeeds sends exactly once.
     with scopes_disabled():
-        NetworkInvitation.objects.filter(pk=failed.pk).update(state=SendState.PENDING, attempts=1)
-    monkeypatch.setattr(services, "send_templated", real_send)
-    assert retry_sends.run() == {"sent": 1}
-    assert retry_sends.run() == {}
+        NetworkInvitation.objects.filter(pk=failed.pk).update(
+            state=NetworkInvitation.State.PENDING, attempts=1
+        )
+    monkeypatch.setattr(outbox, "send_templated", real_send)
+    assert sweep(700) == 1
+    assert sweep(710) == 0
     assert [m.to for m in mail.outbox] == [["asta.alfamedlem@x.dk"], ["bent.betamedlem@x.dk"]]
 
 

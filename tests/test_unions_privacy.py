@@ -29,7 +29,7 @@ from unions.models import ElectionNotice, NetworkGroup, UnionMembership
 from unions.services import network_meeting_create
 
 from . import factories as f
-from .test_unions import SECRET_STRINGS, build_world, eager_celery, join, member  # noqa: F401
+from .test_unions import SECRET_STRINGS, build_world, join, member  # noqa: F401
 
 FORBIDDEN = tuple(s.lower() for s in SECRET_STRINGS) + (
     "zulu",

@@ -25,6 +25,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.models import OutboxRow
 from core.tenancy import TenantModel, scoped_manager, tenant_history
 
 
@@ -263,31 +264,17 @@ class NetworkMeeting(models.Model):
         return self.starts_at + self.duration
 
 
-class SendState(models.TextChoices):
-    PENDING = "pending", _("Afventer")
-    SENDING = "sending", _("Sendes")
-    SENT = "sent", _("Sendt")
-    FAILED = "failed", _("Fejlet")
-    SKIPPED = "skipped", _("Ikke sendt")
-
-
-class NetworkInvitation(TenantModel):
-    """One member invited to one network meeting: the record of the send (nothing is sent twice;
-    every attempt is kept). A tenant row of the member's kommune, like the membership it points
-    to; no history model (a send record, not something anyone edits) and no admin."""
+class NetworkInvitation(OutboxRow):
+    """One member invited to one network meeting: a row of the outbox (core.outbox) and the
+    record of the send. A tenant row of the member's kommune, like the membership it points to;
+    no history model (a send record, not something anyone edits) and no admin."""
 
     meeting = models.ForeignKey(NetworkMeeting, on_delete=models.CASCADE, related_name="+")
     union_membership = models.ForeignKey(
         UnionMembership, on_delete=models.CASCADE, related_name="+"
     )
-    state = models.CharField(max_length=10, choices=SendState.choices, default=SendState.PENDING)
-    to_email = models.EmailField(blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    created = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(OutboxRow.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["meeting", "union_membership"], name="networkinvitation_unique"
@@ -295,9 +282,10 @@ class NetworkInvitation(TenantModel):
         ]
 
 
-class ElectionNotice(TenantModel):
-    """The kreds told of a new AMR/TR election of a consenting member. `membership` is SET_NULL
-    for the same reason as `UnionMembership.person`: a cascade would show in HR's delete page."""
+class ElectionNotice(OutboxRow):
+    """The kreds told of a new AMR/TR election of a consenting member (an outbox row).
+    `membership` is SET_NULL for the same reason as `UnionMembership.person`: a cascade would
+    show in HR's delete page."""
 
     membership = models.ForeignKey(
         "committees.Membership", on_delete=models.SET_NULL, null=True, related_name="+"
@@ -306,14 +294,8 @@ class ElectionNotice(TenantModel):
         UnionMembership, on_delete=models.CASCADE, related_name="+"
     )
     kreds = models.ForeignKey(Kreds, on_delete=models.CASCADE, related_name="+")
-    state = models.CharField(max_length=10, choices=SendState.choices, default=SendState.PENDING)
-    to_emails = models.JSONField(default=list, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    created = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(OutboxRow.Meta):
         constraints = [
             models.UniqueConstraint(fields=["membership"], name="electionnotice_unique"),
         ]

@@ -1,24 +1,23 @@
 """Writes of union data: a person's own statement and consent, the kreds' network groups and
 meetings with their e-mail invitations, and the kreds' notice of a new AMR/TR election.
 
-E-mails are sent after the commit by Celery tasks that take ids (unions/tasks.py). Each send is a
-row claimed with a conditional UPDATE, so a task that runs twice sends once, and the consent is
-re-checked after the claim: a consent withdrawn in between stops the e-mail."""
+E-mails are rows of the one outbox (core.outbox; what they say is unions/outboxes.py), sent after
+the commit. Each row is claimed with a conditional UPDATE, so a task that runs twice sends once,
+and the consent is re-checked after the claim: a consent withdrawn in between stops the e-mail."""
 
 from __future__ import annotations
 
 import datetime
 import logging
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from committees.models import Membership
-from core.email import send_templated
+from core import outbox
 from core.history import set_history_user
 from core.tenancy import scopes_disabled, tenant_scope
 from organisations.models import Person
@@ -30,7 +29,6 @@ from .models import (
     NetworkGroup,
     NetworkInvitation,
     NetworkMeeting,
-    SendState,
     UnionMembership,
 )
 from .selectors import (
@@ -38,13 +36,15 @@ from .selectors import (
     group_invitees,
     is_followed_rule,
     kreds_structure,
-    workplace_of,
 )
 
 logger = logging.getLogger(__name__)
 
 INVITATION_TEMPLATE = "unions/email/network_invitation"
 ELECTION_TEMPLATE = "unions/email/election_notice"
+# The registered names of the two outboxes (unions.outboxes).
+NETWORK_INVITATIONS = "unions.network_invitation"
+ELECTION_NOTICES = "unions.election_notice"
 
 
 # --- the person's own statement ------------------------------------------------------------------
@@ -212,76 +212,28 @@ def network_meeting_invite(meeting: NetworkMeeting, *, acting_user) -> int:
         ]
         NetworkInvitation.objects.bulk_create(new, ignore_conflicts=True)
     if new:
-        from .tasks import send_network_invitations
-
-        transaction.on_commit(lambda pk=meeting.pk: send_network_invitations.delay(pk), robust=True)
+        with scopes_disabled():
+            ids = NetworkInvitation.objects.filter(
+                meeting=meeting, union_membership__in=[i.union_membership for i in new]
+            ).values_list("pk", flat=True)
+            outbox.enqueue(NETWORK_INVITATIONS, list(ids))
     return len(new)
 
 
 def network_invitations_send(meeting_id: int) -> dict[str, int]:
-    """Send the meeting's pending invitations; one failing address never stops the others."""
+    """Send the meeting's pending invitations (`unions.outboxes`); one failing address never
+    stops the others."""
     with scopes_disabled():
         ids = list(
             NetworkInvitation.objects.filter(
-                meeting_id=meeting_id, state=SendState.PENDING
+                meeting_id=meeting_id, state=NetworkInvitation.State.PENDING
             ).values_list("pk", flat=True)
         )
-    outcomes: dict[str, int] = {}
-    for invitation_id in ids:
-        outcome = network_invitation_send(invitation_id)
-        outcomes[outcome] = outcomes.get(outcome, 0) + 1
-    return outcomes
+    return outbox.send_many(NETWORK_INVITATIONS, ids)
 
 
 def network_invitation_send(invitation_id: int) -> str:
-    with scopes_disabled():
-        kommune_id = (
-            NetworkInvitation.objects.filter(pk=invitation_id)
-            .values_list("kommune_id", flat=True)
-            .first()
-        )
-    if kommune_id is None:
-        return "not_claimed"
-    with tenant_scope(kommune_id):
-        # The claim: of two workers exactly one turns the row from pending to sending.
-        claimed = NetworkInvitation.objects.filter(
-            pk=invitation_id, state=SendState.PENDING
-        ).update(state=SendState.SENDING, attempts=F("attempts") + 1)
-        if not claimed:
-            return "not_claimed"
-        invitation = NetworkInvitation.objects.select_related(
-            "meeting__group__kreds__union", "union_membership__person"
-        ).get(pk=invitation_id)
-        person = invitation.union_membership.person
-        if person is None or not invitation.union_membership.has_consent or not person.email:
-            _finish(invitation, SendState.SKIPPED, error="No active consent or no e-mail address.")
-            return "skipped"
-        meeting = invitation.meeting
-        try:
-            send_templated(
-                person.email,
-                INVITATION_TEMPLATE,
-                {
-                    "person": person,
-                    "meeting": meeting,
-                    "group": meeting.group,
-                    "kreds": meeting.group.kreds,
-                    "site_url": settings.SITE_URL,
-                },
-                _language_of(person),
-                attachments=[
-                    (
-                        "netvaerksmoede.ics",
-                        network_meeting_ics(meeting, person),
-                        "text/calendar; method=REQUEST",
-                    )
-                ],
-            )
-        except Exception as error:  # noqa: BLE001 - recorded on the row, never stops the batch
-            logger.warning("unions: invitation %s failed: %r", invitation_id, error)
-            return _failed(invitation, error)
-        _finish(invitation, SendState.SENT, to_email=person.email)
-        return "sent"
+    return outbox.send_one(NETWORK_INVITATIONS, invitation_id)
 
 
 def network_meeting_ics(meeting: NetworkMeeting, person: Person) -> bytes:
@@ -312,54 +264,6 @@ def network_meeting_ics(meeting: NetworkMeeting, person: Person) -> bytes:
     return calendar.to_ical()
 
 
-# A failed send goes back to pending for the sweep (unions.retry_sends) until this many attempts.
-MAX_SEND_ATTEMPTS = 3
-
-
-def _failed(row, error: Exception) -> str:
-    """Record the error; retry later (the sweep) unless the attempts are used up."""
-    text = f"{type(error).__name__}: {error}"
-    if row.attempts < MAX_SEND_ATTEMPTS:
-        _finish(row, SendState.PENDING, error=text)
-        return "retry"
-    _finish(row, SendState.FAILED, error=text)
-    return "failed"
-
-
-def pending_sends_retry() -> dict[str, int]:
-    """The sweep: send every invitation and election notice still pending, in any kommune —
-    those whose first send failed, or whose task was lost. The claim on each row makes a send
-    that is also running elsewhere happen once."""
-    with scopes_disabled():
-        invitations = list(
-            NetworkInvitation.objects.filter(state=SendState.PENDING).values_list("pk", flat=True)
-        )
-        notices = list(
-            ElectionNotice.objects.filter(state=SendState.PENDING).values_list("pk", flat=True)
-        )
-    outcomes: dict[str, int] = {}
-    for outcome in [network_invitation_send(pk) for pk in invitations] + [
-        election_notice_send(pk) for pk in notices
-    ]:
-        outcomes[outcome] = outcomes.get(outcome, 0) + 1
-    return outcomes
-
-
-def _finish(row, state: str, *, error: str = "", **fields) -> None:
-    type(row).objects.filter(pk=row.pk, state=SendState.SENDING).update(
-        state=state,
-        last_error=error[:2000],
-        sent_at=timezone.now() if state == SendState.SENT else None,
-        **fields,
-    )
-
-
-def _language_of(person: Person) -> str:
-    from reminders.services import preference_for
-
-    return preference_for(person).language or settings.LANGUAGE_CODE
-
-
 # --- election notices ----------------------------------------------------------------------------
 
 
@@ -382,9 +286,7 @@ def election_notify_kreds(membership: Membership, *, acting_user=None) -> None:
             },
         )
     if created:
-        from .tasks import send_election_notice
-
-        transaction.on_commit(lambda pk=notice.pk: send_election_notice.delay(pk), robust=True)
+        outbox.enqueue(ELECTION_NOTICES, [notice.pk])
 
 
 def kreds_recipients(kreds: Kreds) -> list[str]:
@@ -400,52 +302,4 @@ def kreds_recipients(kreds: Kreds) -> list[str]:
 
 
 def election_notice_send(notice_id: int) -> str:
-    with scopes_disabled():
-        kommune_id = (
-            ElectionNotice.objects.filter(pk=notice_id).values_list("kommune_id", flat=True).first()
-        )
-    if kommune_id is None:
-        return "not_claimed"
-    with tenant_scope(kommune_id):
-        claimed = ElectionNotice.objects.filter(pk=notice_id, state=SendState.PENDING).update(
-            state=SendState.SENDING, attempts=F("attempts") + 1
-        )
-        if not claimed:
-            return "not_claimed"
-        notice = ElectionNotice.objects.select_related(
-            "kreds__union",
-            "union_membership",
-            "membership__person__unit__parent",
-            "membership__committee",
-            "kommune",
-        ).get(pk=notice_id)
-        recipients = kreds_recipients(notice.kreds)
-        membership = notice.membership
-        if (
-            membership is None
-            or not notice.union_membership.has_consent
-            or notice.union_membership.kreds_id != notice.kreds_id
-        ):
-            _finish(notice, SendState.SKIPPED, error="Consent withdrawn.")
-            return "skipped"
-        if not recipients:
-            _finish(notice, SendState.SKIPPED, error="The kreds has no e-mail address.")
-            return "skipped"
-        try:
-            send_templated(
-                recipients,
-                ELECTION_TEMPLATE,
-                {
-                    "kreds": notice.kreds,
-                    "membership": membership,
-                    "person": membership.person,
-                    "workplace": workplace_of(membership.person),
-                    "kommune": notice.kommune,
-                    "site_url": settings.SITE_URL,
-                },
-            )
-        except Exception as error:  # noqa: BLE001 - recorded on the row
-            logger.warning("unions: election notice %s failed: %r", notice_id, error)
-            return _failed(notice, error)
-        _finish(notice, SendState.SENT, to_emails=recipients)
-        return "sent"
+    return outbox.send_one(ELECTION_NOTICES, notice_id)

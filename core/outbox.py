@@ -1,0 +1,376 @@
+"""One outbox for every message the product sends.
+
+An app that sends e-mail keeps a table of `core.models.OutboxRow` (one row per message to
+send: a reminder digest, a meeting's agenda to one member, an incident notification …) and
+registers an `Outbox` in its `outboxes.py` that says how one row becomes a `Message`, or why it
+is skipped. Everything else is here, the same for every kind of message:
+
+- **The claim.** A row is sent by whoever turns it from pending to sending with one conditional
+  UPDATE (`state = pending AND next_attempt_at <= now`): of two workers, a retried task and the
+  sweep, exactly one sends it.
+- **The tenant.** Rows are read and written inside their kommune's scope, entered here.
+- **Failures.** Each failed attempt is kept on the row (`errors`, `last_error`); the row is tried
+  again after OUTBOX_RETRY_MINUTES · 2^(attempt − 1) and given up after OUTBOX_MAX_ATTEMPTS.
+- **Interrupted sends.** A row left "sending" for OUTBOX_CLAIM_TIMEOUT_MINUTES (its worker died)
+  is put back, counted as an attempt, and sent by the next sweep.
+- **Language.** The message is rendered in the language the row's `Message` names (the
+  recipient's), Danish when it names none or one the site does not offer.
+- **The sweep.** One periodic task (`core.outbox_sweep`) recovers and queues what is due in every
+  registered outbox, so a task lost with the broker only delays a message.
+
+Delivery is at least once: a worker killed after the mail server accepted a message but before
+the row was marked sent sends it again after the claim timeout. Every message carries a
+Message-ID made from its row, the same on every attempt, so a receiving system can tell.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from celery import shared_task
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from core.email import RenderedEmail, send_templated
+from core.tenancy import scopes_disabled, tenant_scope
+
+logger = logging.getLogger(__name__)
+
+# Kept on the row when a claim ran out: the worker stopped in the middle of the send.
+INTERRUPTED = "Afsendelsen blev afbrudt (arbejdsprocessen stoppede); forsøges igen."
+# The last errors kept per row (each attempt adds one).
+KEEP_ERRORS = 20
+# Rows handed to one send task by the sweep and by `enqueue`.
+BATCH_SIZE = 200
+
+
+class State:
+    """The states every outbox row moves through (`core.models.OutboxState` labels them)."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+@dataclass
+class Message:
+    """One e-mail, as an outbox's `build` returns it: rendered and sent by `send`."""
+
+    to: list[str]
+    template: str  # "reminders/email/digest": its _subject.txt, .txt and .html
+    context: dict
+    language: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
+    attachments: list[tuple[str, bytes | str, str]] = field(default_factory=list)
+    # Handed on to the outbox's `sent` hook (e.g. which reminder items went out).
+    data: dict = field(default_factory=dict)
+
+
+@dataclass
+class Skip:
+    """Why a row is not sent (no address, consent withdrawn, nothing left to say). Kept on the
+    row as its last error, in Danish: HR reads it."""
+
+    reason: str
+    state: str = State.SKIPPED
+    data: dict = field(default_factory=dict)
+
+
+@dataclass
+class Batch:
+    """The rows sent together: the time of the run, and a cache for content that is the same
+    for all of them (one meeting's agenda PDF for its thirty members)."""
+
+    now: datetime.datetime
+    cache: dict = field(default_factory=dict)
+
+
+class Outbox:
+    """What an app registers: its table and how one of its rows becomes a message."""
+
+    name: str = ""  # "reminders.digest": task arguments, headers, logs
+    model = None  # a concrete OutboxRow
+    select_related: tuple[str, ...] = ()
+    # The order a batch is sent in: rows that share content (one meeting's agenda) together.
+    order_by: tuple[str, ...] = ("pk",)
+
+    def build(self, row, batch: Batch) -> Message | Skip:
+        """The message of one claimed row, or why it is skipped. Raising counts as a failed
+        attempt."""
+        raise NotImplementedError
+
+    def sent(self, row, message: Message, rendered: RenderedEmail) -> None:
+        """Runs in the transaction that marks the row sent."""
+
+    def skipped(self, row, skip: Skip) -> None:
+        """Runs in the transaction that marks the row skipped."""
+
+    def finished(self, pks: list[int], now: datetime.datetime) -> None:
+        """After a batch, in the kommune's scope (e.g. a referat is sent when its e-mails are)."""
+
+    @property
+    def max_attempts(self) -> int:
+        return settings.OUTBOX_MAX_ATTEMPTS
+
+
+_registry: dict[str, Outbox] = {}
+
+
+def register(outbox: type[Outbox]) -> type[Outbox]:
+    """Class decorator in an app's `outboxes.py` (found by `core.apps`)."""
+    instance = outbox()
+    assert instance.name and instance.model is not None, outbox
+    _registry[instance.name] = instance
+    return outbox
+
+
+def outboxes() -> list[Outbox]:
+    return list(_registry.values())
+
+
+def get(outbox: Outbox | type[Outbox] | str) -> Outbox:
+    if isinstance(outbox, Outbox):
+        return outbox
+    return _registry[outbox if isinstance(outbox, str) else outbox.name]
+
+
+# --- sending --------------------------------------------------------------------------------------
+
+
+def send_one(outbox, pk: int, *, now: datetime.datetime | None = None) -> str:
+    """Send one row if it is pending and due. Returns "sent", "failed" (the attempt failed: it is
+    retried or given up), the skip's state ("skipped", …) or "not_claimed" (someone else has it,
+    it was sent, its retry is not due, or it does not exist)."""
+    outcomes = send_many(outbox, [pk], now=now)
+    return next(iter(outcomes), "not_claimed")
+
+
+def send_many(outbox, pks: Iterable[int], *, now: datetime.datetime | None = None) -> dict:
+    """Send rows of one outbox, each kommune's inside its scope, with one shared batch."""
+    outbox = get(outbox)
+    now = now or timezone.now()
+    pks = list(pks)
+    with scopes_disabled():
+        rows = outbox.model.objects.filter(pk__in=pks).values_list("pk", "kommune_id")
+        by_kommune: dict[int, list[int]] = defaultdict(list)
+        for pk, kommune_id in rows:
+            by_kommune[kommune_id].append(pk)
+    outcomes: dict[str, int] = {}
+    for kommune_id, ids in sorted(by_kommune.items()):
+        with tenant_scope(kommune_id):
+            _send_in_scope(outbox, sorted(ids), now, outcomes)
+    return outcomes
+
+
+def send_due(outbox, *, now: datetime.datetime | None = None, **filters) -> dict:
+    """In a kommune's scope: recover its interrupted rows and send every due one (optionally
+    only those matching `filters`, e.g. one meeting's)."""
+    outbox = get(outbox)
+    now = now or timezone.now()
+    recover(outbox, now)
+    ids = list(
+        _due(outbox, now).filter(**filters).order_by(*outbox.order_by).values_list("pk", flat=True)
+    )
+    outcomes: dict[str, int] = {}
+    _send_in_scope(outbox, ids, now, outcomes)
+    return outcomes
+
+
+def _due(outbox: Outbox, now: datetime.datetime):
+    return outbox.model.objects.filter(state=State.PENDING, next_attempt_at__lte=now)
+
+
+def _send_in_scope(outbox: Outbox, pks: list[int], now, outcomes: dict) -> None:
+    batch = Batch(now=now)
+    done = []
+    for pk in pks:
+        try:
+            outcome = _send(outbox, pk, now, batch)
+        except Exception:  # noqa: BLE001 - a bad row never stops the batch
+            # Not even recorded (the database itself failed): the claim timeout brings it back.
+            logger.exception("outbox %s: row %s could not be handled", outbox.name, pk)
+            outcome = "error"
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+        if outcome != "not_claimed":
+            done.append(pk)
+    if done:
+        outbox.finished(done, now)
+
+
+def _send(outbox: Outbox, pk: int, now, batch: Batch) -> str:
+    model = outbox.model
+    claimed = model.objects.filter(pk=pk, state=State.PENDING, next_attempt_at__lte=now).update(
+        state=State.SENDING, claimed_at=now, attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return "not_claimed"
+    row = model.objects.select_related(*outbox.select_related).get(pk=pk)
+    try:
+        result = outbox.build(row, batch)
+        if isinstance(result, Skip):
+            _mark_skipped(outbox, row, result)
+            return result.state
+        language = _language(result.language)
+        rendered = send_templated(
+            result.to,
+            result.template,
+            result.context,
+            language,
+            headers={"Message-ID": message_id(outbox, row), **result.headers},
+            attachments=result.attachments,
+        )
+    except Exception as error:  # noqa: BLE001 - recorded on the row, retried with backoff
+        _mark_failed(outbox, row, error, now)
+        return "failed"
+    # Outside the try: once the mail server has the message, a database error here must not be
+    # taken for a failed send and retried at once (the claim timeout handles a crash).
+    _mark_sent(outbox, row, result, rendered, language)
+    return "sent"
+
+
+def message_id(outbox: Outbox, row) -> str:
+    """The same on every attempt of one row: a receiver can recognise a message sent twice."""
+    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"<{outbox.name}.{row.pk}.{row.created:%Y%m%d%H%M%S}@{domain}>"
+
+
+def _language(language: str) -> str:
+    offered = {code for code, _name in settings.LANGUAGES}
+    return language if language in offered else settings.LANGUAGE_CODE
+
+
+def _mark_sent(outbox, row, message: Message, rendered: RenderedEmail, language: str) -> None:
+    with transaction.atomic():
+        updated = outbox.model.objects.filter(pk=row.pk, state=State.SENDING).update(
+            state=State.SENT,
+            sent_at=timezone.now(),
+            to_email=", ".join(message.to)[:1000],
+            subject=rendered.subject[:255],
+            language=language,
+            last_error="",
+            claimed_at=None,
+        )
+        if updated:
+            outbox.sent(row, message, rendered)
+
+
+def _mark_skipped(outbox, row, skip: Skip) -> None:
+    with transaction.atomic():
+        updated = outbox.model.objects.filter(pk=row.pk, state=State.SENDING).update(
+            state=skip.state, last_error=skip.reason[:2000], claimed_at=None
+        )
+        if updated:
+            outbox.skipped(row, skip)
+
+
+def _mark_failed(outbox, row, error: Exception, now) -> None:
+    """Keep the error and schedule the retry: 15, 30, 60 … minutes, then give up."""
+    logger.warning("outbox %s: row %s failed: %r", outbox.name, row.pk, error)
+    text = f"{type(error).__name__}: {error}"[:2000]
+    gave_up = row.attempts >= outbox.max_attempts
+    backoff = datetime.timedelta(minutes=settings.OUTBOX_RETRY_MINUTES * 2 ** (row.attempts - 1))
+    outbox.model.objects.filter(pk=row.pk, state=State.SENDING).update(
+        state=State.FAILED if gave_up else State.PENDING,
+        next_attempt_at=now + backoff,
+        last_error=text,
+        errors=[*(row.errors or []), {"at": now.isoformat(), "error": text}][-KEEP_ERRORS:],
+        claimed_at=None,
+    )
+    if gave_up:
+        logger.error(
+            "outbox %s: gave up row %s after %s attempts", outbox.name, row.pk, row.attempts
+        )
+
+
+def recover(outbox, now: datetime.datetime | None = None) -> int:
+    """Rows left "sending" past the claim timeout (their worker died): back to pending, due at
+    once, or given up when that was the last attempt. In the active scope, or in all kommuner
+    under `scopes_disabled`."""
+    outbox = get(outbox)
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(minutes=settings.OUTBOX_CLAIM_TIMEOUT_MINUTES)
+    stale = outbox.model.objects.filter(state=State.SENDING, claimed_at__lt=cutoff)
+    recovered = 0
+    for pk, attempts, errors in stale.values_list("pk", "attempts", "errors"):
+        gave_up = attempts >= outbox.max_attempts
+        recovered += outbox.model.objects.filter(
+            pk=pk, state=State.SENDING, claimed_at__lt=cutoff
+        ).update(
+            state=State.FAILED if gave_up else State.PENDING,
+            next_attempt_at=now,
+            claimed_at=None,
+            last_error=INTERRUPTED,
+            errors=[*(errors or []), {"at": now.isoformat(), "error": INTERRUPTED}][-KEEP_ERRORS:],
+        )
+    if recovered:
+        logger.warning("outbox %s: %s interrupted sends put back", outbox.name, recovered)
+    return recovered
+
+
+# --- queueing -------------------------------------------------------------------------------------
+
+
+def enqueue(outbox, pks: Iterable[int]) -> None:
+    """Send these rows in the background once the current transaction commits (never rows it
+    rolled back). A broker that is down only delays them: the sweep finds them."""
+    outbox, pks = get(outbox), list(pks)
+    if pks:
+        transaction.on_commit(lambda: queue(outbox, pks), robust=True)
+
+
+def queue(outbox, pks: Iterable[int]) -> None:
+    """Hand rows to the send task now, in batches (for code that runs after its commit)."""
+    outbox, pks = get(outbox), list(pks)
+    for start in range(0, len(pks), BATCH_SIZE):
+        _delay(outbox.name, pks[start : start + BATCH_SIZE])
+
+
+def _delay(name: str, pks: list[int]) -> None:
+    try:
+        outbox_send.delay(name, pks)
+    except Exception:  # noqa: BLE001 - the broker is down; the sweep sends them later
+        logger.warning("outbox %s: could not queue %s rows; the sweep will", name, len(pks))
+
+
+def sweep(now: datetime.datetime | None = None) -> dict[str, int]:
+    """Every registered outbox: put interrupted rows back and queue every due row, per kommune
+    in batches. Returns the number of rows queued per outbox."""
+    now = now or timezone.now()
+    queued = {}
+    for outbox in outboxes():
+        with scopes_disabled():
+            recover(outbox, now)
+            rows = list(
+                _due(outbox, now)
+                .order_by("kommune_id", *outbox.order_by)
+                .values_list("kommune_id", "pk")[: settings.OUTBOX_SWEEP_LIMIT]
+            )
+        by_kommune: dict[int, list[int]] = defaultdict(list)
+        for kommune_id, pk in rows:
+            by_kommune[kommune_id].append(pk)
+        for ids in by_kommune.values():
+            queue(outbox, ids)
+        queued[outbox.name] = len(rows)
+    return queued
+
+
+@shared_task(name="core.outbox_send")
+def outbox_send(name: str, pks: list[int]) -> dict:
+    """Send rows of one outbox. Safe to run twice: each row's claim decides."""
+    outcomes = send_many(name, pks)
+    logger.info("outbox %s: %s", name, outcomes)
+    return outcomes
+
+
+@shared_task(name="core.outbox_sweep")
+def outbox_sweep() -> dict:
+    return sweep()
