@@ -189,6 +189,9 @@ if EMAIL_HOST:
     EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+    # A mail server that stops answering must not hold a worker for ever: the send fails, is
+    # recorded and retried (core.outbox).
+    EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "60"))
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
@@ -262,7 +265,7 @@ REMINDER_SEND_HOUR = int(os.environ.get("REMINDER_SEND_HOUR", "7"))
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "5"))
 OUTBOX_RETRY_MINUTES = int(os.environ.get("OUTBOX_RETRY_MINUTES", "15"))
 # A message left "sending" this long (the worker died mid-send) is put back for a retry.
-OUTBOX_CLAIM_TIMEOUT_MINUTES = int(os.environ.get("OUTBOX_CLAIM_TIMEOUT_MINUTES", "30"))
+OUTBOX_CLAIM_TIMEOUT_MINUTES = float(os.environ.get("OUTBOX_CLAIM_TIMEOUT_MINUTES", "30"))
 # The most rows one sweep queues per outbox (the rest wait for the next sweep).
 OUTBOX_SWEEP_LIMIT = int(os.environ.get("OUTBOX_SWEEP_LIMIT", "20000"))
 

@@ -6,10 +6,12 @@ and a plain employee of A with a login but no staff rights."""
 from __future__ import annotations
 
 import os
+import smtplib
 from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
+from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.db import connection
 
 from committees.models import Committee, Membership
@@ -48,6 +50,27 @@ def _empty_cache():
 
     cache.clear()
     yield
+
+
+FAIL_FOR: set[str] = set()
+
+
+class FailingBackend(LocmemBackend):
+    """The SMTP server refuses the addresses in FAIL_FOR (all of them when it is empty)."""
+
+    def send_messages(self, messages):
+        for message in messages:
+            if not FAIL_FOR or FAIL_FOR & set(message.to):
+                raise smtplib.SMTPRecipientsRefused({message.to[0]: (550, b"mailbox unavailable")})
+        return super().send_messages(messages)
+
+
+@pytest.fixture
+def failing_smtp(settings):
+    settings.EMAIL_BACKEND = "tests.conftest.FailingBackend"
+    FAIL_FOR.clear()
+    yield FAIL_FOR
+    FAIL_FOR.clear()
 
 
 @pytest.fixture

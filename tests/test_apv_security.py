@@ -56,9 +56,7 @@ def survey(org_a, mailoutbox, django_capture_on_commit_callbacks):
         cycle = services.apv_cycle_start(committee=org_a.amg, method=ApvCycle.Method.SURVEY)
         with django_capture_on_commit_callbacks(execute=False):
             services.survey_open(cycle, closes_on=CLOSES_ON)
-        ids = list(
-            SurveyInvitation.objects.filter(state="pending").values_list("pk", flat=True)
-        )
+        ids = list(SurveyInvitation.objects.filter(state="pending").values_list("pk", flat=True))
     for pk in ids:
         assert services.survey_send_invitation_now(pk) == "sent"
     tokens = [re.search(r"/apv/svar/([^/\s]+)/", m.body).group(1) for m in mailoutbox]

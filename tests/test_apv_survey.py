@@ -46,9 +46,7 @@ def survey(org_a, frozen, mailoutbox, django_capture_on_commit_callbacks):
     # The six sends are enqueued on commit, as one outbox task; run each row's send directly.
     assert len(callbacks) == 1
     with tenant_scope(org_a.kommune):
-        ids = list(
-            SurveyInvitation.objects.filter(state="pending").values_list("pk", flat=True)
-        )
+        ids = list(SurveyInvitation.objects.filter(state="pending").values_list("pk", flat=True))
     for pk in ids:
         assert services.survey_send_invitation_now(pk) == "sent"
         assert services.survey_send_invitation_now(pk) == "not_claimed"  # a duplicate task

@@ -5,13 +5,11 @@ directly with frozen time (time_machine); a second run asserts nothing new is se
 from __future__ import annotations
 
 import datetime
-import smtplib
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.core import mail
-from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import include, path, reverse
@@ -446,26 +444,6 @@ def test_it_retries_a_digest_whose_worker_died(world, settings):
 
 
 # --- failures ----------------------------------------------------------------------------------
-
-FAIL_FOR: set[str] = set()
-
-
-class FailingBackend(LocmemBackend):
-    """The SMTP server refuses the addresses in FAIL_FOR (all of them when it is empty)."""
-
-    def send_messages(self, messages):
-        for message in messages:
-            if not FAIL_FOR or FAIL_FOR & set(message.to):
-                raise smtplib.SMTPRecipientsRefused({message.to[0]: (550, b"mailbox unavailable")})
-        return super().send_messages(messages)
-
-
-@pytest.fixture
-def failing_smtp(settings):
-    settings.EMAIL_BACKEND = "tests.test_reminders.FailingBackend"
-    FAIL_FOR.clear()
-    yield FAIL_FOR
-    FAIL_FOR.clear()
 
 
 def test_it_records_a_failed_send_and_retries_it_later(world, failing_smtp, settings):
