@@ -99,8 +99,14 @@ def start(args: list[str], env: dict, log: Path) -> subprocess.Popen:
     )
 
 
-def stop(process: subprocess.Popen) -> None:
+def stop(process: subprocess.Popen, *, kill: bool = False) -> None:
+    """A warm shutdown (SIGTERM), or `kill`: SIGKILL to the whole process group at once, as
+    when a host or container dies."""
     if process.poll() is not None:
+        return
+    if kill:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
         return
     os.killpg(process.pid, signal.SIGTERM)
     try:
