@@ -116,3 +116,20 @@ class ImportJob(TenantModel):
     @property
     def running(self) -> bool:
         return self.state in self.RUNNING
+
+
+class PeriodicRun(models.Model):
+    """A periodic job's run in one period (core.periodic): the unique key lets one beat's run
+    through and stops the same period's run from a second beat."""
+
+    task = models.CharField(max_length=100)
+    period_start = models.DateTimeField()
+    started_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["task", "period_start"], name="periodicrun_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} {self.period_start:%Y-%m-%d %H:%M}"

@@ -7,8 +7,9 @@ from celery import shared_task
 
 from core import imports
 from core.outbox import outbox_send, outbox_sweep
+from core.periodic import run_periodic
 
-__all__ = ["outbox_send", "outbox_sweep"]
+__all__ = ["outbox_send", "outbox_sweep", "run_periodic"]
 
 
 @shared_task(name="core.run_import_job", soft_time_limit=30 * 60, time_limit=35 * 60)
