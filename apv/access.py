@@ -21,7 +21,8 @@ from django.http import Http404
 
 from committees.access import hr_committee_access
 from committees.models import Committee
-from core.access import NOT_YOURS, Access, Viewer, decides, either, get_viewer, require_read
+from committees.viewer import Viewer, get_viewer
+from core.access import NOT_YOURS, Access, decides, either, require_read
 
 from .models import ApvActionItem, ApvCycle, ApvProblem
 

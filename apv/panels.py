@@ -2,7 +2,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import Committee
-from portal.registry import register_panel
+from core.panels import register_panel
 
 from .access import covering_amg_ids
 from .selectors import latest_cycles, open_items_for

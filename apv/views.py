@@ -25,12 +25,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from committees.models import Committee
-from core.access import get_viewer
+from committees.viewer import get_viewer
 from core.exports import spreadsheet_row
 from core.pdf import render_pdf
-from core.tenancy import tenant_scope
+from core.tenancy import kommune_required, tenant_scope
 from core.views import form_errors_to_messages, run_service
-from portal.views import kommune_required
 
 from . import services
 from .access import (

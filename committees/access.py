@@ -1,6 +1,6 @@
 """Who may see and change a committee and its seats, as HR staff (the portal's members and
-leaders are decided by `core.access.Viewer` and the meetings/APV access modules, which ask
-this module for HR).
+leaders are decided by `committees.viewer.Viewer` and the meetings/APV access modules, which
+ask this module for HR), and who may see a person.
 
 A committee lies in the units it covers; a seat lies in its committee's units and in its
 person's unit. HR limited to an område reads a committee covering any unit of it (and its
@@ -9,9 +9,11 @@ there too (`core.access.HRArea.decide`)."""
 
 from __future__ import annotations
 
-from core.access import Access, decides, either, get_viewer, hr_area
+from core.access import Access, decides, either, hr_area
+from organisations.models import Person
 
 from .models import Committee, CommitteeUnit, Membership
+from .viewer import get_viewer
 
 
 def committee_unit_ids(request, committee_id: int) -> set[int]:
@@ -70,3 +72,14 @@ def membership_access(request, membership: Membership) -> Access:
     own = viewer.person is not None and membership.person_id == viewer.person.pk
     readable = own or membership.committee_id in viewer.visible_committee_ids
     return either(Access(readable, False), hr_membership_access(request, membership))
+
+
+@decides(Person)
+def person_access(request, person: Person) -> Access:
+    """A person is read by themself, by the leaders of their unit (and the units above it) and
+    by HR of their unit; changed by HR of their unit only (the portal changes no person's
+    data). Decided here, beside the seats, because it asks who is looking (the viewer)."""
+    viewer = get_viewer(request)
+    own = viewer.person is not None and viewer.person.pk == person.pk
+    leads = person.unit_id is not None and person.unit_id in viewer.led_unit_ids
+    return either(Access(own or leads, False), hr_area(request).decide({person.unit_id}))

@@ -59,8 +59,12 @@ INSTALLED_APPS = [
     "incidents",
     "unions",
     "portal",
-    "scale",
 ]
+# The scale generator and the benchmark (scale/: `manage.py generate_scale`, `benchmark`) add
+# synthetic kommuner to the database they run on: not in a production install unless asked for.
+SCALE_TOOLS = env_bool("SCALE_TOOLS", False)
+if SCALE_TOOLS:
+    INSTALLED_APPS.append("scale")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -132,6 +136,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "portal:login"
+# What a page that needs a kommune shows a logged-in user without one (core.tenancy.kommune_required).
+NO_KOMMUNE_VIEW = "portal.views.no_kommune"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:login"
 

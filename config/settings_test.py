@@ -9,6 +9,9 @@ os.environ.setdefault("DJANGO_DEBUG", "1")
 
 from .settings import *  # noqa: E402,F403
 
+# The scale generator is tested too (tests/test_scale.py).
+if "scale" not in INSTALLED_APPS:  # noqa: F405
+    INSTALLED_APPS.append("scale")  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = False

@@ -20,15 +20,12 @@ access modules (meetings, APV, incidents, training) and the exports all ask this
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from functools import cached_property
+from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from committees.models import Committee, Membership
-from organisations.models import Person, Unit
+from core.directory import directory
 
 
 @dataclass(frozen=True)
@@ -139,29 +136,11 @@ class HRArea:
 def allowed_unit_ids(request) -> list[int] | None:
     """Units a staff member limited with django-guardian may administer, with everything below
     them; None when the staff member has the whole kommune. Computed once per request."""
-    if hasattr(request, "_allowed_unit_ids"):
-        return request._allowed_unit_ids
-    from django.db.models import Q
-    from guardian.shortcuts import get_objects_for_user
+    if not hasattr(request, "_allowed_unit_ids"):
+        from core.admin_site import staff_role
 
-    from core.admin_site import staff_role
-
-    role = staff_role(request)
-    result = None
-    if not request.user.is_superuser and role is not None and not role.all_units:
-        granted = get_objects_for_user(
-            request.user,
-            "organisations.administer_unit",
-            klass=Unit.objects.all(),
-            with_superuser=False,
-            accept_global_perms=False,
-        ).values_list("path", flat=True)
-        query = Q(pk__in=[])
-        for prefix in granted:
-            query |= Q(path__startswith=prefix)
-        result = list(Unit.objects.filter(query).values_list("pk", flat=True))
-    request._allowed_unit_ids = result
-    return result
+        request._allowed_unit_ids = directory().staff_unit_ids(request.user, staff_role(request))
+    return request._allowed_unit_ids
 
 
 def hr_area(request) -> HRArea:
@@ -175,120 +154,3 @@ def hr_area(request) -> HRArea:
             ids = allowed_unit_ids(request)
             request._hr_area = HRArea(True, None if ids is None else frozenset(ids))
     return request._hr_area
-
-
-@dataclass
-class Viewer:
-    """The logged-in user as a person of the request's kommune, with their roles."""
-
-    user: object
-    kommune: object
-    person: Person | None
-    _cache: dict = field(default_factory=dict)
-
-    @cached_property
-    def seats(self) -> list[Membership]:
-        if self.person is None:
-            return []
-        return list(
-            Membership.objects.filter(person=self.person, ended_on__isnull=True)
-            .select_related("committee")
-            .order_by("committee__name")
-        )
-
-    @cached_property
-    def committee_ids(self) -> set[int]:
-        return {seat.committee_id for seat in self.seats if seat.committee.closed_on is None}
-
-    @cached_property
-    def led_unit_ids(self) -> set[int]:
-        """Units the person leads, and everything below them."""
-        if self.person is None or getattr(self.person, "leads_units", True) is False:
-            return set()
-        paths = list(Unit.objects.filter(leader=self.person).values_list("path", flat=True))
-        if not paths:
-            return set()
-        from django.db.models import Q
-
-        query = Q()
-        for prefix in paths:
-            query |= Q(path__startswith=prefix)
-        return set(Unit.objects.filter(query).values_list("pk", flat=True))
-
-    @property
-    def is_leader(self) -> bool:
-        return bool(self.led_unit_ids) or any(
-            seat.role in Membership.LEADER_ROLES for seat in self.seats
-        )
-
-    @cached_property
-    def is_hovedmed_member(self) -> bool:
-        # A seat in a closed HovedMED (replaced by a new one) gives no standing, as in
-        # `committee_ids`.
-        return any(
-            seat.committee.kind == Committee.Kind.HOVEDMED and seat.committee.closed_on is None
-            for seat in self.seats
-        )
-
-    def roles_in(self, committee: Committee) -> set[str]:
-        return {seat.role for seat in self.seats if seat.committee_id == committee.pk}
-
-    @cached_property
-    def covering_committees(self) -> dict[int, str]:
-        """Committees covering the person's own unit or a unit above it, with their kind (the
-        AMG and the MED committees the person is represented in). One query, shared by the
-        panels and pages of the request."""
-        from committees.models import CommitteeUnit
-        from organisations.models import path_ids
-
-        person = self.person
-        if person is None or person.unit is None:
-            return {}
-        ancestors = path_ids(person.unit.path) or [person.unit_id]
-        return dict(
-            CommitteeUnit.objects.filter(unit_id__in=ancestors).values_list(
-                "committee_id", "committee__kind"
-            )
-        )
-
-    @cached_property
-    def visible_committee_ids(self) -> set[int]:
-        """Committees the person sits in, plus those covering the units they lead."""
-        from committees.models import CommitteeUnit
-
-        ids = set(self.committee_ids)
-        if self.led_unit_ids:
-            ids |= set(
-                CommitteeUnit.objects.filter(unit__in=self.led_unit_ids).values_list(
-                    "committee_id", flat=True
-                )
-            )
-        return ids
-
-
-def get_viewer(request) -> Viewer:
-    if not hasattr(request, "_viewer"):
-        person = None
-        if request.kommune is not None and request.user.is_authenticated:
-            person = (
-                Person.objects.filter(user=request.user, left_on__isnull=True)
-                .select_related("unit")
-                # Most people lead no unit: then their led units need no query of their own.
-                .annotate(leads_units=Exists(Unit.objects.filter(leader=OuterRef("pk"))))
-                .first()
-            )
-        request._viewer = Viewer(request.user, request.kommune, person)
-    return request._viewer
-
-
-def get_committee_for_user(request, public_id) -> tuple[Committee, bool]:
-    """The committee if the viewer may see it, and whether they may act as its chair
-    (formand/næstformand). Missing, another kommune's and not-visible all raise the same 404."""
-    viewer = get_viewer(request)
-    committee = Committee.objects.filter(public_id=public_id).first()
-    if committee is None or committee.pk not in viewer.visible_committee_ids:
-        raise Http404
-    can_chair = bool(
-        viewer.roles_in(committee) & {Membership.Role.FORMAND, Membership.Role.NAESTFORMAND}
-    )
-    return committee, can_chair

@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.directory import directory
 from core.tenancy import SESSION_KEY
 
 # Admin views that work before a kommune is chosen: they read no tenant data.
@@ -25,27 +26,18 @@ KOMMUNE_FREE_VIEWS = {
 
 def staff_kommuner(request) -> list:
     """The kommuner this user may administer (a subset of the ones they may log in to)."""
-    from organisations.models import KommuneStaff
-
     if request.user.is_superuser:
         return list(request.available_kommuner)
-    from django_scopes import scopes_disabled
-
-    with scopes_disabled():
-        ids = set(
-            KommuneStaff.objects.filter(user=request.user).values_list("kommune_id", flat=True)
-        )
+    ids = directory().staff_kommune_ids(request.user)
     return [k for k in request.available_kommuner if k.pk in ids]
 
 
 def staff_role(request):
-    """The KommuneStaff row of the user in the request's kommune (None for superusers/outsiders)."""
+    """The user's HR role in the request's kommune (None for superusers/outsiders)."""
     if not hasattr(request, "_staff_role"):
-        from organisations.models import KommuneStaff
-
         request._staff_role = None
         if request.kommune is not None and request.user.is_authenticated:
-            request._staff_role = KommuneStaff.objects.filter(user=request.user).first()
+            request._staff_role = directory().staff_role(request.user, request.kommune)
     return request._staff_role
 
 

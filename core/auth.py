@@ -11,7 +11,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.views import PasswordResetView
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect
 
 logger = logging.getLogger(__name__)
@@ -72,19 +71,22 @@ class UsernameOrEmailBackend(ModelBackend):
         return super().authenticate(request, username=username, password=password, **kwargs)
 
     def get_user(self, user_id):
-        """The user of each request, with whether they are a union kreds officer (the portal's
-        navigation asks on every page) read in the same query."""
-        from unions.models import KredsOfficer
-
+        """The user of each request, with what the apps asked to know of every user read in the
+        same query (`user_annotation`: e.g. whether they are a union kreds officer, which the
+        portal's navigation asks on every page)."""
         User = get_user_model()
-        user = (
-            User._default_manager.annotate(
-                is_kreds_officer_flag=Exists(KredsOfficer.objects.filter(user=OuterRef("pk")))
-            )
-            .filter(pk=user_id)
-            .first()
-        )
+        annotations = {name: make() for name, make in _user_annotations.items()}
+        user = User._default_manager.annotate(**annotations).filter(pk=user_id).first()
         return user if user is not None and self.user_can_authenticate(user) else None
+
+
+_user_annotations: dict = {}
+
+
+def user_annotation(name: str, make) -> None:
+    """An app asks for `name` on every request's user: `make()` returns the expression (called
+    per request, so it may build a fresh subquery)."""
+    _user_annotations[name] = make
 
 
 # --- Password reset throttle ---------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import logging
 
+from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -397,10 +398,26 @@ def imports_cleanup(*, older_than_days: int = 7, now=None) -> int:
 
 
 def _enqueue(job_id: int) -> None:
-    from core.tasks import run_import_job
-
     try:
         run_import_job.delay(job_id)
     except Exception:
         # The sweep picks the job up again.
         logger.warning("imports: could not queue job %s", job_id, exc_info=True)
+
+
+# --- Celery tasks: they take ids and are safe to run twice (the step is claimed in run_import).
+
+
+@shared_task(name="core.run_import_job", soft_time_limit=30 * 60, time_limit=35 * 60)
+def run_import_job(job_id: int) -> str:
+    return run_import(job_id)
+
+
+@shared_task(name="core.sweep_import_jobs")
+def sweep_import_jobs() -> int:
+    return sweep_imports()
+
+
+@shared_task(name="core.cleanup_import_jobs")
+def cleanup_import_jobs() -> int:
+    return imports_cleanup()

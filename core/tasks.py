@@ -1,27 +1,18 @@
-"""Celery tasks of the shared layer: background imports (safe to run twice: the step is claimed
-in `core.imports.run_import`) and the outbox's send and sweep (defined in `core.outbox`)."""
+"""The shared layer's Celery tasks, defined beside the code they run and collected here for
+Celery's autodiscovery: background imports (core.imports), the outbox's send and sweep
+(core.outbox) and the once-per-period guard of the beat schedule (core.periodic)."""
 
 from __future__ import annotations
 
-from celery import shared_task
-
-from core import imports
+from core.imports import cleanup_import_jobs, run_import_job, sweep_import_jobs
 from core.outbox import outbox_send, outbox_sweep
 from core.periodic import run_periodic
 
-__all__ = ["outbox_send", "outbox_sweep", "run_periodic"]
-
-
-@shared_task(name="core.run_import_job", soft_time_limit=30 * 60, time_limit=35 * 60)
-def run_import_job(job_id: int) -> str:
-    return imports.run_import(job_id)
-
-
-@shared_task(name="core.sweep_import_jobs")
-def sweep_import_jobs() -> int:
-    return imports.sweep_imports()
-
-
-@shared_task(name="core.cleanup_import_jobs")
-def cleanup_import_jobs() -> int:
-    return imports.imports_cleanup()
+__all__ = [
+    "cleanup_import_jobs",
+    "outbox_send",
+    "outbox_sweep",
+    "run_import_job",
+    "run_periodic",
+    "sweep_import_jobs",
+]

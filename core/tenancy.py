@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.functional import SimpleLazyObject
@@ -22,9 +22,6 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopeError, get_scope, scope, scopes_disabled
 from simple_history.manager import HistoryManager
 from simple_history.models import HistoricalRecords
-
-if TYPE_CHECKING:
-    from organisations.models import Kommune
 
 __all__ = [
     "ScopeError",
@@ -40,7 +37,7 @@ SESSION_KEY = "kommune_id"
 
 
 @contextmanager
-def tenant_scope(kommune: Kommune | int) -> Iterator[None]:
+def tenant_scope(kommune: models.Model | int) -> Iterator[None]:
     """Enter one kommune's scope. Refuses None: django-scopes treats None as "no filter"."""
     kommune_id = kommune if isinstance(kommune, int) else getattr(kommune, "pk", None)
     if not kommune_id:
@@ -143,25 +140,15 @@ def tenant_history(**kwargs) -> HistoricalRecords:
 # --- request handling --------------------------------------------------------------------------
 
 
-def kommuner_for_user(user) -> list[Kommune]:
-    """The kommuner a user may work in: as HR staff, through a linked person, or all (superuser)."""
-    from organisations.models import Kommune, KommuneStaff, Person
+def kommuner_for_user(user) -> list:
+    """The kommuner a user may work in: as HR staff, through a linked person, or all
+    (superuser). The organisation answers (core.directory)."""
+    from core.directory import directory
 
-    if not user.is_authenticated:
-        return []
-    with scopes_disabled():
-        if user.is_superuser:
-            return list(Kommune.objects.order_by("name"))
-        staff_ids = KommuneStaff.objects.filter(user=user).values("kommune_id")
-        person_ids = Person.objects.filter(user=user, left_on__isnull=True).values("kommune_id")
-        return list(
-            Kommune.objects.filter(
-                models.Q(pk__in=staff_ids) | models.Q(pk__in=person_ids)
-            ).order_by("name")
-        )
+    return directory().kommuner_for_user(user)
 
 
-def resolve_kommune(request) -> Kommune | None:
+def resolve_kommune(request):
     available = kommuner_for_user(request.user)
     request.available_kommuner = available
     wanted = request.session.get(SESSION_KEY)
@@ -203,3 +190,21 @@ def kommune_context(request):
         "current_kommune": getattr(request, "kommune", None),
         "available_kommuner": SimpleLazyObject(lambda: getattr(request, "available_kommuner", [])),
     }
+
+
+def kommune_required(view):
+    """Pages that work in a kommune (the tenant scope): a user linked to several picks one; a
+    user with none is shown the project's NO_KOMMUNE_VIEW (the portal's: a union officer is
+    sent to the kreds pages, anyone else is told they have no kommune)."""
+    from django.contrib.auth.decorators import login_required
+    from django.utils.module_loading import import_string
+
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if request.kommune is None:
+            return import_string(settings.NO_KOMMUNE_VIEW)(request)
+        return view(request, *args, **kwargs)
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return wrapper

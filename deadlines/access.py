@@ -10,7 +10,8 @@ the admin (where its rule allows)."""
 from __future__ import annotations
 
 from committees.access import committee_unit_ids
-from core.access import Access, decides, either, get_viewer, hr_area
+from committees.viewer import get_viewer
+from core.access import Access, decides, either, hr_area
 
 from .models import Deadline
 from .selectors import responsible_committee_ids

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core.access import access_to, require_read
-from portal.views import kommune_required
+from core.tenancy import kommune_required
 
 from .forms import MarkDoneForm, WaiveForm
 from .models import Deadline
@@ -122,7 +122,7 @@ def _active_waiver(deadline: Deadline, letter: str):
 def _side_of(request, committee_id: int) -> str:
     """The viewer's side in the committee (who withdraws); HR records for the employer."""
     from committees.models import Membership
-    from core.access import get_viewer
+    from committees.viewer import get_viewer
 
     for seat in get_viewer(request).seats:
         if seat.committee_id == committee_id and seat.side:

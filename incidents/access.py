@@ -26,7 +26,8 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import Membership
-from core.access import READ_ONLY, Access, Viewer, allowed_unit_ids, decides, get_viewer
+from committees.viewer import Viewer, get_viewer
+from core.access import READ_ONLY, Access, allowed_unit_ids, decides
 from core.admin_site import staff_role
 from core.tenancy import scopes_disabled
 

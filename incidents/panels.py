@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from portal.registry import register_panel
+from core.panels import register_panel
 
 from .models import IncidentMeasure
 from .selectors import incidents_to_follow_up

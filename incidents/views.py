@@ -17,11 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.access import get_viewer
+from committees.viewer import get_viewer
 from core.admin_site import is_kommune_staff
 from core.pdf import render_pdf
+from core.tenancy import kommune_required
 from core.views import form_errors_to_messages, run_service
-from portal.views import kommune_required
 
 from . import forms as incident_forms
 from . import services

@@ -24,7 +24,8 @@ from django.http import Http404
 
 from committees.access import hr_committee_access
 from committees.models import Committee, Membership
-from core.access import NOT_YOURS, Access, Viewer, decides, either, get_viewer
+from committees.viewer import Viewer, get_viewer
+from core.access import NOT_YOURS, Access, decides, either
 
 from .models import (
     ActionItem,

@@ -239,7 +239,8 @@ def organisation_diagram_view(request):
     from django.template.response import TemplateResponse
 
     from committees.models import CommitteeUnit
-    from core.access import allowed_unit_ids, get_viewer
+    from committees.viewer import get_viewer
+    from core.access import allowed_unit_ids
 
     from . import diagrams
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import Membership
-from portal.registry import register_panel
+from core.panels import register_panel
 
 from .access import approver_roles
 from .models import (

@@ -22,10 +22,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from committees.models import Committee
 from core.access import require_read
 from core.admin_site import is_kommune_staff
-from core.tenancy import scopes_disabled, tenant_scope
+from core.tenancy import kommune_required, scopes_disabled, tenant_scope
 from core.views import form_errors_to_messages, run_service
 from organisations.models import Person
-from portal.views import kommune_required
 
 from . import ical, services
 from .access import (
@@ -910,7 +909,7 @@ def feed_ics(request, token):
 
 def _may_order_documents(request) -> bool:
     """Every employee must be able to know the AMO (BEK § 33 stk. 2): anyone of the kommune."""
-    from core.access import get_viewer
+    from committees.viewer import get_viewer
 
     return get_viewer(request).person is not None or is_kommune_staff(request)
 
@@ -942,7 +941,7 @@ def documents(request):
 def organisation(request):
     """The MED and AMO organisation as diagrams: zoom, pan, a box opens the committee where
     the viewer may read it, the viewer's own committees highlighted."""
-    from core.access import get_viewer
+    from committees.viewer import get_viewer
 
     from . import diagrams
 
@@ -982,7 +981,7 @@ def document(request, public_id):
 @require_GET
 def training_record_pdf(request):
     """A person's own training record; HR may fetch anyone's with ?person=<public id>."""
-    from core.access import get_viewer
+    from committees.viewer import get_viewer
 
     wanted = request.GET.get("person")
     if wanted and is_kommune_staff(request):

@@ -1,13 +1,12 @@
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.panels import register_panel
 from deadlines.models import Status
 from deadlines.overview import kommune_overview
 from deadlines.selectors import deadlines_for_viewer, group_by_urgency
 from deadlines.sources import request_sources
 from training.models import Completion
-
-from .registry import register_panel
 
 
 @register_panel("deadlines", _("Mine frister"), "portal/panels/deadlines.html", order=10)

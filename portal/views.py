@@ -8,32 +8,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core.access import get_committee_for_user, get_viewer
-from core.tenancy import SESSION_KEY
+from committees.viewer import get_committee_for_user, get_viewer
+from core.panels import panels
+from core.tenancy import SESSION_KEY, kommune_required
 from deadlines.overview import COMMITTEE_ROWS, STATUS_ORDER, kommune_overview
 from deadlines.sources import request_sources
 
-from .registry import panels
 
+def no_kommune(request):
+    """A logged-in user without a kommune (settings.NO_KOMMUNE_VIEW, core.tenancy): a union
+    officer's account belongs to the kreds, not to a kommune; people linked to several kommuner
+    pick one; anyone else is told they have none."""
+    from unions.access import is_kreds_officer
 
-def kommune_required(view):
-    """Portal pages need a kommune (the tenant scope); people linked in several pick one."""
-
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if request.kommune is None:
-            from unions.access import is_kreds_officer
-
-            if not request.available_kommuner and is_kreds_officer(request.user):
-                # A union officer's account belongs to the kreds, not to a kommune.
-                return HttpResponseRedirect(reverse("unions:index"))
-            if not request.available_kommuner:
-                return render(request, "portal/no_kommune.html", status=403)
-            return HttpResponseRedirect(f"{reverse('portal:choose_kommune')}?next={request.path}")
-        return view(request, *args, **kwargs)
-
-    wrapper.__name__ = view.__name__
-    return wrapper
+    if not request.available_kommuner and is_kreds_officer(request.user):
+        return HttpResponseRedirect(reverse("unions:index"))
+    if not request.available_kommuner:
+        return render(request, "portal/no_kommune.html", status=403)
+    return HttpResponseRedirect(f"{reverse('portal:choose_kommune')}?next={request.path}")
 
 
 @kommune_required

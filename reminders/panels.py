@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from portal.registry import register_panel
+from core.panels import register_panel
 
 from .views import digests_of
 

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from core.access import get_viewer
+from committees.viewer import get_viewer
+from core.tenancy import kommune_required
 from organisations.models import Person
-from portal.views import kommune_required
 
 from .models import Frequency, ReminderDigest, ReminderItem
 from .services import preference_for, preference_set

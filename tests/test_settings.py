@@ -19,7 +19,9 @@ PRODUCTION_ENV = {
 
 
 def run_manage(*args, env_extra):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "SCALE_"))
+    }
     env.update(env_extra)
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
@@ -68,3 +70,15 @@ def test_embedded_defaults_need_no_server(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "sqlite3 filesystem:// " in result.stdout
     assert "filebased.EmailBackend" in result.stdout
+
+
+def test_the_scale_tools_are_installed_only_when_asked_for():
+    """The generator and benchmark add synthetic kommuner: never part of a production install
+    by default (issue 17), available with SCALE_TOOLS=1."""
+    code = "from django.conf import settings as s; print('scale' in s.INSTALLED_APPS)"
+    plain = run_manage("shell", "-c", code, env_extra=PRODUCTION_ENV)
+    assert plain.returncode == 0, plain.stderr
+    assert plain.stdout.strip().splitlines()[-1] == "False"
+    assert "generate_scale" not in run_manage("help", env_extra=PRODUCTION_ENV).stdout
+    asked = run_manage("shell", "-c", code, env_extra={**PRODUCTION_ENV, "SCALE_TOOLS": "1"})
+    assert asked.stdout.strip().splitlines()[-1] == "True"

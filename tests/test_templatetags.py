@@ -10,7 +10,7 @@ from deadlines.models import Deadline
 
 
 def render(deadlines) -> str:
-    template = Template("{% load medorg %}{% deadline_lines deadlines %}")
+    template = Template("{% load deadline_tags %}{% deadline_lines deadlines %}")
     return template.render(Context({"deadlines": deadlines}))
 
 

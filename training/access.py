@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from core.access import Access, access_to, decides, either, get_viewer, hr_area
+from committees.viewer import get_viewer
+from core.access import Access, access_to, decides, either, hr_area
 
 from .models import Completion, CourseDate, Enrolment
 

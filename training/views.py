@@ -17,8 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from core.access import access_to, get_viewer, require_read
-from portal.views import kommune_required
+from committees.viewer import get_viewer
+from core.access import access_to, require_read
+from core.tenancy import kommune_required
 
 from .access import get_certificate_for_user
 from .models import CourseDate, CourseKind, Enrolment

@@ -8,7 +8,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from core.access import Access, decides, get_viewer
+from committees.viewer import get_viewer
+from core.access import Access, decides
 
 from .models import Kreds, KredsOfficer, NetworkGroup, NetworkMeeting, UnionMembership
 

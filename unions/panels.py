@@ -3,7 +3,7 @@ registration, and a way into the kreds pages for an officer who is also an emplo
 
 from django.utils.translation import gettext_lazy as _
 
-from portal.registry import register_panel
+from core.panels import register_panel
 
 from .access import officer_kredse_of
 from .services import own_union_membership

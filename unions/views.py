@@ -29,10 +29,10 @@ from django_scopes import scopes_disabled
 
 from committees.elections import election_register
 from committees.models import Committee
-from core.access import get_viewer
+from committees.viewer import get_viewer
 from core.exports import spreadsheet_cell
+from core.tenancy import kommune_required
 from organisations.models import Person
-from portal.views import kommune_required
 
 from .access import (
     get_group_for_officer,

@@ -2,8 +2,6 @@ from html import escape
 from urllib.parse import urlencode
 
 from django import template
-from django.utils import dateformat
-from django.utils.formats import get_format
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -22,46 +20,6 @@ def lookup(mapping, key):
     return mapping.get(key, "") if mapping else ""
 
 
-@register.filter
-def status_label(status: str) -> str:
-    from deadlines.models import Status
-
-    return Status(status).label
-
-
-@register.simple_tag
-def deadline_lines(deadlines) -> str:
-    """One line per deadline: status badge, title, due date (short format). Built here rather
-    than with a template loop: long tables (the kreds overview) show many of them, and the
-    labels, rule titles and date format are looked up once per call, not once per line."""
-    from deadlines.engine import registry
-    from deadlines.models import Status
-
-    date_pattern = get_format("SHORT_DATE_FORMAT")
-    labels, titles = {}, {}
-
-    def line(deadline):
-        status = deadline.status
-        if status not in labels:
-            labels[status] = str(Status(status).label)
-        rule = registry.get(deadline.rule)
-        if rule is None:
-            title = deadline.rule
-        else:
-            if deadline.rule not in titles:
-                titles[deadline.rule] = str(rule.title)
-            title = titles[deadline.rule]
-            if "%(" in title:
-                title = rule.render_title(deadline)
-        due = dateformat.format(deadline.due_date, date_pattern)
-        return LINE % tuple(map(escape, (status, labels[status], title, due)))
-
-    return mark_safe("".join(map(line, deadlines)))  # every value escaped in `line`
-
-
-LINE = '<div><span class="badge %s">%s</span> %s – %s</div>'
-
-
 @register.simple_tag(takes_context=True)
 def hr_area_banner(context) -> str:
     """For HR limited to some units (django-guardian): a banner naming them, so nobody reads
@@ -70,7 +28,7 @@ def hr_area_banner(context) -> str:
 
     from core.access import hr_area
     from core.admin_site import staff_role
-    from organisations.services import staff_granted_units
+    from core.directory import directory
 
     request = context.get("request")
     if request is None or getattr(request, "kommune", None) is None:
@@ -79,7 +37,7 @@ def hr_area_banner(context) -> str:
     if not area.is_staff or area.unit_ids is None:
         return ""
     role = staff_role(request)
-    names = ", ".join(sorted(str(unit) for unit in staff_granted_units(role))) if role else ""
+    names = ", ".join(sorted(str(unit) for unit in directory().granted_units(role))) if role else ""
     text = _(
         "Du administrerer kun %(units)s. Personer, udvalg og frister i resten af kommunen "
         "vises ikke her; udvalg der også dækker andre områder, kan du se men ikke ændre."

@@ -1,5 +1,6 @@
-"""Panels of the portal home. Each app registers its own in `<app>/panels.py`, so the home page
-grows with the capabilities without the portal knowing them."""
+"""Panels of the portal home. Each app registers its own in `<app>/panels.py` (found by the
+portal's app config), so the home page grows with the capabilities without the portal knowing
+them, and no app imports the portal."""
 
 from __future__ import annotations
 

@@ -1,0 +1,50 @@
+"""Template tags of the deadlines: a status's label, and many deadlines as short lines."""
+
+from html import escape
+
+from django import template
+from django.utils import dateformat
+from django.utils.formats import get_format
+from django.utils.safestring import mark_safe
+
+from deadlines.engine import registry
+from deadlines.models import Status
+
+register = template.Library()
+
+LINE = '<div><span class="badge %s">%s</span> %s – %s</div>'
+
+
+@register.filter
+def status_label(status: str) -> str:
+    return Status(status).label
+
+
+@register.simple_tag
+def deadline_lines(deadlines) -> str:
+    """One line per deadline: status badge, title, due date (short format). Built here rather
+    than with a template loop: long tables (the kreds overview) show many of them, and the
+    labels, rule titles and date format are looked up once per call, not once per line."""
+    date_pattern = get_format("SHORT_DATE_FORMAT")
+    labels, titles = {}, {}
+
+    def line(deadline):
+        status = deadline.status
+        if status not in labels:
+            labels[status] = str(Status(status).label)
+        rule = registry.get(deadline.rule)
+        if rule is None:
+            title = deadline.rule
+        else:
+            if deadline.rule not in titles:
+                titles[deadline.rule] = str(rule.title)
+            title = titles[deadline.rule]
+            if "%(" in title:
+                title = rule.render_title(deadline)
+        due = dateformat.format(deadline.due_date, date_pattern)
+        return LINE % tuple(map(escape, (status, labels[status], title, due)))
+
+    return mark_safe("".join(map(line, deadlines)))  # every value escaped in `line`
+
+
+LINE = '<div><span class="badge %s">%s</span> %s – %s</div>'
