@@ -34,7 +34,7 @@ from urllib.parse import urlsplit
 
 from celery import shared_task
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -195,6 +195,10 @@ def _send_in_scope(outbox: Outbox, pks: list[int], now, outcomes: dict) -> None:
     for pk in pks:
         try:
             outcome = _send(outbox, pk, now, batch)
+        except (OperationalError, InterfaceError):
+            # The database is gone, not the row: the task is retried (core.taskbase); a row
+            # claimed before the loss is put back by `recover`.
+            raise
         except Exception:  # noqa: BLE001 - a bad row never stops the batch
             # Not even recorded (the database itself failed): the claim timeout brings it back.
             logger.exception("outbox %s: row %s could not be handled", outbox.name, pk)
@@ -338,7 +342,9 @@ def _delay(name: str, pks: list[int]) -> None:
     try:
         outbox_send.delay(name, pks)
     except Exception:  # noqa: BLE001 - the broker is down; the sweep sends them later
-        logger.warning("outbox %s: could not queue %s rows; the sweep will", name, len(pks))
+        logger.warning(
+            "outbox %s: could not queue %s rows; the sweep will", name, len(pks), exc_info=True
+        )
 
 
 def sweep(now: datetime.datetime | None = None) -> dict[str, int]:
