@@ -8,7 +8,8 @@ from core.periodic import entry
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-app = Celery("medorg")
+# Every task retries when the database connection was lost (core/taskbase.py).
+app = Celery("medorg", task_cls="core.taskbase:DatabaseRetryTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
@@ -57,6 +58,11 @@ app.conf.beat_schedule = {
         crontab(minute="*/10"),
         period=timedelta(minutes=10),
         expires=10 * 60,
+    ),
+    # GDPR retention (core.privacy): counts what is past its period in every kommune, and
+    # deletes or anonymises it where the kommune has switched that on (else a dry run).
+    "core-retention": entry(
+        "core.retention_run", crontab(hour=3, minute=40), period=DAY, expires=20 * 3600
     ),
     # Uploaded import files hold personal data: removed after a week.
     "core-cleanup-imports": entry(

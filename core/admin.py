@@ -561,3 +561,6 @@ def hide_tracebacks(response) -> None:
 
     def has_export_permission(self, request):
         return self._is_staff(request) and super().has_export_permission(request)
+
+
+from core import privacy_views  # noqa: E402,F401  (registers the GDPR pages)

@@ -15,3 +15,8 @@ class CoreConfig(AppConfig):
         # Each app that sends e-mail registers its table with the one outbox in
         # `<app>/outboxes.py` (core.outbox sends, retries and sweeps them all).
         autodiscover_modules("outboxes")
+        # What personal data each app holds, and how long (core.privacy): `<app>/privacy.py`.
+        autodiscover_modules("privacy")
+        from core.privacy import register_core_retentions
+
+        register_core_retentions()

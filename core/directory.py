@@ -11,6 +11,10 @@ from __future__ import annotations
 
 
 class Directory:
+    def kommune_ids(self) -> list[int]:
+        """Every kommune, for the jobs that visit them all."""
+        raise NotImplementedError
+
     def kommuner_for_user(self, user) -> list:
         """The kommuner a user may work in, by name."""
         raise NotImplementedError

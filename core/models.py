@@ -133,3 +133,72 @@ class PeriodicRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task} {self.period_start:%Y-%m-%d %H:%M}"
+
+
+class RetentionPolicy(TenantModel):
+    """A kommune's retention period for one kind of personal data (core.privacy), within the
+    bounds the law allows. Until `enabled`, the nightly run only counts (a dry run)."""
+
+    category = models.CharField(_("oplysninger"), max_length=60)
+    days = models.PositiveIntegerField(_("opbevares i dage"))
+    enabled = models.BooleanField(
+        _("slet/anonymisér automatisk"),
+        default=False,
+        help_text=_(
+            "Slået fra: natten tæller kun, hvad der ville blive slettet eller anonymiseret "
+            "(prøvekørsel). Slå til, når prøvekørslen er læst."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("opbevaringsperiode")
+        verbose_name_plural = _("opbevaringsperioder")
+        constraints = [
+            models.UniqueConstraint(fields=["kommune", "category"], name="retentionpolicy_unique")
+        ]
+
+    def __str__(self) -> str:
+        from core.privacy import get_retention
+
+        try:
+            return str(get_retention(self.category).label)
+        except KeyError:
+            return self.category
+
+    def clean(self):
+        super().clean()
+        from django.core.exceptions import ValidationError
+
+        from core.privacy import get_retention
+
+        item = get_retention(self.category)
+        if self.days is not None and not item.min_days <= self.days <= item.max_days:
+            raise ValidationError(
+                {
+                    "days": _("Vælg mellem %(min)s og %(max)s dage (%(basis)s).")
+                    % {"min": item.min_days, "max": item.max_days, "basis": item.basis}
+                }
+            )
+
+
+class RetentionRun(TenantModel):
+    """What one night's retention run found (and, when switched on, did) for one kind of data
+    in one kommune: the record HR and the DPO read."""
+
+    category = models.CharField(_("oplysninger"), max_length=60)
+    ran_at = models.DateTimeField(_("kørt"), default=timezone.now)
+    days = models.PositiveIntegerField(_("opbevaringsperiode (dage)"))
+    cutoff = models.DateTimeField(_("ældre end"))
+    dry_run = models.BooleanField(_("prøvekørsel"), default=True)
+    found = models.PositiveIntegerField(_("fundet"), default=0)
+    done = models.PositiveIntegerField(_("slettet/anonymiseret"), default=0)
+    error = models.TextField(_("fejl"), blank=True)
+
+    class Meta:
+        verbose_name = _("sletningskørsel")
+        verbose_name_plural = _("sletningskørsler")
+        ordering = ["-ran_at"]
+        indexes = [models.Index(fields=["kommune", "category", "-ran_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.category} {self.ran_at:%Y-%m-%d}"

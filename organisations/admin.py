@@ -12,7 +12,7 @@ from core.admin_site import site
 
 from .models import Kommune, KommuneStaff, Person, Unit, UnitAddress
 from .resources import PersonResource, UnitResource
-from .services import person_save, staff_granted_units, staff_save, unit_save
+from .services import person_erase, person_save, staff_granted_units, staff_save, unit_save
 
 
 class SuperuserOnlyMixin:
@@ -152,6 +152,78 @@ class PersonAdmin(TenantImportExportAdmin):
     list_select_related = ("unit",)
     search_fields = ("first_name", "last_name", "employee_number", "email")
     autocomplete_fields = ("unit", "user")
+    actions = ["export_personal_data", "erase_personal_data"]
+    read_only_actions = TenantImportExportAdmin.read_only_actions | {"export_personal_data"}
+
+    @admin.action(description=_("Udlevér personens data (art. 15)"))
+    def export_personal_data(self, request, queryset):
+        """One person's data as a JSON file, as HR may see it: union membership and health
+        data are left out (the person reads those on their own "Mine data" page)."""
+        import json
+
+        from django.contrib import messages
+        from django.core.serializers.json import DjangoJSONEncoder
+        from django.http import HttpResponse
+
+        from core.privacy import person_export
+
+        people = list(queryset[:2])
+        if len(people) != 1:
+            messages.error(request, _("Vælg én person ad gangen."))
+            return None
+        [person] = people
+        export = person_export(person, for_hr=True)
+        response = HttpResponse(
+            json.dumps(export, ensure_ascii=False, indent=2, cls=DjangoJSONEncoder),
+            content_type="application/json",
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="persondata-{person.public_id}.json"'
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+
+    @admin.action(description=_("Slet/anonymisér fratrådte personer (art. 17)"))
+    def erase_personal_data(self, request, queryset):
+        """After a confirmation page: each selected person who has left is anonymised; their
+        data is deleted where no legal duty keeps it, and the page says what was kept and why."""
+        from django.contrib import messages
+        from django.core.exceptions import ValidationError
+        from django.template.response import TemplateResponse
+        from django.utils import timezone
+
+        today = timezone.localdate()
+        people = list(queryset.order_by("last_name", "first_name"))
+        left = [p for p in people if p.left_on is not None and p.left_on <= today]
+        if not left:
+            messages.error(request, _("Kun personer, der er fratrådt, kan slettes."))
+            return None
+        if request.POST.get("confirm") != "yes":
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Slet/anonymisér fratrådte personer"),
+                "people": left,
+                "not_left": [p for p in people if p not in left],
+                "action": "erase_personal_data",
+                "opts": self.model._meta,
+            }
+            return TemplateResponse(request, "admin/privacy_erase_confirm.html", context)
+        kept: dict[str, str] = {}
+        for person in left:
+            try:
+                result = person_erase(person, acting_user=request.user)
+            except ValidationError as error:
+                messages.error(request, f"{person}: {' '.join(error.messages)}")
+                continue
+            kept.update(result.kept)
+        messages.success(
+            request,
+            _("%(count)s personer er anonymiseret, og deres øvrige data er slettet.")
+            % {"count": len(left)},
+        )
+        for label, why in kept.items():
+            messages.info(request, _("Bevaret: %(data)s – %(why)s") % {"data": label, "why": why})
+        return None
 
     def get_readonly_fields(self, request, obj=None):
         # User accounts are global, not tenant data: only superusers link them by hand.

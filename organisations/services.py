@@ -79,3 +79,35 @@ def kommune_agreement_name_save(kommune, name: str, *, acting_user=None):
     set_history_user(kommune, acting_user)
     kommune.save(update_fields=["med_agreement_name"])
     return kommune
+
+
+def person_anonymise(person) -> None:
+    """Blank a person row for good (GDPR art. 17): no name, contact, employee number or login
+    left; the row stays so the seats and records that point to it hold together."""
+    from core.privacy import ANONYMOUS
+
+    Person = type(person)
+    Person.objects.filter(pk=person.pk).update(
+        first_name=ANONYMOUS,
+        last_name="",
+        email="",
+        phone="",
+        employee_number="",
+        job_title="",
+        language="",
+        user=None,
+    )
+
+
+def person_erase(person, *, acting_user=None):
+    """Erase a person who has left (GDPR art. 17) where no legal duty keeps the data: see
+    core.privacy.person_erase. Refused for a person who has not left."""
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from core.privacy import person_erase as erase
+
+    if person.left_on is None or person.left_on > timezone.localdate():
+        raise ValidationError(_("Kun en person, der er fratrådt, kan slettes."))
+    return erase(person, anonymise=person_anonymise)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("kommune/", views.choose_kommune, name="choose_kommune"),
     path("udvalg/<uuid:public_id>/", views.committee_detail, name="committee"),
     path("overblik/", views.compliance_overview, name="compliance"),
+    path("mine-data/", views.my_data, name="my_data"),
     path(
         "login/",
         auth_views.LoginView.as_view(

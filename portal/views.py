@@ -117,3 +117,34 @@ def accessibility(request):
         "portal/accessibility.html",
         {"contact": settings.ACCESSIBILITY_CONTACT, "site_url": settings.SITE_URL},
     )
+
+
+@kommune_required
+def my_data(request):
+    """Everything the system holds about the logged-in person (GDPR art. 15), on the page and
+    as a JSON file: union membership and their own incidents' health data included, which HR's
+    export leaves out."""
+    import json
+
+    from django.core.serializers.json import DjangoJSONEncoder
+    from django.http import HttpResponse
+
+    from core.privacy import person_export
+
+    person = get_viewer(request).person
+    if person is None:
+        raise Http404
+    export = person_export(person, for_hr=False)
+    if request.GET.get("format") == "json":
+        response = HttpResponse(
+            json.dumps(export, ensure_ascii=False, indent=2, cls=DjangoJSONEncoder),
+            content_type="application/json",
+        )
+        response["Content-Disposition"] = 'attachment; filename="mine-data.json"'
+        response["Cache-Control"] = "no-store"
+        return response
+    return render(
+        request,
+        "portal/my_data.html",
+        {"export": export, "person": person, "title": _("Mine data")},
+    )

@@ -40,10 +40,10 @@ FORBIDDEN = tuple(s.lower() for s in SECRET_STRINGS) + (
 NOW = datetime.datetime(2026, 3, 2, 10, tzinfo=datetime.UTC)
 
 
-def assert_clean(response, where: str) -> None:
+def assert_clean(response, where: str, allowed: tuple[str, ...] = ()) -> None:
     body = b"".join(response) if response.streaming else response.content
     text = body.decode("utf-8", errors="replace").lower()
-    leaks = [word for word in FORBIDDEN if word in text]
+    leaks = [word for word in FORBIDDEN if word in text and word not in allowed]
     assert not leaks, f"{where} shows {leaks}"
 
 
@@ -193,7 +193,10 @@ def test_hr_extra_pages_and_lookups_show_no_union_membership(client, org_a, hr_a
     for _route, _view, name, _title in site._extra_views:
         response = client.get(reverse(f"admin:{name}"))
         assert response.status_code == 200, name
-        assert_clean(response, f"admin page {name}")
+        # The record of processing (art. 30) must name the kind of data the system holds —
+        # union membership — but never whose, which union or which kreds.
+        allowed = ("faglig organisation",) if name == "privacy_record" else ()
+        assert_clean(response, f"admin page {name}", allowed)
     response = client.get(
         reverse("admin:autocomplete"),
         {
