@@ -150,6 +150,9 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "portal/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# The login logs (who tried to log in, from which IP address) are deleted after this many days
+# by the nightly retention job (core.privacy).
+ACCESS_LOG_RETENTION_DAYS = int(os.environ.get("ACCESS_LOG_RETENTION_DAYS", "180"))
 # Every spelling of an account's username or e-mail ("Anne@X.dk", " anne@x.dk", "ANNE") counts
 # against that one account; without it each case variant had its own AXES_FAILURE_LIMIT.
 AXES_USERNAME_CALLABLE = "core.auth.axes_username"

@@ -81,6 +81,16 @@ _data: list[PersonalData] = []
 _retentions: dict[str, Retention] = {}
 
 
+def delete_with_files(rows, field_name: str = "file") -> int:
+    """Delete rows that hold an uploaded file, the file in storage with each."""
+    count = 0
+    for row in rows.iterator():
+        getattr(row, field_name).delete(save=False)
+        row.delete()
+        count += 1
+    return count
+
+
 def personal_data(*declarations: PersonalData) -> None:
     _data.extend(declarations)
 
@@ -165,13 +175,29 @@ def retention_run(now: datetime.datetime | None = None) -> int:
     """The nightly job: every kommune. Returns how many rows were deleted or anonymised."""
     from core.directory import directory
 
-    done = 0
+    done = login_logs_cleanup(now)
     for kommune_id in directory().kommune_ids():
         try:
             done += sum(run.done for run in retention_run_kommune(kommune_id, now))
         except Exception:  # noqa: BLE001 - one kommune never stops the others
             logger.exception("retention: kommune %s failed", kommune_id)
     return done
+
+
+def login_logs_cleanup(now: datetime.datetime | None = None) -> int:
+    """The login logs (django-axes: attempts, successes, failures with IP addresses) belong to
+    no kommune: kept ACCESS_LOG_RETENTION_DAYS for the whole installation."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django.conf import settings
+
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.ACCESS_LOG_RETENTION_DAYS)
+    deleted = sum(
+        model.objects.filter(attempt_time__lt=cutoff).delete()[0]
+        for model in (AccessLog, AccessFailureLog, AccessAttempt)
+    )
+    if deleted:
+        logger.info("retention: %s login log rows older than %s deleted", deleted, cutoff)
+    return deleted
 
 
 @shared_task(name="core.retention_run")

@@ -3,7 +3,14 @@ who was told and who read it — and how long a case keeps its details."""
 
 from django.utils.translation import gettext_lazy as _
 
-from core.privacy import YEAR, PersonalData, Retention, personal_data, retention
+from core.privacy import (
+    YEAR,
+    PersonalData,
+    Retention,
+    delete_with_files,
+    personal_data,
+    retention,
+)
 
 from .models import Incident, IncidentAttachment, IncidentNotification, IncidentViewLog
 
@@ -86,9 +93,7 @@ def _old_cases(cutoff):
 
 def _anonymise_cases(rows) -> int:
     ids = list(rows.values_list("pk", flat=True))
-    for attachment in IncidentAttachment.objects.filter(incident_id__in=ids).iterator():
-        attachment.file.delete(save=False)
-        attachment.delete()
+    delete_with_files(IncidentAttachment.objects.filter(incident_id__in=ids))
     return Incident.objects.filter(pk__in=ids).update(**HEALTH_FIELDS)
 
 

@@ -2,7 +2,14 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from core.privacy import YEAR, PersonalData, Retention, personal_data, retention
+from core.privacy import (
+    YEAR,
+    PersonalData,
+    Retention,
+    delete_with_files,
+    personal_data,
+    retention,
+)
 
 from .models import Attendance, ItemAttachment, MeetingMessage, MeetingRequestSignature
 
@@ -48,15 +55,6 @@ def _old_material(cutoff):
     return ItemAttachment.objects.filter(item__meeting__date__lt=cutoff.date())
 
 
-def _delete_with_files(rows) -> int:
-    count = 0
-    for attachment in rows.iterator():
-        attachment.file.delete(save=False)
-        attachment.delete()
-        count += 1
-    return count
-
-
 retention(
     Retention(
         key="meetings.material",
@@ -70,6 +68,6 @@ retention(
         ),
         action=_("slettes (filen og rækken)"),
         expired=_old_material,
-        apply=_delete_with_files,
+        apply=delete_with_files,
     )
 )

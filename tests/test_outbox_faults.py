@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import datetime
 import email
-import os
 import socket
 import threading
 import time
@@ -21,7 +20,6 @@ from email import policy
 import pytest
 import time_machine
 from aiosmtpd.controller import Controller
-from django.conf import settings
 from django.utils import timezone
 
 from config.celery import app as celery_app
@@ -29,7 +27,7 @@ from core import outbox
 from core.tenancy import scopes_disabled
 
 from .outbox_rows import ADDRESSES, rows_for_every_outbox
-from .test_reminders_celery import database_url, start, stop
+from .test_reminders_celery import celery_env, start, stop
 
 
 class Handler:
@@ -105,18 +103,8 @@ def test_a_worker_killed_mid_send_in_every_outbox_sends_each_message_once(
 ):
     handler, port = smtp_server
     rows = rows_for_every_outbox(org_a)
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("EMAIL_", "DJANGO_", "OUTBOX_"))
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings",
-        DJANGO_DEBUG="1",
-        DATABASE_URL=database_url(),
-        DB_CONN_MAX_AGE="0",
-        REDIS_URL=settings.REDIS_URL,
-        VAR_DIR=str(tmp_path),
+    env = celery_env(
+        tmp_path,
         EMAIL_HOST="127.0.0.1",
         EMAIL_PORT=str(port),
         EMAIL_TIMEOUT="60",

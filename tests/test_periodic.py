@@ -4,18 +4,16 @@ process, and for real with two Celery beats and a worker against Redis and Postg
 from __future__ import annotations
 
 import datetime
-import os
 import re
 import time
 
 import pytest
-from django.conf import settings
 
 from config.celery import app as celery_app
 from core.models import PeriodicRun
 from core.periodic import claim_period, period_start
 
-from .test_reminders_celery import database_url, start, stop
+from .test_reminders_celery import celery_env, start, stop
 
 UTC = datetime.UTC
 
@@ -49,20 +47,7 @@ def test_the_first_run_of_a_period_runs_and_the_second_does_not():
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_two_beat_processes_run_each_job_once_per_period(require_postgres, require_redis, tmp_path):
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("EMAIL_", "DJANGO_", "REMINDER_"))
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings",
-        DJANGO_DEBUG="1",
-        DATABASE_URL=database_url(),
-        DB_CONN_MAX_AGE="0",
-        REDIS_URL=settings.REDIS_URL,
-        VAR_DIR=str(tmp_path),
-        REMINDER_TICK_SECONDS="2",
-    )
+    env = celery_env(tmp_path, REMINDER_TICK_SECONDS="2")
     celery_app.control.purge()
     worker_log = tmp_path / "worker.log"
     processes = [

@@ -370,3 +370,31 @@ def test_people_who_left_long_ago_are_anonymised_when_switched_on(org_a):
     with tenant_scope(org_a.kommune):
         assert Person.objects.get(pk=gone.pk).first_name == privacy.ANONYMOUS
         assert Person.objects.get(pk=stays.pk).first_name == "Nina"
+
+
+def test_login_logs_are_kept_for_the_set_period(settings, db):
+    from axes.models import AccessLog
+
+    settings.ACCESS_LOG_RETENTION_DAYS = 180
+    old = AccessLog.objects.create(username="u", ip_address="10.0.0.1", user_agent="x")
+    new = AccessLog.objects.create(username="u", ip_address="10.0.0.1", user_agent="x")
+    AccessLog.objects.filter(pk=old.pk).update(attempt_time=NOW - datetime.timedelta(days=181))
+    AccessLog.objects.filter(pk=new.pk).update(attempt_time=NOW - datetime.timedelta(days=179))
+    with time_machine.travel(NOW, tick=False):
+        assert privacy.login_logs_cleanup() == 1
+    assert list(AccessLog.objects.values_list("pk", flat=True)) == [new.pk]
+
+
+def test_the_kreds_records_of_a_member_leave_with_the_consent(org_a):
+    from unions.models import ElectionNotice, NetworkInvitation
+    from unions.services import union_consent_withdraw
+
+    rows = rows_for_every_outbox(org_a)  # a network invitation and an election notice
+    with scopes_disabled():
+        statement = UnionMembership.objects.get(person=org_a.amr.person)
+    with tenant_scope(org_a.kommune):
+        union_consent_withdraw(statement, acting_user=None)
+    with scopes_disabled():
+        assert not NetworkInvitation.objects.filter(pk=rows["unions.network_invitation"][1])
+        assert not ElectionNotice.objects.filter(pk=rows["unions.election_notice"][1])
+        assert UnionMembership.objects.filter(pk=statement.pk).exists()  # until its period ends

@@ -79,6 +79,27 @@ def database_url() -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+def celery_env(var_dir: Path, **extra: str) -> dict[str, str]:
+    """The environment of a Celery worker or beat started by a test: the test's PostgreSQL
+    database and Redis, mails as files and beat's schedule in `var_dir`, no settings of the
+    test process's own (e-mail, outbox, reminders) leaking in; `extra` on top."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("EMAIL_", "DJANGO_", "REMINDER_", "OUTBOX_"))
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DJANGO_DEBUG="1",
+        DATABASE_URL=database_url(),
+        DB_CONN_MAX_AGE="0",
+        REDIS_URL=settings.REDIS_URL,
+        VAR_DIR=str(var_dir),
+        **extra,
+    )
+    return env
+
+
 def read_mails(folder: Path) -> list[email.message.EmailMessage]:
     """The file backend appends each message to a .log file, separated by a line of dashes."""
     messages = []
@@ -125,22 +146,8 @@ def test_it_delivers_a_reminder_through_a_real_worker_and_beat(
 ):
     world = World(org_a)
     world.deadline(person=world.arne, due=timezone.localdate())  # due today: sent at once
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("EMAIL_", "DJANGO_", "REMINDER_"))
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings",
-        DJANGO_DEBUG="1",
-        DATABASE_URL=database_url(),
-        DB_CONN_MAX_AGE="0",
-        REDIS_URL=settings.REDIS_URL,
-        # Mails as files in VAR_DIR/mail, and beat's schedule file there too.
-        VAR_DIR=str(tmp_path),
-        REMINDER_TICK_SECONDS="1",
-        REMINDER_SEND_HOUR="0",
-    )
+    # Mails as files in tmp_path/mail, and beat's schedule file there too.
+    env = celery_env(tmp_path, REMINDER_TICK_SECONDS="1", REMINDER_SEND_HOUR="0")
     worker_log, beat_log = tmp_path / "worker.log", tmp_path / "beat.log"
     processes = []
     found = imported = None

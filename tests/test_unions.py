@@ -40,6 +40,7 @@ from unions.selectors import followed_deadlines_q, kreds_structure, member_page,
 from unions.services import (
     network_invitations_send,
     network_meeting_create,
+    network_meeting_invite,
     union_consent_withdraw,
     union_membership_state,
 )
@@ -555,8 +556,21 @@ def test_an_invitation_is_not_sent_after_consent_is_withdrawn(org_a, org_b, worl
         location="Hotel",
         acting_user=world.officer,
     )
+    # Withdrawn while the invitation waits: the kreds' record of it leaves with the consent.
     with tenant_scope(org_a.kommune):
         union_consent_withdraw(membership, acting_user=None)
+    assert network_invitations_send(meeting.pk) == {}
+    with scopes_disabled():
+        assert not NetworkInvitation.objects.exists()
+    # Withdrawn in a transaction that races the send (committed after the invitation was
+    # queued, before it was claimed): the send re-checks the consent and skips it.
+    with tenant_scope(org_a.kommune):
+        UnionMembership.objects.filter(pk=membership.pk).update(
+            consent_withdrawn_at=None, consent_given_at=timezone.now()
+        )
+    network_meeting_invite(meeting, acting_user=world.officer)
+    with tenant_scope(org_a.kommune):
+        UnionMembership.objects.filter(pk=membership.pk).update(consent_withdrawn_at=timezone.now())
     assert network_invitations_send(meeting.pk) == {"skipped": 1}
     assert mail.outbox == []
     with scopes_disabled():

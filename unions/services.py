@@ -126,11 +126,16 @@ def union_membership_state(
 
 @transaction.atomic
 def union_consent_withdraw(membership: UnionMembership, *, acting_user) -> UnionMembership:
-    """Takes effect at once: every officer read re-checks the consent columns."""
+    """Takes effect at once: every officer read re-checks the consent columns, and the kreds'
+    own records of the member (network invitations, election notices) leave with the consent.
+    The statement itself goes after the retention period (core.privacy: unions.statements)."""
     if membership.has_consent:
         membership.consent_withdrawn_at = timezone.now()
         set_history_user(membership, acting_user)
         membership.save(update_fields=["consent_withdrawn_at"])
+        with scopes_disabled():
+            NetworkInvitation.objects.filter(union_membership=membership).delete()
+            ElectionNotice.objects.filter(union_membership=membership).delete()
     return membership
 
 
