@@ -59,6 +59,10 @@ INSTALLED_APPS = [
     "incidents",
     "unions",
     "portal",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 # The scale generator and the benchmark (scale/: `manage.py generate_scale`, `benchmark`) add
 # synthetic kommuner to the database they run on: not in a production install unless asked for.
@@ -357,3 +361,41 @@ APV_SURVEY_DEFAULT_DAYS = int(os.environ.get("APV_SURVEY_DEFAULT_DAYS", "21"))
 # first day of absence. Settings, because the law may change.
 INCIDENT_EASY_MIN_ABSENCE_DAYS = int(os.environ.get("INCIDENT_EASY_MIN_ABSENCE_DAYS", "1"))
 INCIDENT_EASY_REPORT_DAYS = int(os.environ.get("INCIDENT_EASY_REPORT_DAYS", "14"))
+
+
+# --- the integration API (api/: /api/v1/, README "API") -------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.authentication.HasScopes"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.authentication.ClientRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"client": os.environ.get("API_RATE", "600/min")},
+    "DEFAULT_PAGINATION_CLASS": "api.drf.Cursor",
+    "PAGE_SIZE": 100,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "UNAUTHENTICATED_USER": None,
+    "EXCEPTION_HANDLER": "api.drf.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "MED & arbejdsmiljø API",
+    "DESCRIPTION": (
+        "Integrations of one kommune: HR-system sync, ESDH journalising, reading deadlines. "
+        "Authenticate with `Authorization: Bearer <token>` of an API client HR created."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "UnitKindEnum": "organisations.models.Unit.Kind",
+        "CommitteeKindEnum": "committees.models.Committee.Kind",
+        "MembershipRoleEnum": "committees.models.Membership.Role",
+    },
+}
+# Webhooks: seconds to wait for the receiver; plain http only in development (and the tests).
+WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", "10"))
+WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", DEBUG)

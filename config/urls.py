@@ -6,6 +6,7 @@ from core.admin_site import site as admin_site
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("api.urls")),
 ]
 if settings.BENCHMARK_VIEWS:
     from core.views import floor

@@ -86,6 +86,16 @@ class Skip:
 
 
 @dataclass
+class Delivered:
+    """What went out, as the row keeps it: the recipient(s) and the subject (an e-mail's, or a
+    webhook's event and URL)."""
+
+    to: str
+    subject: str
+    rendered: object = None  # the RenderedEmail of an e-mail, handed to the `sent` hook
+
+
+@dataclass
 class Batch:
     """The rows sent together: the time of the run, and a cache for content that is the same
     for all of them (one meeting's agenda PDF for its thirty members)."""
@@ -107,6 +117,19 @@ class Outbox:
         """The message of one claimed row, or why it is skipped. Raising counts as a failed
         attempt."""
         raise NotImplementedError
+
+    def deliver(self, row, message, language: str, headers: dict[str, str]) -> Delivered:
+        """Send one built message. E-mail by default; the API's webhooks post HTTP instead.
+        Raising counts as a failed attempt."""
+        rendered = send_templated(
+            message.to,
+            message.template,
+            message.context,
+            language,
+            headers={**headers, **message.headers},
+            attachments=message.attachments,
+        )
+        return Delivered(to=", ".join(message.to), subject=rendered.subject, rendered=rendered)
 
     def sent(self, row, message: Message, rendered: RenderedEmail) -> None:
         """Runs in the transaction that marks the row sent."""
@@ -223,21 +246,14 @@ def _send(outbox: Outbox, pk: int, now, batch: Batch) -> str:
         if isinstance(result, Skip):
             _mark_skipped(outbox, row, result)
             return result.state
-        language = _language(result.language)
-        rendered = send_templated(
-            result.to,
-            result.template,
-            result.context,
-            language,
-            headers={"Message-ID": message_id(outbox, row), **result.headers},
-            attachments=result.attachments,
-        )
+        language = _language(getattr(result, "language", ""))
+        delivered = outbox.deliver(row, result, language, {"Message-ID": message_id(outbox, row)})
     except Exception as error:  # noqa: BLE001 - recorded on the row, retried with backoff
         _mark_failed(outbox, row, error, now)
         return "failed"
     # Outside the try: once the mail server has the message, a database error here must not be
     # taken for a failed send and retried at once (the claim timeout handles a crash).
-    _mark_sent(outbox, row, result, rendered, language)
+    _mark_sent(outbox, row, result, delivered, language)
     return "sent"
 
 
@@ -252,19 +268,19 @@ def _language(language: str) -> str:
     return language if language in offered else settings.LANGUAGE_CODE
 
 
-def _mark_sent(outbox, row, message: Message, rendered: RenderedEmail, language: str) -> None:
+def _mark_sent(outbox, row, message, delivered: Delivered, language: str) -> None:
     with transaction.atomic():
         updated = outbox.model.objects.filter(pk=row.pk, state=State.SENDING).update(
             state=State.SENT,
             sent_at=timezone.now(),
-            to_email=", ".join(message.to)[:1000],
-            subject=rendered.subject[:255],
+            to_email=delivered.to[:1000],
+            subject=delivered.subject[:255],
             language=language,
             last_error="",
             claimed_at=None,
         )
         if updated:
-            outbox.sent(row, message, rendered)
+            outbox.sent(row, message, delivered.rendered)
 
 
 def _mark_skipped(outbox, row, skip: Skip) -> None:

@@ -13,6 +13,7 @@ HR_APPS = (
     "meetings",
     "apv",
     "incidents",
+    "api",
 )
 HR_EXCLUDED_MODELS = {"kommune", "kommunestaff"}
 

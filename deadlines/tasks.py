@@ -24,6 +24,9 @@ def deadlines_evaluate_all() -> int:
         result.cancelled,
     )
     _record_daily_counts()
+    from .events import overdue_raise
+
+    overdue_raise()
     if result.failed:
         # The others were evaluated; fail the task so monitoring sees the broken kommuner.
         raise RuntimeError(f"deadline evaluation failed for: {', '.join(result.failed)}")

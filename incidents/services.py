@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from committees.models import Committee, Membership
-from core import outbox
+from core import events, outbox
 from core.history import set_history_user
 from deadlines.engine import refresh
 from organisations.models import Person, Unit, path_ids
@@ -104,7 +104,26 @@ def incident_report(
     _store_files(incident, files, kinds, reporter, acting_user)
     _notify_new(incident, exclude=reporter)
     _refresh(incident.kommune, [incident.committee_id], acting_user)
+    events.emit(
+        events.INCIDENT_REPORTED,
+        kommune_id=incident.kommune_id,
+        payload=lambda: incident_event_data(incident),
+        key=f"incident:{incident.pk}",
+    )
     return incident
+
+
+def incident_event_data(incident: Incident) -> dict:
+    """What other systems are told of a report: its kind, date and place in the organisation;
+    never the description, the injured person or anything else that may be health data."""
+    return {
+        "incident": str(incident.public_id),
+        "kind": incident.kind,
+        "occurred_on": incident.occurred_on,
+        "reported_on": incident.reported_on,
+        "unit": str(incident.unit.public_id),
+        "committee": str(incident.committee.public_id) if incident.committee_id else None,
+    }
 
 
 def _notify_new(incident: Incident, exclude: Person | None) -> None:

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from committees.models import Committee
-from core import outbox
+from core import events, outbox
 from core.history import set_history_user
 from core.tenancy import scopes_disabled, tenant_scope
 from deadlines.engine import refresh
@@ -1061,7 +1061,30 @@ def referat_publish(meeting: Meeting, *, acting_user=None, now=None) -> Referat:
     referat.published_at = now or timezone.now()
     set_history_user(referat, acting_user)
     referat.save(update_fields=["state", "published_at"])
+    events.emit(
+        events.REFERAT_PUBLISHED,
+        kommune_id=meeting.kommune_id,
+        payload=lambda: meeting_event_data(meeting) | {"published_at": referat.published_at},
+        key=f"referat:{referat.pk}:{referat.published_at.isoformat()}",
+    )
     return referat
+
+
+def meeting_event_data(meeting: Meeting) -> dict:
+    """What other systems are told of a meeting (the API's webhooks): ids, names and dates,
+    never a member's personal data."""
+    committee = meeting.committee
+    return {
+        "meeting": str(meeting.public_id),
+        "title": meeting.title or str(committee),
+        "date": meeting.date,
+        "case_number": meeting.case_number,
+        "committee": {
+            "id": str(committee.public_id),
+            "name": committee.name,
+            "kind": committee.kind,
+        },
+    }
 
 
 # --- meeting requests ----------------------------------------------------------------------------
@@ -1320,6 +1343,12 @@ def meeting_dispatch_agenda(meeting_id: int, *, now=None) -> bool:
         meeting.save(update_fields=["dispatched_at"])
         _queue_messages(meeting, MeetingMessage.Kind.AGENDA, meeting.sequence)
         refresh(meeting.kommune, committees=[meeting.committee_id])
+        events.emit(
+            events.AGENDA_DISPATCHED,
+            kommune_id=meeting.kommune_id,
+            payload=lambda: meeting_event_data(meeting) | {"dispatched_at": now},
+            key=f"agenda:{meeting.pk}:{meeting.sequence}",
+        )
     return True
 
 
