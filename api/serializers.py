@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from committees.models import Committee, Membership
 from deadlines.models import Deadline
+from meetings.models import Meeting
 from organisations.models import Person, Unit
+from training.models import Completion
 
 
 class ScopedRef(serializers.SlugRelatedField):
@@ -99,7 +102,7 @@ class PersonSerializer(CleanedModelSerializer):
 
 class CommitteeSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
-    parent = ScopedRef(Committee, read_only=True)
+    parent = ScopedRef(Committee, read_only=True, allow_null=True)
     units = serializers.SerializerMethodField(help_text="The ids of the units it covers.")
 
     class Meta:
@@ -138,9 +141,9 @@ class DeadlineSerializer(serializers.ModelSerializer):
     status = serializers.CharField(
         read_only=True, help_text="upcoming, due_soon, overdue, done, waived"
     )
-    person = ScopedRef(Person, read_only=True)
-    committee = ScopedRef(Committee, read_only=True)
-    unit = ScopedRef(Unit, read_only=True)
+    person = ScopedRef(Person, read_only=True, allow_null=True)
+    committee = ScopedRef(Committee, read_only=True, allow_null=True)
+    unit = ScopedRef(Unit, read_only=True, allow_null=True)
 
     class Meta:
         model = Deadline
@@ -231,3 +234,165 @@ class SyncRowErrorSerializer(serializers.Serializer):
 
 class SyncErrorSerializer(serializers.Serializer):
     errors = SyncRowErrorSerializer(many=True)
+
+
+# --- meetings and documents -----------------------------------------------------------------------
+
+
+class AgendaItemSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    position = serializers.IntegerField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+    recommendation = serializers.CharField()
+
+
+class ReferatSummarySerializer(serializers.Serializer):
+    published_at = serializers.DateTimeField()
+    pdf = serializers.CharField(help_text="Where the referat's PDF is fetched (this API).")
+
+
+class MeetingSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    committee = ScopedRef(Committee, read_only=True, allow_null=True)
+    agenda = serializers.SerializerMethodField(
+        help_text="The agenda's items once it has been sent to the members; empty before."
+    )
+    referat = serializers.SerializerMethodField(help_text="The published referat, or null.")
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "id",
+            "committee",
+            "kind",
+            "title",
+            "date",
+            "start_time",
+            "end_time",
+            "location",
+            "case_number",
+            "status",
+            "dispatched_at",
+            "agenda",
+            "referat",
+        ]
+
+    @extend_schema_field(AgendaItemSerializer(many=True))
+    def get_agenda(self, meeting):
+        if meeting.dispatched_at is None:
+            return []
+        items = [item for item in meeting.items.all() if item.status == "accepted"]
+        return AgendaItemSerializer(sorted(items, key=lambda i: i.position), many=True).data
+
+    @extend_schema_field(ReferatSummarySerializer(allow_null=True))
+    def get_referat(self, meeting):
+        referat = getattr(meeting, "referat", None)
+        if referat is None or referat.state != "published":
+            return None
+        request = self.context["request"]
+        return {
+            "published_at": serializers.DateTimeField().to_representation(referat.published_at),
+            "pdf": request.build_absolute_uri(f"/api/v1/meetings/{meeting.public_id}/referat/"),
+        }
+
+
+# --- training -------------------------------------------------------------------------------------
+
+
+class CourseTypeSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    kind = serializers.CharField()
+
+
+class EnrolmentSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    person = serializers.UUIDField(source="person.public_id")
+    course_type = CourseTypeSerializer(source="course_date.course_type")
+    starts_on = serializers.DateField(source="course_date.starts_on")
+    ends_on = serializers.DateField(source="course_date.ends_on")
+    status = serializers.CharField()
+
+
+class CompletionSerializer(CleanedModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    person = ScopedRef(Person)
+    course_type = CourseTypeSerializer(read_only=True)
+    course_kind = serializers.CharField(
+        write_only=True, help_text="amo_basic, amo_supp_first, amo_supp_yearly, med or other"
+    )
+    course_name = serializers.CharField(
+        write_only=True,
+        required=False,
+        help_text="The course type's name, where a kind has several.",
+    )
+
+    class Meta:
+        model = Completion
+        fields = [
+            "id",
+            "person",
+            "course_type",
+            "course_kind",
+            "course_name",
+            "completed_on",
+            "hours",
+        ]
+        extra_kwargs = {"hours": {"required": False}}
+
+    def validate(self, attrs):
+        from training.models import CourseType
+
+        kind = attrs.pop("course_kind", None)
+        name = attrs.pop("course_name", None)
+        if kind is not None:
+            types = CourseType.objects.filter(kind=kind)
+            if name:
+                types = types.filter(name=name)
+            course_type = types.order_by("pk").first()
+            if course_type is None:
+                raise serializers.ValidationError(
+                    {"course_kind": _("Kommunen har ingen kursustype af den art.")}
+                )
+            attrs["course_type"] = course_type
+            attrs.setdefault("hours", course_type.hours)
+        return super().validate(attrs)
+
+
+# --- APV ------------------------------------------------------------------------------------------
+
+
+class ApvActionItemSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    problem = serializers.CharField()
+    measure = serializers.CharField()
+    due_on = serializers.DateField()
+    status = serializers.CharField()
+    closed_on = serializers.DateField(allow_null=True)
+
+
+class ApvCycleSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    committee = serializers.UUIDField(source="committee.public_id")
+    method = serializers.CharField()
+    phase = serializers.IntegerField()
+    started_on = serializers.DateField()
+    mapped_on = serializers.DateField(allow_null=True)
+    plan_adopted_on = serializers.DateField(allow_null=True)
+    action_items = ApvActionItemSerializer(many=True, help_text="The handlingsplan.")
+
+
+# --- counts -----------------------------------------------------------------------------------------
+
+
+class IncidentCountSerializer(serializers.Serializer):
+    unit = serializers.UUIDField(allow_null=True)
+    kind = serializers.CharField()
+    year = serializers.IntegerField()
+    count = serializers.IntegerField()
+
+
+class DeadlineCountSerializer(serializers.Serializer):
+    rule = serializers.CharField()
+    status = serializers.CharField()
+    count = serializers.IntegerField()

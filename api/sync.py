@@ -198,7 +198,7 @@ def _check_units(raw_units: list, stored: dict[str, dict], errors: list) -> dict
                 row.fail("external_id", _("Enheden står flere gange i listen."))
         values = {"name": row.text("name", 200, required=True)}
         kind = raw.get("kind")
-        if kind not in LEVEL:
+        if not isinstance(kind, str) or kind not in LEVEL:
             row.fail("kind", _("Ukendt type; brug omraade, arbejdsplads eller afdeling."))
         values["kind"] = kind
         parent = raw.get("parent")

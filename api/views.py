@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -309,15 +310,25 @@ class SyncView(KommuneAPIView):
     def post(self, request):
         from .sync import SyncRejected, sync
 
-        if not isinstance(request.data, dict):
-            raise exceptions.ValidationError({"detail": _("Forventede et JSON-objekt.")})
+        try:
+            data = request.data
+        except exceptions.ParseError:
+            data = None
+        if not isinstance(data, dict):
+            error = {
+                "list": "request",
+                "row": None,
+                "external_id": None,
+                "messages": {"detail": [_("Forventede et JSON-objekt.")]},
+            }
+            return Response({"errors": [error]}, status=status.HTTP_400_BAD_REQUEST)
         try:
             result = sync(
                 request.kommune,
-                units=request.data.get("units", []),
-                people=request.data.get("people", []),
-                full=request.data.get("full", False),
-                dry_run=request.data.get("dry_run", False),
+                units=data.get("units", []),
+                people=data.get("people", []),
+                full=data.get("full", False),
+                dry_run=data.get("dry_run", False),
                 acting_user=request.user,
             )
         except SyncRejected as rejected:
@@ -327,3 +338,202 @@ class SyncView(KommuneAPIView):
             return Response({"errors": rejected.errors}, status=status.HTTP_400_BAD_REQUEST)
         request._request.audit_summary = result.summary()
         return Response(result.as_dict())
+
+
+# --- meetings and their documents ------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Meetings with their agenda and published referat",
+        parameters=[
+            OpenApiParameter("committee", OpenApiTypes.UUID),
+            OpenApiParameter("date_from", OpenApiTypes.DATE),
+            OpenApiParameter("date_to", OpenApiTypes.DATE),
+        ],
+    ),
+    retrieve=extend_schema(parameters=[UUID_PARAM]),
+)
+class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ObjectViewSet):
+    serializer_class = s.MeetingSerializer
+    read_scopes = (Scope.DOCUMENTS_READ,)
+
+    def get_queryset(self):
+        from django.db.models import Prefetch
+
+        from meetings.models import AgendaItem, Meeting
+
+        queryset = Meeting.objects.select_related("committee", "referat").prefetch_related(
+            Prefetch("items", queryset=AgendaItem.objects.order_by("position", "pk"))
+        )
+        if committee := _uuid_filter(self.request, "committee"):
+            queryset = queryset.filter(committee__public_id=committee)
+        if date_from := _date_param(self.request, "date_from"):
+            queryset = queryset.filter(date__gte=date_from)
+        if date_to := _date_param(self.request, "date_to"):
+            queryset = queryset.filter(date__lte=date_to)
+        return queryset
+
+    @extend_schema(
+        parameters=[UUID_PARAM],
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+        summary="The published referat as PDF",
+    )
+    @action(detail=True, methods=["get"], url_path="referat", url_name="referat-pdf")
+    def referat_pdf(self, request, id=None):
+        from django.http import HttpResponse
+
+        from meetings.documents import referat_pdf
+        from meetings.models import Referat
+
+        meeting = self.get_object()
+        referat = getattr(meeting, "referat", None)
+        if referat is None or referat.state != Referat.State.PUBLISHED:
+            raise Http404
+        self.read(referat)
+        response = HttpResponse(referat_pdf(meeting, referat), content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'attachment; filename="referat-{meeting.date:%Y-%m-%d}.pdf"'
+        )
+        return response
+
+
+# --- training -----------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Course bookings", parameters=[OpenApiParameter("person", OpenApiTypes.UUID)]
+    ),
+    retrieve=extend_schema(parameters=[UUID_PARAM]),
+)
+class EnrolmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ObjectViewSet):
+    serializer_class = s.EnrolmentSerializer
+    read_scopes = (Scope.TRAINING_READ,)
+
+    def get_queryset(self):
+        from training.models import Enrolment
+
+        queryset = Enrolment.objects.select_related("person", "course_date__course_type")
+        if person := _uuid_filter(self.request, "person"):
+            queryset = queryset.filter(person__public_id=person)
+        return queryset
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Completed courses", parameters=[OpenApiParameter("person", OpenApiTypes.UUID)]
+    ),
+    retrieve=extend_schema(parameters=[UUID_PARAM]),
+    create=extend_schema(summary="Register a completed course (starts or ends its deadlines)"),
+)
+class CompletionViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ObjectViewSet
+):
+    serializer_class = s.CompletionSerializer
+    read_scopes = (Scope.TRAINING_READ,)
+    write_scopes = (Scope.TRAINING_WRITE,)
+
+    def get_queryset(self):
+        from training.models import Completion
+
+        queryset = Completion.objects.select_related("person", "course_type")
+        if person := _uuid_filter(self.request, "person"):
+            queryset = queryset.filter(person__public_id=person)
+        return queryset
+
+    def perform_create(self, serializer):
+        from training.services import completion_save
+
+        instance = serializer.cleaned_instance
+        completion_save(instance, acting_user=self.request.user)
+        serializer.instance = instance
+        self.summary("oprettede", instance)
+
+
+# --- APV --------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="APV cycles with their handlingsplan",
+        parameters=[OpenApiParameter("committee", OpenApiTypes.UUID)],
+    ),
+    retrieve=extend_schema(parameters=[UUID_PARAM]),
+)
+class ApvCycleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ObjectViewSet):
+    """The cycles and their action items; never the survey's answers."""
+
+    serializer_class = s.ApvCycleSerializer
+    read_scopes = (Scope.APV_READ,)
+
+    def get_queryset(self):
+        from apv.models import ApvCycle
+
+        queryset = ApvCycle.objects.select_related("committee").prefetch_related("action_items")
+        if committee := _uuid_filter(self.request, "committee"):
+            queryset = queryset.filter(committee__public_id=committee)
+        return queryset
+
+
+# --- counts -------------------------------------------------------------------------------------
+
+
+class IncidentCountView(KommuneAPIView):
+    """Reported incidents counted by unit, kind and year: never a description, a person or
+    anything else that may be health data."""
+
+    read_scopes = (Scope.INCIDENTS_READ,)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("year", int)],
+        responses=s.IncidentCountSerializer(many=True),
+        summary="Incident counts",
+    )
+    def get(self, request):
+        from django.db.models import Count
+        from django.db.models.functions import ExtractYear
+
+        from incidents.models import Incident
+
+        queryset = Incident.objects.all()
+        year = request.query_params.get("year")
+        if year:
+            if not year.isdigit() or not 1900 <= int(year) <= 9999:
+                raise exceptions.ValidationError({"year": _("Ugyldigt år.")})
+            queryset = queryset.filter(occurred_on__year=int(year))
+        rows = (
+            queryset.annotate(year=ExtractYear("occurred_on"))
+            .values("unit__public_id", "kind", "year")
+            .annotate(count=Count("pk"))
+            .order_by("year", "kind", "unit__public_id")
+        )
+        data = [
+            {
+                "unit": r["unit__public_id"],
+                "kind": r["kind"],
+                "year": r["year"],
+                "count": r["count"],
+            }
+            for r in rows
+        ]
+        return Response(s.IncidentCountSerializer(data, many=True).data)
+
+
+class DeadlineCountView(KommuneAPIView):
+    """The compliance overview's counts: deadlines by rule and status (cancelled ones left out)."""
+
+    read_scopes = (Scope.DEADLINES_READ,)
+
+    @extend_schema(responses=s.DeadlineCountSerializer(many=True), summary="Deadline counts")
+    def get(self, request):
+        from django.db.models import Count
+
+        rows = (
+            Deadline.objects.visible()
+            .with_status()
+            .values("rule", "status")
+            .annotate(count=Count("pk"))
+            .order_by("rule", "status")
+        )
+        return Response(s.DeadlineCountSerializer(list(rows), many=True).data)

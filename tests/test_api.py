@@ -498,3 +498,157 @@ def test_the_schema_is_served_without_a_token(db):
     assert response.status_code == 200
     assert "/api/v1/sync/" in response.json()["paths"]
     assert Client().get("/api/v1/docs/").status_code == 200
+
+
+# --- documents, training, APV, counts ---------------------------------------------------------------
+
+
+def published_meeting(org, case_number=""):
+    from meetings import services as meeting_services
+    from meetings.models import Referat
+
+    with tenant_scope(org.kommune):
+        meeting = meeting_services.meeting_create(
+            committee=org.amg, date=timezone.localdate() + datetime.timedelta(days=20)
+        )
+        meeting.case_number = case_number
+        meeting.save()
+        referat = meeting_services.referat_for(meeting)
+        referat.notes = "Arbejdsmiljøgruppen drøftede støj i kantinen."
+        referat.save()
+        Referat.objects.filter(pk=referat.pk).update(state=Referat.State.FINAL)
+        meeting_services.referat_publish(meeting)
+    return meeting
+
+
+def pdf_text(data: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_more_of_another_kommunes_objects_are_not_found(org_a, org_b, token_a):
+    from apv.models import ApvCycle
+    from training.models import Completion, CourseDate, Enrolment
+
+    meeting = published_meeting(org_b)
+    with tenant_scope(org_b.kommune):
+        booking = Enrolment.objects.create(
+            kommune=org_b.kommune,
+            person=org_b.amr.person,
+            course_date=f.sample(org_b, CourseDate),
+        )
+    foreign = {
+        "enrolments": booking.public_id,
+        "meetings": meeting.public_id,
+        "apv-cycles": f.sample(org_b, ApvCycle).public_id,
+        "completions": f.sample(org_b, Completion).public_id,
+    }
+    client = api(token_a)
+    for name, public_id in foreign.items():
+        assert client.get(f"/api/v1/{name}/{public_id}/").status_code == 404, name
+        assert str(public_id) not in client.get(f"/api/v1/{name}/").content.decode()
+    assert client.get(f"/api/v1/meetings/{meeting.public_id}/referat/").status_code == 404
+
+
+def test_a_published_referat_is_read_with_its_pdf(org_a, token_a):
+    meeting = published_meeting(org_a)
+    client = api(token_a)
+    data = client.get(f"/api/v1/meetings/{meeting.public_id}/").json()
+    assert data["referat"]["pdf"].endswith(f"/api/v1/meetings/{meeting.public_id}/referat/")
+    response = client.get(f"/api/v1/meetings/{meeting.public_id}/referat/")
+    assert response["Content-Type"] == "application/pdf"
+    assert "støj i kantinen" in pdf_text(response.content)
+
+
+def test_an_unpublished_referat_has_no_pdf(org_a, token_a):
+    from meetings import services as meeting_services
+
+    with tenant_scope(org_a.kommune):
+        meeting = meeting_services.meeting_create(
+            committee=org_a.amg, date=timezone.localdate() + datetime.timedelta(days=20)
+        )
+    client = api(token_a)
+    assert client.get(f"/api/v1/meetings/{meeting.public_id}/").json()["referat"] is None
+    assert client.get(f"/api/v1/meetings/{meeting.public_id}/referat/").status_code == 404
+
+
+def test_a_completed_course_registered_by_the_api_ends_the_deadline(org_a, token_a):
+    from training.models import CourseKind, CourseType
+
+    with tenant_scope(org_a.kommune):
+        CourseType.objects.create(
+            kommune=org_a.kommune, name="Arbejdsmiljøuddannelse", kind=CourseKind.AMO_BASIC, days=3
+        )
+        evaluate_kommune(org_a.kommune)
+        assert Deadline.objects.open().filter(person=org_a.amr.person, rule="training.amo_basic")
+    response = api(token_a).post(
+        "/api/v1/completions/",
+        data={
+            "person": str(org_a.amr.person.public_id),
+            "course_kind": "amo_basic",
+            "completed_on": timezone.localdate().isoformat(),
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    with tenant_scope(org_a.kommune):
+        assert not Deadline.objects.open().filter(
+            person=org_a.amr.person, rule="training.amo_basic"
+        )
+    unknown = api(token_a).post(
+        "/api/v1/completions/",
+        data={
+            "person": str(org_a.amr.person.public_id),
+            "course_kind": "med",
+            "completed_on": "2026-01-01",
+        },
+        content_type="application/json",
+    )
+    assert unknown.status_code == 400 and "course_kind" in unknown.json()
+
+
+def test_incident_counts_carry_no_health_data(org_a, token_a):
+    from .samples_incidents import make_incident
+
+    with tenant_scope(org_a.kommune):
+        incident = make_incident(org_a, description="Brækket arm, sygemeldt")
+    response = api(token_a).get(f"/api/v1/counts/incidents/?year={incident.occurred_on.year}")
+    assert response.status_code == 200
+    assert {
+        "unit": str(incident.unit.public_id),
+        "kind": incident.kind,
+        "year": incident.occurred_on.year,
+        "count": 1,
+    } in response.json()
+    assert "arm" not in response.content.decode()
+    assert api(token_a).get("/api/v1/counts/incidents/?year=abc").status_code == 400
+
+
+def test_deadline_counts_match_the_deadlines(org_a, token_a):
+    with tenant_scope(org_a.kommune):
+        evaluate_kommune(org_a.kommune)
+        total = Deadline.objects.visible().count()
+    rows = api(token_a).get("/api/v1/counts/deadlines/").json()
+    assert sum(r["count"] for r in rows) == total > 0
+
+
+def test_the_journal_adapter_posts_the_referat_pdf(org_a, receiver):
+    receiver.fail_first = 0
+    endpoint = endpoint_for(
+        org_a.kommune, receiver.url, receiver, kind=WebhookEndpoint.Kind.JOURNAL
+    )
+    assert endpoint.wants("referat.published") and not endpoint.wants("membership.changed")
+    meeting = published_meeting(org_a, case_number="27.00.00-A00-12-26")
+    assert deliver_all() == {"sent": 1}
+    [event] = receiver.accepted
+    assert event["type"] == "referat.published"
+    assert event["metadata"]["case_number"] == "27.00.00-A00-12-26"
+    assert event["metadata"]["committee"] == org_a.amg.name
+    assert event["metadata"]["meeting_date"] == meeting.date.isoformat()
+    import base64
+
+    pdf = base64.b64decode(event["document"]["content_base64"])
+    assert "støj i kantinen" in pdf_text(pdf)
