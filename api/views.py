@@ -302,6 +302,27 @@ class SyncView(KommuneAPIView):
     read_scopes = None
     write_scopes = (Scope.ORG_WRITE,)
 
+    @staticmethod
+    def body(request):
+        """The JSON body, read here with the sync's own limit (API_SYNC_MAX_BYTES: a whole
+        kommune's people, tens of megabytes) instead of the forms' DATA_UPLOAD_MAX_MEMORY_SIZE."""
+        import json
+
+        from django.conf import settings
+
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.API_SYNC_MAX_BYTES:
+            return None, _("For stor: højst %(mb)s MB pr. kald.") % {
+                "mb": settings.API_SYNC_MAX_BYTES // 1_000_000
+            }
+        try:
+            return json.loads(request._request.read(length) if length else b""), None
+        except (ValueError, UnicodeDecodeError):
+            return None, _("Ugyldig JSON.")
+
     @extend_schema(
         request=s.SyncRequestSerializer,
         responses={200: s.SyncResultSerializer, 400: s.SyncErrorSerializer},
@@ -310,16 +331,15 @@ class SyncView(KommuneAPIView):
     def post(self, request):
         from .sync import SyncRejected, sync
 
-        try:
-            data = request.data
-        except exceptions.ParseError:
-            data = None
-        if not isinstance(data, dict):
+        data, problem = self.body(request)
+        if problem is None and not isinstance(data, dict):
+            problem = _("Forventede et JSON-objekt.")
+        if problem is not None:
             error = {
                 "list": "request",
                 "row": None,
                 "external_id": None,
-                "messages": {"detail": [_("Forventede et JSON-objekt.")]},
+                "messages": {"detail": [problem]},
             }
             return Response({"errors": [error]}, status=status.HTTP_400_BAD_REQUEST)
         try:

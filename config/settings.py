@@ -396,6 +396,8 @@ SPECTACULAR_SETTINGS = {
         "MembershipRoleEnum": "committees.models.Membership.Role",
     },
 }
+# The HR sync's largest request body (45,000 people are about 9 MB of JSON).
+API_SYNC_MAX_BYTES = int(os.environ.get("API_SYNC_MAX_BYTES", str(64_000_000)))
 # Webhooks: seconds to wait for the receiver; plain http only in development (and the tests).
 WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", "10"))
 WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", DEBUG)

@@ -750,6 +750,10 @@ def load_demo(today: datetime.date | None = None) -> LoadStats:
     from unions.demo import load_union_demo
 
     load_union_demo(today)
+    # The integration API's demo client (its token is printed by bin/run).
+    from api.demo import load_api_demo
+
+    load_api_demo(albertslund_kommune)
     return stats
 
 

@@ -652,3 +652,14 @@ def test_the_journal_adapter_posts_the_referat_pdf(org_a, receiver):
 
     pdf = base64.b64decode(event["document"]["content_base64"])
     assert "støj i kantinen" in pdf_text(pdf)
+
+
+def test_the_sync_takes_bodies_larger_than_a_form_within_its_own_limit(org_a, token_a, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 500
+    body = sync_body()
+    assert len(json.dumps(body)) > 500
+    assert post_sync(token_a, body).status_code == 200
+    settings.API_SYNC_MAX_BYTES = 500
+    response = post_sync(token_a, body)
+    assert response.status_code == 400
+    assert "For stor" in response.json()["errors"][0]["messages"]["detail"][0]
