@@ -31,6 +31,12 @@ class WholeKommuneAdmin(TenantAdmin):
     def has_module_permission(self, request):
         return super().has_module_permission(request) and self.model_access(request) is None
 
+    def has_view_permission(self, request, obj=None):
+        return self.model_access(request) is None and super().has_view_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self.model_access(request) is None and super().has_change_permission(request, obj)
+
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         return queryset if self.model_access(request) is None else queryset.none()
@@ -62,6 +68,9 @@ class ApiClientAdmin(WholeKommuneAdmin):
     ]
     readonly_fields = ["token_prefix", "last_used_at", "revoked_at", "created", "created_by"]
     actions = ["revoke"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj is not None else []
 
     @admin.display(description=_("Rettigheder"))
     def scope_list(self, client):

@@ -663,3 +663,26 @@ def test_the_sync_takes_bodies_larger_than_a_form_within_its_own_limit(org_a, to
     response = post_sync(token_a, body)
     assert response.status_code == 400
     assert "For stor" in response.json()["errors"][0]["messages"]["detail"][0]
+
+
+def test_hr_creates_a_client_and_sees_its_token_once(client, org_a, hr_a, hr_a_limited):
+    import re
+
+    client.force_login(hr_a)
+    response = client.post(
+        "/admin/api/apiclient/add/",
+        {"name": "SD Løn", "scopes": ["org:read"], "expires_at_0": "", "expires_at_1": ""},
+    )
+    assert response.status_code == 200
+    token = re.search(r"medorg_[0-9a-f]+_[\w-]+", response.content.decode()).group(0)
+    assert api(token).get("/api/v1/units/").status_code == 200
+    assert api(token).post("/api/v1/units/", data={}).status_code == 403
+    with scopes_disabled():
+        stored = ApiClient.objects.get(name="SD Løn")
+    assert stored.created_by == hr_a and token not in stored.token_hash
+    page = client.get(f"/admin/api/apiclient/{stored.pk}/change/").content.decode()
+    assert token not in page  # shown once, never again
+    # HR limited to one område does not reach the kommune's integrations.
+    client.force_login(hr_a_limited)
+    assert client.get("/admin/api/apiclient/").status_code == 403
+    assert client.get(f"/admin/api/apiclient/{stored.pk}/change/").status_code in (302, 404)
