@@ -134,7 +134,7 @@ class WebhookEndpointForm(forms.ModelForm):
 
     class Meta:
         model = WebhookEndpoint
-        fields = ["name", "url", "kind", "events", "active", "default_case_number"]
+        fields = ["name", "url", "kind", "events", "active", "default_case_number", "case_numbers"]
 
 
 @admin.register(WebhookEndpoint, site=site)

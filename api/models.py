@@ -118,7 +118,15 @@ class WebhookEndpoint(TenantModel):
     active = models.BooleanField(_("aktiv"), default=True)
     # The journalising adapter: the kommune's case number (sagsnummer) for a committee's
     # referater, by committee public id; a default for the rest.
-    case_numbers = models.JSONField(_("sagsnumre pr. udvalg"), default=dict, blank=True)
+    case_numbers = models.JSONField(
+        _("sagsnumre pr. udvalg"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            'Udvalgets id og sagsnummer, fx {"3f0c…": "00.01.00-A00-1-24"}; bruges når mødet '
+            "selv intet sagsnummer har."
+        ),
+    )
     default_case_number = models.CharField(_("sagsnummer"), max_length=80, blank=True)
     created = models.DateTimeField(_("oprettet"), default=timezone.now, editable=False)
 

@@ -686,3 +686,69 @@ def test_hr_creates_a_client_and_sees_its_token_once(client, org_a, hr_a, hr_a_l
     client.force_login(hr_a_limited)
     assert client.get("/admin/api/apiclient/").status_code == 403
     assert client.get(f"/admin/api/apiclient/{stored.pk}/change/").status_code in (302, 404)
+
+
+def test_list_queries_do_not_grow_with_the_data(org_a, token_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .samples_incidents import make_incident
+
+    published_meeting(org_a)
+    paths = [
+        "/api/v1/deadlines/",
+        "/api/v1/people/",
+        "/api/v1/units/",
+        "/api/v1/committees/",
+        "/api/v1/memberships/",
+        "/api/v1/meetings/",
+        "/api/v1/counts/incidents/",
+    ]
+
+    def counts():
+        with tenant_scope(org_a.kommune):
+            evaluate_kommune(org_a.kommune)
+        with scopes_disabled():  # last_used_at is written once a minute: not in what is counted
+            ApiClient.objects.update(last_used_at=timezone.now())
+        client = api(token_a)
+        result = {}
+        for path in paths:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(path).status_code == 200
+            result[path] = len(queries)
+        return result
+
+    small = counts()
+    with tenant_scope(org_a.kommune):
+        for n in range(12):
+            person = f.person(org_a.kommune, f"Ny{n}", "Person", unit=org_a.workplace)
+            f.membership(person, org_a.amg, Membership.Role.AMR)
+            make_incident(org_a)
+    published_meeting(org_a)
+    assert counts() == small
+
+
+def test_calls_beyond_the_rate_are_refused(org_a, token_a, monkeypatch):
+    from api.authentication import ClientRateThrottle
+
+    monkeypatch.setattr(ClientRateThrottle, "THROTTLE_RATES", {"client": "3/min"})
+    client = api(token_a)
+    statuses = [client.get("/api/v1/units/").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+
+
+def test_the_journal_adapter_takes_the_committees_case_number_when_the_meeting_has_none(
+    org_a, receiver
+):
+    receiver.fail_first = 0
+    endpoint_for(
+        org_a.kommune,
+        receiver.url,
+        receiver,
+        kind=WebhookEndpoint.Kind.JOURNAL,
+        case_numbers={str(org_a.amg.public_id): "00.01.00-A00-7-26"},
+        default_case_number="00.01.00-A00-1-26",
+    )
+    published_meeting(org_a)
+    deliver_all()
+    assert receiver.accepted[0]["metadata"]["case_number"] == "00.01.00-A00-7-26"
