@@ -239,12 +239,26 @@ class SyncErrorSerializer(serializers.Serializer):
 # --- meetings and documents -----------------------------------------------------------------------
 
 
+class AttachmentSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    url = serializers.SerializerMethodField(help_text="Where the file is fetched (this API).")
+
+    def get_url(self, attachment) -> str:
+        return self.context["request"].build_absolute_uri(
+            f"/api/v1/attachments/{attachment.public_id}/"
+        )
+
+
 class AgendaItemSerializer(serializers.Serializer):
     id = serializers.UUIDField(source="public_id")
     position = serializers.IntegerField()
     title = serializers.CharField()
     description = serializers.CharField()
     recommendation = serializers.CharField()
+    attachments = AttachmentSerializer(many=True, help_text="The item's material (bilag).")
 
 
 class ReferatSummarySerializer(serializers.Serializer):
@@ -257,6 +271,9 @@ class MeetingSerializer(serializers.ModelSerializer):
     committee = ScopedRef(Committee, read_only=True, allow_null=True)
     agenda = serializers.SerializerMethodField(
         help_text="The agenda's items once it has been sent to the members; empty before."
+    )
+    agenda_pdf = serializers.SerializerMethodField(
+        help_text="Where the agenda's PDF is fetched once it has been sent; null before."
     )
     referat = serializers.SerializerMethodField(help_text="The published referat, or null.")
 
@@ -275,6 +292,7 @@ class MeetingSerializer(serializers.ModelSerializer):
             "status",
             "dispatched_at",
             "agenda",
+            "agenda_pdf",
             "referat",
         ]
 
@@ -283,7 +301,16 @@ class MeetingSerializer(serializers.ModelSerializer):
         if meeting.dispatched_at is None:
             return []
         items = [item for item in meeting.items.all() if item.status == "accepted"]
-        return AgendaItemSerializer(sorted(items, key=lambda i: i.position), many=True).data
+        return AgendaItemSerializer(
+            sorted(items, key=lambda i: i.position), many=True, context=self.context
+        ).data
+
+    def get_agenda_pdf(self, meeting) -> str | None:
+        if meeting.dispatched_at is None:
+            return None
+        return self.context["request"].build_absolute_uri(
+            f"/api/v1/meetings/{meeting.public_id}/agenda/"
+        )
 
     @extend_schema_field(ReferatSummarySerializer(allow_null=True))
     def get_referat(self, meeting):

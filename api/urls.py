@@ -20,6 +20,7 @@ router.register("apv-cycles", views.ApvCycleViewSet, basename="apv-cycle")
 urlpatterns = [
     path("v1/", include(router.urls)),
     path("v1/sync/", views.SyncView.as_view(), name="sync"),
+    path("v1/attachments/<uuid:id>/", views.AttachmentView.as_view(), name="attachment"),
     path("v1/counts/deadlines/", views.DeadlineCountView.as_view(), name="deadline-counts"),
     path("v1/counts/incidents/", views.IncidentCountView.as_view(), name="incident-counts"),
     path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),

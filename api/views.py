@@ -384,7 +384,12 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ObjectVie
         from meetings.models import AgendaItem, Meeting
 
         queryset = Meeting.objects.select_related("committee", "referat").prefetch_related(
-            Prefetch("items", queryset=AgendaItem.objects.order_by("position", "pk"))
+            Prefetch(
+                "items",
+                queryset=AgendaItem.objects.order_by("position", "pk").prefetch_related(
+                    "attachments"
+                ),
+            )
         )
         if committee := _uuid_filter(self.request, "committee"):
             queryset = queryset.filter(committee__public_id=committee)
@@ -416,6 +421,61 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ObjectVie
             f'attachment; filename="referat-{meeting.date:%Y-%m-%d}.pdf"'
         )
         return response
+
+    @extend_schema(
+        parameters=[UUID_PARAM],
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+        summary="The agenda as PDF, once it has been sent to the members",
+    )
+    @action(detail=True, methods=["get"], url_path="agenda", url_name="agenda-pdf")
+    def agenda_pdf(self, request, id=None):
+        from django.http import HttpResponse
+
+        from meetings.documents import agenda_pdf
+
+        meeting = self.get_object()
+        if meeting.dispatched_at is None:
+            raise Http404
+        response = HttpResponse(agenda_pdf(meeting), content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'attachment; filename="dagsorden-{meeting.date:%Y-%m-%d}.pdf"'
+        )
+        return response
+
+
+class AttachmentView(KommuneAPIView):
+    """An agenda item's material (bilag), once the agenda has been sent."""
+
+    read_scopes = (Scope.DOCUMENTS_READ,)
+
+    @extend_schema(
+        parameters=[UUID_PARAM],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        summary="An agenda item's attachment",
+    )
+    def get(self, request, id):
+        from django.http import FileResponse
+
+        from meetings.models import ItemAttachment
+
+        attachment = (
+            ItemAttachment.objects.select_related("item__meeting")
+            .filter(
+                public_id=id, item__status="accepted", item__meeting__dispatched_at__isnull=False
+            )
+            .first()
+        )
+        self.read(attachment)
+        try:
+            handle = attachment.file.open("rb")
+        except (FileNotFoundError, ValueError) as error:
+            raise Http404 from error
+        return FileResponse(
+            handle,
+            as_attachment=True,
+            filename=attachment.name,
+            content_type=attachment.content_type or "application/octet-stream",
+        )
 
 
 # --- training -----------------------------------------------------------------------------------

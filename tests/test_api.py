@@ -752,3 +752,40 @@ def test_the_journal_adapter_takes_the_committees_case_number_when_the_meeting_h
     published_meeting(org_a)
     deliver_all()
     assert receiver.accepted[0]["metadata"]["case_number"] == "00.01.00-A00-7-26"
+
+
+def dispatched_meeting_with_material(org):
+    from django.core.files.base import ContentFile
+
+    from meetings import services as meeting_services
+    from meetings.models import ItemAttachment
+    from meetings.selectors import agenda_for
+
+    with tenant_scope(org.kommune):
+        meeting = meeting_services.meeting_create(
+            committee=org.amg, date=timezone.localdate() + datetime.timedelta(days=5)
+        )
+        item = agenda_for(meeting).items[0]
+        attachment = ItemAttachment(
+            kommune=org.kommune, item=item, name="støjmåling.txt", content_type="text/plain"
+        )
+        attachment.file.save("x.txt", ContentFile(b"Maaling: 82 dB"), save=True)
+        assert meeting_services.meeting_dispatch_agenda(meeting.pk)
+    return meeting, attachment
+
+
+def test_a_sent_agenda_is_read_with_its_pdf_and_material(org_a, org_b, token_a, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    meeting, attachment = dispatched_meeting_with_material(org_a)
+    client = api(token_a)
+    data = client.get(f"/api/v1/meetings/{meeting.public_id}/").json()
+    assert data["agenda_pdf"].endswith(f"/api/v1/meetings/{meeting.public_id}/agenda/")
+    urls = [a["url"] for item in data["agenda"] for a in item["attachments"]]
+    assert urls == [f"http://testserver/api/v1/attachments/{attachment.public_id}/"]
+    pdf = client.get(f"/api/v1/meetings/{meeting.public_id}/agenda/")
+    assert pdf["Content-Type"] == "application/pdf" and pdf_text(pdf.content).strip()
+    download = client.get(urls[0])
+    assert b"".join(download.streaming_content) == b"Maaling: 82 dB"
+    other_meeting, other_attachment = dispatched_meeting_with_material(org_b)
+    assert client.get(f"/api/v1/attachments/{other_attachment.public_id}/").status_code == 404
+    assert client.get(f"/api/v1/meetings/{other_meeting.public_id}/agenda/").status_code == 404

@@ -40,6 +40,8 @@ SKIP = {
             "deadline-detail",
             "meeting-detail",
             "meeting-referat-pdf",
+            "meeting-agenda-pdf",
+            "attachment",
             "enrolment-detail",
             "completion-detail",
             "apv-cycle-detail",
