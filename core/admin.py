@@ -296,6 +296,13 @@ class TenantAdmin(SimpleHistoryAdmin):
         return decided
 
     def history_view(self, request, object_id, extra_context=None):
+        if getattr(self.model._meta, "simple_history_manager_attribute", None) is None:
+            # A record without versions of its own (sent messages, logs): Django's admin log,
+            # for a row this user may read; another kommune's or a missing one is a 404.
+            obj = self.get_object(request, unquote(str(object_id)))
+            if obj is None or not self.object_access(request, obj).read:
+                raise Http404
+            return admin.ModelAdmin.history_view(self, request, object_id, extra_context)
         # History of an object this user may not read (another område, no health-data
         # grant, deleted there) is a 404, exactly like a missing one.
         if not self.history_object_access(request, object_id).read:

@@ -218,15 +218,6 @@ class MeetingMessageAdmin(CommitteeScopedAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def history_view(self, request, object_id, extra_context=None):
-        # The row is the record (no simple-history of its own): Django's admin log, with
-        # TenantAdmin's scoping (another kommune's row is a 404 via the scoped queryset).
-        if not self.get_queryset(request).filter(pk=object_id).exists():
-            from django.http import Http404
-
-            raise Http404
-        return admin.ModelAdmin.history_view(self, request, object_id, extra_context)
-
 
 # --- the organisation diagram in the admin -------------------------------------------------------
 
