@@ -41,6 +41,20 @@ class WholeKommuneAdmin(TenantAdmin):
         queryset = super().get_queryset(request)
         return queryset if self.model_access(request) is None else queryset.none()
 
+    def shown_once(self, request, title, secret: str, what):
+        """The page that shows a new token or secret, the only time it is shown."""
+        return TemplateResponse(
+            request,
+            "api/admin/token_created.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": title,
+                "secret": secret,
+                "what": what,
+                "opts": self.model._meta,
+            },
+        )
+
 
 class ApiClientForm(forms.ModelForm):
     scopes = forms.MultipleChoiceField(
@@ -97,18 +111,8 @@ class ApiClientAdmin(WholeKommuneAdmin):
         token = getattr(request, "_api_token", None)
         if token is None:
             return super().response_add(request, obj, post_url_continue)
-        return TemplateResponse(
-            request,
-            "api/admin/token_created.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Nøgle til %(name)s") % {"name": obj.name},
-                "secret": token,
-                "what": _("API-nøglen"),
-                "obj": obj,
-                "opts": self.model._meta,
-            },
-        )
+        title = _("Nøgle til %(name)s") % {"name": obj.name}
+        return self.shown_once(request, title, token, _("API-nøglen"))
 
     @admin.action(description=_("Tilbagekald de valgte nøgler"))
     def revoke(self, request, queryset):
@@ -151,18 +155,8 @@ class WebhookEndpointAdmin(WholeKommuneAdmin):
         secret = getattr(request, "_webhook_secret", None)
         if secret is None:
             return super().response_add(request, obj, post_url_continue)
-        return TemplateResponse(
-            request,
-            "api/admin/token_created.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Hemmelighed til %(name)s") % {"name": obj.name},
-                "secret": secret,
-                "what": _("Signaturhemmeligheden"),
-                "obj": obj,
-                "opts": self.model._meta,
-            },
-        )
+        title = _("Hemmelighed til %(name)s") % {"name": obj.name}
+        return self.shown_once(request, title, secret, _("Signaturhemmeligheden"))
 
 
 @admin.register(WebhookDelivery, site=site)
