@@ -33,3 +33,24 @@ retention(
         apply=_delete,
     )
 )
+
+
+def _old_audit(cutoff):
+    from .models import ApiAuditEntry
+
+    return ApiAuditEntry.objects.filter(at__lt=cutoff)
+
+
+retention(
+    Retention(
+        key="api.audit_log",
+        label=_("API-log (hvilke kald kommunens systemer har foretaget, fra hvilken IP-adresse)"),
+        default_days=1 * YEAR,
+        min_days=90,
+        max_days=5 * YEAR,
+        basis=_("dokumenterer, hvem der har ændret hvad gennem API'et"),
+        action=_("slettes"),
+        expired=_old_audit,
+        apply=_delete,
+    )
+)

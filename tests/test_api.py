@@ -789,3 +789,25 @@ def test_a_sent_agenda_is_read_with_its_pdf_and_material(org_a, org_b, token_a, 
     other_meeting, other_attachment = dispatched_meeting_with_material(org_b)
     assert client.get(f"/api/v1/attachments/{other_attachment.public_id}/").status_code == 404
     assert client.get(f"/api/v1/meetings/{other_meeting.public_id}/agenda/").status_code == 404
+
+
+def test_old_api_log_entries_and_deliveries_go_when_retention_is_on(org_a, token_a):
+    from core import privacy
+    from core.models import RetentionPolicy
+
+    post_sync(token_a, {"people": [], "dry_run": True})
+    endpoint = endpoint_for(org_a.kommune, "https://esdh.example.dk/hook")
+    with tenant_scope(org_a.kommune):
+        WebhookDelivery.objects.create(
+            kommune=org_a.kommune, endpoint=endpoint, event="membership.changed", state="sent"
+        )
+        privacy.policies(org_a.kommune.pk)
+        RetentionPolicy.objects.filter(
+            category__in=["api.audit_log", "api.webhook_deliveries"]
+        ).update(enabled=True)
+    later = timezone.now() + datetime.timedelta(days=800)
+    with time_machine.travel(later, tick=False):
+        privacy.retention_run_kommune(org_a.kommune.pk)
+    with scopes_disabled():
+        assert not ApiAuditEntry.objects.exists()
+        assert not WebhookDelivery.objects.exists()
