@@ -63,6 +63,15 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "api",
+    # Login: allauth's accounts, SSO (SAML 2.0 and OpenID Connect per kommune) and MFA (TOTP,
+    # WebAuthn, recovery codes), fitted to the kommuner in accounts/.
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.saml",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.mfa",
+    "accounts",
 ]
 # The scale generator and the benchmark (scale/: `manage.py generate_scale`, `benchmark`) add
 # synthetic kommuner to the database they run on: not in a production install unless asked for.
@@ -82,6 +91,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # After authentication and messages: logs out a session idle too long (SESSION_IDLE_TIMEOUT).
     "core.sessions.IdleTimeoutMiddleware",
+    # allauth's login flow state; then MFA required for HR, superusers and kreds officers.
+    "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.MfaRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # After authentication: decides the request's kommune and activates its tenant scope.
     "core.tenancy.TenantMiddleware",
@@ -147,6 +159,32 @@ LOGIN_URL = "portal:login"
 NO_KOMMUNE_VIEW = "portal.views.no_kommune"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:login"
+
+# --- Login: SSO and MFA (accounts/, django-allauth) ------------------------------------------------
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "accounts.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {
+    "saml": {"provider_class": "accounts.providers.KommuneSAMLProvider"},
+}
+# Accounts come from HR's people: nobody signs up, and an SSO login is never matched by an
+# e-mail address across kommuner (accounts.adapter matches within the IdP's kommune).
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_PREVENT_ENUMERATION = True
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "MED-systemet")
+MFA_PASSKEY_LOGIN_ENABLED = False
+# WebAuthn needs a secure context: https, or http on localhost in development and tests.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# A second factor is required of HR, superusers and kreds officers (accounts.middleware).
+MFA_REQUIRED = env_bool("MFA_REQUIRED", True)
+# Superusers who may still log in with a password when their kommune enforces SSO.
+SSO_BREAK_GLASS_USERNAMES = env_list("SSO_BREAK_GLASS_USERNAMES", "")
 
 # django-axes: lock out after repeated failed logins (per username + IP), for 15 minutes.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))

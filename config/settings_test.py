@@ -19,3 +19,7 @@ LANGUAGE_CODE = "da"
 # Each test starts with an empty cache (tests/conftest.py clears it): a process-local one, so
 # clearing it never touches the Redis that the Celery tests use as their broker.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# A second factor is required of HR and kreds officers in production (accounts.middleware). The
+# suite's many HR tests log in with force_login, which skips the login steps; the MFA tests
+# (tests/test_accounts_mfa.py) switch the requirement on and walk the real login.
+MFA_REQUIRED = False

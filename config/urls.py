@@ -7,6 +7,9 @@ from core.admin_site import site as admin_site
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("api.urls")),
+    # SSO endpoints and the MFA pages, outside the language prefix: an IdP's ACS and metadata
+    # addresses must not change with the language.
+    path("konto/", include("accounts.urls")),
 ]
 if settings.BENCHMARK_VIEWS:
     from core.views import floor

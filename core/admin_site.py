@@ -57,6 +57,14 @@ class HRAdminSite(admin.AdminSite):
         super().__init__(*args, **kwargs)
         self._extra_views: list = []
 
+    def login(self, request, extra_context=None):
+        """One login page for the whole product (settings.LOGIN_URL): its SSO rules and second
+        factor apply to the admin too; the admin's own password form would skip both."""
+        from django.contrib.auth.views import redirect_to_login
+
+        next_url = request.GET.get("next") or reverse("admin:index", current_app=self.name)
+        return redirect_to_login(next_url)
+
     def register_view(self, route: str, view, name: str, title) -> None:
         """An extra admin page (structural checks, compliance overview…) shown on the index."""
         self._extra_views.append((route, view, name, title))

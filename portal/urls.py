@@ -1,8 +1,9 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from accounts.views import LoginView
+
 from . import views
-from .forms import LoginForm
 
 app_name = "portal"
 
@@ -13,13 +14,7 @@ urlpatterns = [
     path("udvalg/<uuid:public_id>/", views.committee_detail, name="committee"),
     path("overblik/", views.compliance_overview, name="compliance"),
     path("mine-data/", views.my_data, name="my_data"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            authentication_form=LoginForm, redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "adgangskode/nulstil/",

@@ -93,15 +93,25 @@ def test_it_resets_the_counter_on_success_for_every_spelling(anne, settings):
     assert not AccessAttempt.objects.exists()
 
 
-def test_it_locks_the_admin_login_across_spellings_too(db, settings):
+def test_the_admin_has_no_login_form_of_its_own(db):
+    """One login page: the admin's would skip the SSO rules and the second factor."""
+    client = Client()
+    response = client.get(reverse("admin:login") + "?next=/admin/organisations/person/")
+    assert response.status_code == 302
+    assert response["Location"] == "/login/?next=/admin/organisations/person/"
+    response = client.post(reverse("admin:login"), {"username": "x", "password": "y"})
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/")
+
+
+def test_it_locks_hr_out_across_spellings_too(db, settings):
     hr = f.user("hr_anne", staff=True)
     client = Client()
     for n in range(settings.AXES_FAILURE_LIMIT - 1):
         spelling = ["HR_ANNE", "hr_anne@EXAMPLE.dk", "Hr_Anne"][n % 3]
-        assert login(client, spelling, "wrong", "admin:login").status_code == 200
-    assert login(client, "hr_anne@example.dk", "wrong", "admin:login").status_code == 429
-    assert login(client, "hr_anne", "pw", "admin:login").status_code == 429
-    assert login(client, "hr_anne", "pw").status_code == 429  # and the portal's login
+        assert login(client, spelling, "wrong").status_code == 200
+    assert login(client, "hr_anne@example.dk", "wrong").status_code == 429
+    assert login(client, "hr_anne", "pw").status_code == 429
     assert hr.pk  # the account exists: the lockout is not "unknown user"
 
 

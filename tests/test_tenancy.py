@@ -122,5 +122,5 @@ def test_it_rejects_a_foreign_key_into_another_kommune(org_a, org_b):
 
 def test_request_without_kommune_has_no_scope(client, db):
     # An anonymous request reads no tenant data: the login page renders without a scope.
-    response = client.get("/admin/login/")
+    response = client.get("/login/")
     assert response.status_code == 200

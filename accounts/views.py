@@ -1,0 +1,74 @@
+"""The one login page: the kommuner's "Log ind med …" buttons, an e-mail address that leads to
+its kommune's IdP, and the password form for those whose kommune allows it. A password login
+goes on through allauth's login steps, so the second factor is asked exactly as after SSO."""
+
+from __future__ import annotations
+
+from allauth.account.utils import perform_login
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+from . import audit
+from .adapter import SESSION_IDP, SESSION_IDP_MFA, password_refused_for, provider_login_url
+from .models import EventKind, IdentityProvider
+
+
+def idp_for_email(identifier: str) -> IdentityProvider | None:
+    if "@" not in identifier:
+        return None
+    domain = identifier.rsplit("@", 1)[1].strip().lower()
+    if not domain:
+        return None
+    for idp in IdentityProvider.objects.filter(enabled=True).exclude(email_domains=""):
+        if domain in idp.domains():
+            return idp
+    return None
+
+
+class LoginView(auth_views.LoginView):
+    redirect_authenticated_user = True
+    template_name = "registration/login.html"
+
+    def get_form_class(self):
+        from portal.forms import LoginForm
+
+        return LoginForm
+
+    def post(self, request, *args, **kwargs):
+        identifier = (request.POST.get("username") or "").strip()
+        if identifier and not request.POST.get("password"):
+            # "Type your work e-mail address": the address's domain leads to its kommune's IdP.
+            # Only the domain is looked at, so this tells nothing about who has an account.
+            idp = idp_for_email(identifier)
+            if idp is not None:
+                url = provider_login_url(idp)
+                next_url = self.get_redirect_url()
+                return redirect(f"{url}?next={next_url}" if next_url else url)
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["identity_providers"] = [
+            (idp, provider_login_url(idp))
+            for idp in IdentityProvider.objects.filter(enabled=True).select_related("kommune")
+        ]
+        return context
+
+    def form_valid(self, form):
+        user = form.get_user()
+        request = self.request
+        idp = password_refused_for(user)
+        if idp is not None:
+            audit.record(EventKind.PASSWORD_REFUSED, request, user=user, identity_provider=idp)
+            messages.error(
+                request,
+                _("%(kommune)s logger ind med single sign-on. Brug knappen “Log ind med %(idp)s”.")
+                % {"kommune": idp.kommune.name, "idp": idp.name},
+            )
+            return redirect(request.get_full_path())
+        for key in (SESSION_IDP, SESSION_IDP_MFA):
+            request.session.pop(key, None)
+        # allauth's login steps: the second factor for an account that has one, then login().
+        return perform_login(request, user, redirect_url=self.get_success_url())
