@@ -53,6 +53,25 @@ class AccountAdapter(DefaultAccountAdapter):
             for path in super().get_login_stages()
         ]
 
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """A login in the last few minutes counts as the reauthentication allauth asks before a
+        second factor is added or removed: the first setup right after login needs no second
+        password prompt, and an SSO account (which has no password to ask) can set one up."""
+        import time
+
+        from allauth.account import app_settings as account_settings
+        from allauth.account.internal.flows.login import get_authentication_records
+        from allauth.core import context
+
+        request = context.request
+        if request is not None and request.user.is_authenticated:
+            records = get_authentication_records(request, request.user)
+            if records and (
+                time.time() - records[-1]["at"] < account_settings.REAUTHENTICATION_TIMEOUT
+            ):
+                return False
+        return super().is_reauthentication_required(app=app, **kwargs)
+
     def login(self, request, user) -> None:
         if not hasattr(user, "backend"):
             user.backend = "core.auth.UsernameOrEmailBackend"

@@ -118,12 +118,7 @@ def _login_failed(sender, credentials, request=None, **kwargs):
 def _connect_mfa_signals() -> None:
     from allauth.mfa import signals
 
-    from .middleware import mark_mfa_done
-
     def added(sender, request, user, authenticator, **kwargs):
-        # Setting up a factor proves it: the session is complete.
-        if request is not None and authenticator.type != authenticator.Type.RECOVERY_CODES:
-            mark_mfa_done(request)
         record(EventKind.MFA_ADDED, request, user=user, detail=authenticator.get_type_display())
 
     def removed(sender, request, user, authenticator, **kwargs):
@@ -135,11 +130,6 @@ def _connect_mfa_signals() -> None:
     def failed(sender, request, user, authenticator, **kwargs):
         record(EventKind.MFA_FAILED, request, user=user, detail=authenticator.get_type_display())
 
-    def used(sender, request, user, authenticator, **kwargs):
-        if request is not None:
-            mark_mfa_done(request)
-
-    signals.authenticator_used.connect(used, weak=False, dispatch_uid="accounts.mfa_used")
     signals.authenticator_added.connect(added, weak=False, dispatch_uid="accounts.mfa_added")
     signals.authenticator_removed.connect(removed, weak=False, dispatch_uid="accounts.mfa_removed")
     signals.authenticator_reset.connect(reset, weak=False, dispatch_uid="accounts.mfa_reset")

@@ -26,10 +26,9 @@ SESSION_MFA_DONE = "mfa_done"
 
 
 def requires_mfa(user) -> bool:
+    from core.tenancy import scopes_disabled
     from organisations.models import KommuneStaff
     from unions.models import KredsOfficer
-
-    from core.tenancy import scopes_disabled
 
     if user.is_superuser or user.is_staff:
         return True
@@ -40,12 +39,28 @@ def requires_mfa(user) -> bool:
         )
 
 
-def has_authenticator(user) -> bool:
+def second_factors(user):
     from allauth.mfa.models import Authenticator
 
     return Authenticator.objects.filter(
         user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
-    ).exists()
+    )
+
+
+def session_passed_second_factor(request, user) -> bool:
+    """allauth records each authentication of the session: a second factor at login, or a
+    factor set up since the session logged in (setting it up proves it)."""
+    import datetime
+
+    from allauth.account.internal.flows.login import get_authentication_records
+
+    records = get_authentication_records(request, user)
+    if any(record.get("method") == "mfa" for record in records):
+        return True
+    if not records:
+        return False
+    since = datetime.datetime.fromtimestamp(min(r["at"] for r in records), tz=datetime.UTC)
+    return second_factors(user).filter(created_at__gte=since).exists()
 
 
 def mark_mfa_done(request) -> None:
@@ -86,7 +101,11 @@ class MfaRequiredMiddleware:
         if not user.is_authenticated or not requires_mfa(user):
             mark_mfa_done(request)
             return None
-        if has_authenticator(user):
+        factors = second_factors(user)
+        if factors.exists():
+            if session_passed_second_factor(request, user):
+                mark_mfa_done(request)
+                return None
             # The account has a second factor but this session never passed it.
             logout(request)
             messages.info(request, _("Log ind igen, og bekræft med din anden faktor."))

@@ -24,5 +24,3 @@ class KommuneSAMLProvider(SAMLProvider):
         extra[NOT_ON_OR_AFTER] = data.get_last_assertion_not_on_or_after()
         extra[AUTHN_CONTEXTS] = list(data.get_last_authn_contexts() or [])
         return extra
-
-

@@ -10,6 +10,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
+from django.conf import settings
 
 
 def saml_settings(idp) -> dict:
@@ -38,6 +39,8 @@ def saml_settings(idp) -> dict:
             "want_attribute_statement": False,
             "reject_idp_initiated_sso": True,
             "reject_deprecated_algorithm": True,
+            # "localhost" and "testserver" in development and tests; real hosts have dots.
+            "allow_single_label_domains": settings.SAML_ALLOW_SINGLE_LABEL_DOMAINS,
         },
     }
 

@@ -4,7 +4,8 @@ goes on through allauth's login steps, so the second factor is asked exactly as 
 
 from __future__ import annotations
 
-from allauth.account.utils import perform_login
+from allauth.account.internal.flows.login import perform_password_login
+from allauth.account.models import Login
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from . import audit
 from .adapter import SESSION_IDP, SESSION_IDP_MFA, password_refused_for, provider_login_url
+from .forms import LoginForm
 from .models import EventKind, IdentityProvider
 
 
@@ -31,10 +33,7 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
     template_name = "registration/login.html"
 
-    def get_form_class(self):
-        from portal.forms import LoginForm
-
-        return LoginForm
+    form_class = LoginForm
 
     def post(self, request, *args, **kwargs):
         identifier = (request.POST.get("username") or "").strip()
@@ -71,4 +70,10 @@ class LoginView(auth_views.LoginView):
         for key in (SESSION_IDP, SESSION_IDP_MFA):
             request.session.pop(key, None)
         # allauth's login steps: the second factor for an account that has one, then login().
-        return perform_login(request, user, redirect_url=self.get_success_url())
+        # Recorded as a password authentication, so allauth's "recently authenticated" (asked
+        # before a second factor is added or removed) knows it.
+        return perform_password_login(
+            request,
+            {"username": user.get_username()},
+            Login(user=user, redirect_url=self.get_success_url()),
+        )

@@ -10,8 +10,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.access import Access, hr_area
-from core.admin import TenantAdmin
+from core.admin import WholeKommuneAdmin as BaseWholeKommuneAdmin
 from core.admin_site import site
 from core.events import EVENTS
 
@@ -19,28 +18,8 @@ from . import events as webhook_events
 from .models import ApiAuditEntry, ApiClient, Scope, WebhookDelivery, WebhookEndpoint
 from .services import api_client_create, api_client_revoke, api_client_save, webhook_endpoint_save
 
-WHOLE_KOMMUNE_ONLY = Access(
-    False, False, _("Integrationer gælder hele kommunen; kun HR for hele kommunen har adgang.")
-)
 
-
-class WholeKommuneAdmin(TenantAdmin):
-    def model_access(self, request):
-        return None if hr_area(request).whole_kommune else WHOLE_KOMMUNE_ONLY
-
-    def has_module_permission(self, request):
-        return super().has_module_permission(request) and self.model_access(request) is None
-
-    def has_view_permission(self, request, obj=None):
-        return self.model_access(request) is None and super().has_view_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return self.model_access(request) is None and super().has_change_permission(request, obj)
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        return queryset if self.model_access(request) is None else queryset.none()
-
+class WholeKommuneAdmin(BaseWholeKommuneAdmin):
     def shown_once(self, request, title, secret: str, what):
         """The page that shows a new token or secret, the only time it is shown."""
         return TemplateResponse(

@@ -181,6 +181,8 @@ MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "MED-systemet")
 MFA_PASSKEY_LOGIN_ENABLED = False
 # WebAuthn needs a secure context: https, or http on localhost in development and tests.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# SAML addresses on a host without a dot ("localhost", the test client's "testserver").
+SAML_ALLOW_SINGLE_LABEL_DOMAINS = env_bool("SAML_ALLOW_SINGLE_LABEL_DOMAINS", DEBUG)
 # A second factor is required of HR, superusers and kreds officers (accounts.middleware).
 MFA_REQUIRED = env_bool("MFA_REQUIRED", True)
 # Superusers who may still log in with a password when their kommune enforces SSO.

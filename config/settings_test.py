@@ -23,3 +23,6 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # suite's many HR tests log in with force_login, which skips the login steps; the MFA tests
 # (tests/test_accounts_mfa.py) switch the requirement on and walk the real login.
 MFA_REQUIRED = False
+# The test client's host is "testserver", and pytest-django runs the tests with DEBUG off.
+SAML_ALLOW_SINGLE_LABEL_DOMAINS = True
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True

@@ -571,3 +571,25 @@ def hide_tracebacks(response) -> None:
 
 
 from core import privacy_views  # noqa: E402,F401  (registers the GDPR pages)
+
+WHOLE_KOMMUNE_ONLY = Access(
+    False, False, _("Siden gælder hele kommunen; kun HR for hele kommunen har adgang.")
+)
+
+
+class WholeKommuneAdmin(TenantAdmin):
+    def model_access(self, request):
+        return None if hr_area(request).whole_kommune else WHOLE_KOMMUNE_ONLY
+
+    def has_module_permission(self, request):
+        return super().has_module_permission(request) and self.model_access(request) is None
+
+    def has_view_permission(self, request, obj=None):
+        return self.model_access(request) is None and super().has_view_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self.model_access(request) is None and super().has_change_permission(request, obj)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if self.model_access(request) is None else queryset.none()

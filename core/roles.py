@@ -14,8 +14,10 @@ HR_APPS = (
     "apv",
     "incidents",
     "api",
+    "accounts",
 )
-HR_EXCLUDED_MODELS = {"kommune", "kommunestaff"}
+# Identity providers are installation configuration: superusers only.
+HR_EXCLUDED_MODELS = {"kommune", "kommunestaff", "identityprovider"}
 
 
 def hr_permissions():

@@ -30,6 +30,24 @@ SKIP = {
     "apv:survey": "the anonymous survey link: an unknown token shows its own invalid-link page",
     "meetings:feed_ics": "a personal calendar token: probed below with an unknown token",
     **{
+        name: "SSO: the slug names an identity provider (installation configuration, not a "
+        "kommune's object); an unknown one is 404 and another kommune's IdP cannot log in a "
+        "person: tests/test_accounts_sso.py"
+        for name in (
+            "saml_acs",
+            "saml_finish_acs",
+            "saml_sls",
+            "saml_metadata",
+            "saml_login",
+            "openid_connect_login",
+            "openid_connect_callback",
+        )
+    },
+    **{
+        name: "allauth looks a security key up among the logged-in user's own (404 otherwise)"
+        for name in ("mfa_edit_webauthn", "mfa_remove_webauthn")
+    },
+    **{
         f"api:{name}": "the API's token door (a session gets 401): tests/test_api.py "
         "probes every endpoint with another kommune's ids"
         for name in (
