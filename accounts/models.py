@@ -172,6 +172,7 @@ class EventKind(models.TextChoices):
     MFA_ADDED = "mfa_added", _("MFA tilføjet")
     MFA_REMOVED = "mfa_removed", _("MFA fjernet")
     RECOVERY_CODES = "recovery_codes", _("nye gendannelseskoder")
+    DEACTIVATED = "deactivated", _("konto lukket (fratrådt)")
 
 
 class LoginEvent(TenantModel):

@@ -64,6 +64,10 @@ app.conf.beat_schedule = {
     "core-retention": entry(
         "core.retention_run", crontab(hour=3, minute=40), period=DAY, expires=20 * 3600
     ),
+    # Accounts whose people have left every kommune are closed (accounts.tasks).
+    "accounts-deactivate-leavers": entry(
+        "accounts.deactivate_leavers", crontab(hour=3, minute=50), period=DAY, expires=20 * 3600
+    ),
     # Uploaded import files hold personal data: removed after a week.
     "core-cleanup-imports": entry(
         "core.cleanup_import_jobs", crontab(hour=3, minute=25), period=DAY, expires=20 * 3600
