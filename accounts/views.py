@@ -4,6 +4,8 @@ goes on through allauth's login steps, so the second factor is asked exactly as 
 
 from __future__ import annotations
 
+from urllib.parse import urlparse
+
 from allauth.account.internal.flows.login import perform_password_login
 from allauth.account.models import Login
 from django.contrib import messages
@@ -12,7 +14,13 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from . import audit
-from .adapter import SESSION_IDP, SESSION_IDP_MFA, password_refused_for, provider_login_url
+from .adapter import (
+    SESSION_IDP,
+    SESSION_IDP_MFA,
+    app_for,
+    password_refused_for,
+    provider_login_url,
+)
 from .forms import LoginForm
 from .models import EventKind, IdentityProvider
 
@@ -29,11 +37,30 @@ def idp_for_email(identifier: str) -> IdentityProvider | None:
     return None
 
 
+def idp_origins() -> list[str]:
+    """The origins a login form may end up at: the SSO buttons post to our own address, which
+    redirects to the IdP, and the Content-Security-Policy's form-action covers redirects too."""
+    origins = set()
+    for idp in IdentityProvider.objects.filter(enabled=True):
+        for url in (idp.saml_sso_url, idp.saml_metadata_url, idp.oidc_issuer):
+            parts = urlparse(url) if url else None
+            if parts and parts.scheme in ("http", "https") and parts.netloc:
+                origins.add(f"{parts.scheme}://{parts.netloc}")
+    return sorted(origins)
+
+
 class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
     template_name = "registration/login.html"
 
     form_class = LoginForm
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        origins = idp_origins()
+        if origins:
+            response._csp_update = {"form-action": origins}
+        return response
 
     def post(self, request, *args, **kwargs):
         identifier = (request.POST.get("username") or "").strip()
@@ -42,9 +69,8 @@ class LoginView(auth_views.LoginView):
             # Only the domain is looked at, so this tells nothing about who has an account.
             idp = idp_for_email(identifier)
             if idp is not None:
-                url = provider_login_url(idp)
-                next_url = self.get_redirect_url()
-                return redirect(f"{url}?next={next_url}" if next_url else url)
+                provider = app_for(idp).get_provider(request)
+                return provider.redirect_from_request(request)
         return super().post(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

@@ -185,6 +185,10 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 SAML_ALLOW_SINGLE_LABEL_DOMAINS = env_bool("SAML_ALLOW_SINGLE_LABEL_DOMAINS", DEBUG)
 # A second factor is required of HR, superusers and kreds officers (accounts.middleware).
 MFA_REQUIRED = env_bool("MFA_REQUIRED", True)
+# The development IdP (devidp/, bin/devidp) the demo logs in through, and where the demo writes
+# the people it offers.
+DEVIDP_URL = os.environ.get("DEVIDP_URL", "http://127.0.0.1:8201")
+DEVIDP_DIR = os.environ.get("DEVIDP_DIR", str(VAR_DIR / "devidp"))
 # Superusers who may still log in with a password when their kommune enforces SSO.
 SSO_BREAK_GLASS_USERNAMES = env_list("SSO_BREAK_GLASS_USERNAMES", "")
 

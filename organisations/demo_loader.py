@@ -754,6 +754,10 @@ def load_demo(today: datetime.date | None = None) -> LoadStats:
     from api.demo import load_api_demo
 
     load_api_demo(albertslund_kommune)
+    # Single sign-on against the development IdP (devidp/, started by bin/run).
+    from accounts.demo import load_sso_demo
+
+    load_sso_demo(albertslund_kommune, kommuner["aabenraa"])
     return stats
 
 

@@ -22,7 +22,7 @@ from accounts.saml import make_sp_keypair
 from core.tenancy import scopes_disabled, tenant_scope
 
 from . import factories as f
-from .saml_idp import NSIS_SUBSTANTIAL, TestIdP, tamper
+from devidp.saml import NSIS_SUBSTANTIAL, TestIdP, tamper
 
 SP = "http://testserver"
 
@@ -358,7 +358,10 @@ def test_a_work_email_address_leads_to_its_kommunes_idp(idp_a):
     idp.save()
     response = browser().post("/login/", {"username": "someone@Kommune-A.dk", "password": ""})
     assert response.status_code == 302
-    assert response["Location"] == reverse("saml_login", kwargs={"organization_slug": idp.slug})
+    assert response["Location"].startswith(idp.saml_sso_url + "?SAMLRequest=")
+    # The login page's form may end at the IdP (Content-Security-Policy form-action).
+    csp = browser().get("/login/")["Content-Security-Policy"]
+    assert "https://idp.kommune-a.test" in csp.split("form-action")[1].split(";")[0]
 
 
 def test_a_kommune_that_enforces_sso_refuses_password_logins(idp_a, org_a, employee_a):

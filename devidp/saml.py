@@ -1,16 +1,19 @@
-"""A real SAML 2.0 identity provider for the tests: pysaml2's IdP side with a key pair made for
-the test, signing with xmlsec1 (Debian's package). It reads our SP's real AuthnRequest (HTTP-
-Redirect binding) and answers with a real signed Response for the POST binding; nothing of the
-SP's parsing or signature checking is mocked.
+"""A real SAML 2.0 identity provider: pysaml2's IdP side with its own key pair, signing with
+xmlsec1 (Debian's package). It reads our SP's real AuthnRequest (HTTP-Redirect binding, signature
+checked against the SP's metadata) and answers with a real signed Response for the POST binding.
 
-`respond(...)` can also build what an attacker or a broken IdP would send: unsigned, expired,
-for another audience, tampered after signing."""
+The development IdP (devidp.views) serves it over HTTP for the demo and the browser tests; the
+SSO tests (tests/test_accounts_sso.py) call it in-process, where `respond(...)` also builds what
+an attacker or a broken IdP would send: unsigned, expired, for another audience, tampered after
+signing."""
 
 from __future__ import annotations
 
 import base64
 import shutil
 import tempfile
+import zlib
+from xml.etree import ElementTree
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -38,20 +41,28 @@ class Answer:
         return {"SAMLResponse": self.saml_response, "RelayState": self.relay_state}
 
 
-class TestIdP:
-    __test__ = False  # not a test class
-
-    def __init__(self, base_url: str, name: str = "idp"):
-        self.dir = Path(tempfile.mkdtemp(prefix=f"saml-{name}-"))
-        key, cert = make_sp_keypair(f"Test IdP {name}")
-        (self.dir / "key.pem").write_text(key)
-        (self.dir / "cert.pem").write_text(cert)
-        self.cert_pem = cert
-        self.entity_id = f"{base_url}/{name}/metadata"
-        self.sso_url = f"{base_url}/{name}/sso"
-        self.slo_url = f"{base_url}/{name}/slo"
+class SamlIdP:
+    def __init__(self, entity_id: str, sso_url: str, slo_url: str, key_dir: Path, name: str):
+        self.dir = Path(key_dir)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        if not (self.dir / "key.pem").exists():
+            key, cert = make_sp_keypair(f"Test IdP {name}")
+            (self.dir / "key.pem").write_text(key)
+            (self.dir / "cert.pem").write_text(cert)
+        self.cert_pem = (self.dir / "cert.pem").read_text()
+        self.entity_id = entity_id
+        self.sso_url = sso_url
+        self.slo_url = slo_url
         self.sp_metadata: list[str] = []
         self._server = None
+
+    @staticmethod
+    def request_issuer(saml_request: str) -> str:
+        """The entity id of the SP that sent a Redirect-binding AuthnRequest (only read, to
+        find its metadata; the request's signature is checked when it is parsed)."""
+        xml = zlib.decompress(base64.b64decode(saml_request), -15)
+        issuer = ElementTree.fromstring(xml).find("{urn:oasis:names:tc:SAML:2.0:assertion}Issuer")
+        return (issuer.text or "").strip() if issuer is not None else ""
 
     def trust_sp(self, sp_metadata_xml: str) -> None:
         self.sp_metadata.append(sp_metadata_xml)
@@ -99,6 +110,19 @@ class TestIdP:
         self,
         redirect_url: str,
         name_id: str,
+        **kwargs,
+    ) -> Answer:
+        """The IdP's answer to the AuthnRequest in `redirect_url` (our SP's redirect to the
+        IdP's SSO address), for the user `name_id`."""
+        query = parse_qs(urlparse(redirect_url).query, keep_blank_values=True)
+        return self.respond_to(
+            {key: values[0] for key, values in query.items()}, name_id, **kwargs
+        )
+
+    def respond_to(
+        self,
+        query: dict,
+        name_id: str,
         *,
         attributes: dict | None = None,
         authn_class: str = PASSWORD,
@@ -106,16 +130,13 @@ class TestIdP:
         sign_response: bool = False,
         audience: str | None = None,
     ) -> Answer:
-        """The IdP's answer to the AuthnRequest in `redirect_url` (our SP's redirect to the
-        IdP's SSO address), for the user `name_id`."""
-        query = parse_qs(urlparse(redirect_url).query, keep_blank_values=True)
         # The Redirect binding signs the query string: the IdP checks it with our SP's key.
         request = self.server.parse_authn_request(
-            query["SAMLRequest"][0],
+            query["SAMLRequest"],
             BINDING_HTTP_REDIRECT,
-            relay_state=query.get("RelayState", [None])[0],
-            sigalg=query.get("SigAlg", [None])[0],
-            signature=query.get("Signature", [None])[0],
+            relay_state=query.get("RelayState"),
+            sigalg=query.get("SigAlg"),
+            signature=query.get("Signature"),
         )
         message = request.message
         sp_entity_id = message.issuer.text
@@ -133,7 +154,7 @@ class TestIdP:
             digest_alg="http://www.w3.org/2001/04/xmlenc#sha256",
         )
         encoded = base64.b64encode(str(response).encode()).decode()
-        return Answer(acs_url, encoded, query.get("RelayState", [""])[0])
+        return Answer(acs_url, encoded, query.get("RelayState") or "")
 
 
 def tamper(answer: Answer, old: str, new: str) -> Answer:
@@ -142,6 +163,21 @@ def tamper(answer: Answer, old: str, new: str) -> Answer:
     assert old in xml, old
     changed = xml.replace(old, new)
     return Answer(answer.acs_url, base64.b64encode(changed.encode()).decode(), answer.relay_state)
+
+
+class TestIdP(SamlIdP):
+    """An IdP for one test, with a key pair of its own in a temporary directory."""
+
+    __test__ = False  # not a test class
+
+    def __init__(self, base_url: str, name: str = "idp"):
+        super().__init__(
+            entity_id=f"{base_url}/{name}/metadata",
+            sso_url=f"{base_url}/{name}/sso",
+            slo_url=f"{base_url}/{name}/slo",
+            key_dir=Path(tempfile.mkdtemp(prefix=f"saml-{name}-")),
+            name=name,
+        )
 
 
 __all__ = ["BINDING_HTTP_POST", "NSIS_SUBSTANTIAL", "PASSWORD", "Answer", "TestIdP", "tamper"]
