@@ -13,10 +13,10 @@ import base64
 import shutil
 import tempfile
 import zlib
-from xml.etree import ElementTree
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
+from xml.etree import ElementTree
 
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
 from saml2.config import IdPConfig
@@ -115,9 +115,7 @@ class SamlIdP:
         """The IdP's answer to the AuthnRequest in `redirect_url` (our SP's redirect to the
         IdP's SSO address), for the user `name_id`."""
         query = parse_qs(urlparse(redirect_url).query, keep_blank_values=True)
-        return self.respond_to(
-            {key: values[0] for key, values in query.items()}, name_id, **kwargs
-        )
+        return self.respond_to({key: values[0] for key, values in query.items()}, name_id, **kwargs)
 
     def respond_to(
         self,

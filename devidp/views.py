@@ -57,9 +57,7 @@ def login_page(request):
             if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
                 next_url = "/"
             return redirect(next_url)
-    return render(
-        request, "devidp/login.html", {"next": next_url, "people": suggestions()}
-    )
+    return render(request, "devidp/login.html", {"next": next_url, "people": suggestions()})
 
 
 def saml_metadata(request):
@@ -82,8 +80,11 @@ def _trust_on_first_use(idp: SamlIdP, entity_id: str) -> None:
 @login_required
 def saml_sso(request):
     idp = saml_idp()
-    query = {key: request.GET[key] for key in ("SAMLRequest", "RelayState", "SigAlg", "Signature")
-             if key in request.GET}
+    query = {
+        key: request.GET[key]
+        for key in ("SAMLRequest", "RelayState", "SigAlg", "Signature")
+        if key in request.GET
+    }
     if "SAMLRequest" not in query:
         return HttpResponseBadRequest("SAMLRequest missing")
     try:

@@ -20,9 +20,9 @@ from django.urls import reverse
 from accounts.models import EventKind, IdentityProvider, LoginEvent, MatchBy, Protocol
 from accounts.saml import make_sp_keypair
 from core.tenancy import scopes_disabled, tenant_scope
+from devidp.saml import NSIS_SUBSTANTIAL, TestIdP, tamper
 
 from . import factories as f
-from devidp.saml import NSIS_SUBSTANTIAL, TestIdP, tamper
 
 SP = "http://testserver"
 
