@@ -10,13 +10,10 @@ from pathlib import Path
 from django.conf import settings
 
 from core.tenancy import tenant_scope
+from devidp import CLIENT_ID, CLIENT_SECRET
 
 from .models import IdentityProvider, MatchBy, Protocol
 from .saml import make_sp_keypair
-
-# devidp/management/commands/devidp_setup.py registers the same client.
-OIDC_CLIENT_ID = "medorg-demo"
-OIDC_CLIENT_SECRET = "demo-secret-never-in-production"
 
 
 def load_sso_demo(albertslund, aabenraa) -> None:
@@ -47,8 +44,8 @@ def load_sso_demo(albertslund, aabenraa) -> None:
             match_attribute="email",
             trust_idp_mfa=True,
             oidc_issuer=f"{base}/oidc",
-            oidc_client_id=OIDC_CLIENT_ID,
-            oidc_client_secret=OIDC_CLIENT_SECRET,
+            oidc_client_id=CLIENT_ID,
+            oidc_client_secret=CLIENT_SECRET,
         )
     _offer_people(albertslund, aabenraa)
 

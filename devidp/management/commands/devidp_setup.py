@@ -4,8 +4,7 @@ with the product's callback addresses."""
 from django.core.management.base import BaseCommand
 from oauth2_provider.models import get_application_model
 
-CLIENT_ID = "medorg-demo"
-CLIENT_SECRET = "demo-secret-never-in-production"
+from devidp import CLIENT_ID, CLIENT_SECRET
 
 
 class Command(BaseCommand):
