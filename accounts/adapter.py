@@ -31,7 +31,14 @@ from core.tenancy import scopes_disabled
 
 from . import audit
 from .models import EventKind, IdentityProvider, MatchBy, Protocol
-from .providers import ASSERTION_ID, AUTHN_CONTEXTS, NOT_ON_OR_AFTER
+from .providers import (
+    ASSERTION_ID,
+    AUTHN_CONTEXTS,
+    NAME_ID,
+    NAME_ID_FORMAT,
+    NOT_ON_OR_AFTER,
+    SESSION_INDEX,
+)
 from .saml import saml_settings
 
 logger = logging.getLogger(__name__)
@@ -39,6 +46,8 @@ logger = logging.getLogger(__name__)
 # Session keys of an SSO login in progress (and of the session it became).
 SESSION_IDP = audit.SESSION_IDP
 SESSION_IDP_MFA = "sso_idp_mfa"
+# What a SAML login's single logout needs: the NameID and session index the IdP gave.
+SESSION_SAML = "sso_saml"
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -220,6 +229,12 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             self._grant_hr(idp, user)
         request.session[SESSION_IDP] = idp.pk
         request.session[SESSION_IDP_MFA] = idp.trust_idp_mfa and idp_asserted_mfa(idp, extra)
+        if idp.protocol == Protocol.SAML:
+            request.session[SESSION_SAML] = {
+                "name_id": extra.get(NAME_ID),
+                "name_id_format": extra.get(NAME_ID_FORMAT),
+                "session_index": extra.get(SESSION_INDEX),
+            }
 
     # --- steps --------------------------------------------------------------------------------
 

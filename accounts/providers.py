@@ -12,6 +12,9 @@ from allauth.socialaccount.providers.saml.provider import SAMLProvider
 ASSERTION_ID = "_assertion_id"
 NOT_ON_OR_AFTER = "_not_on_or_after"
 AUTHN_CONTEXTS = "_authn_contexts"
+NAME_ID = "_name_id"
+NAME_ID_FORMAT = "_name_id_format"
+SESSION_INDEX = "_session_index"
 
 
 class KommuneSAMLProvider(SAMLProvider):
@@ -23,4 +26,8 @@ class KommuneSAMLProvider(SAMLProvider):
         extra[ASSERTION_ID] = data.get_last_assertion_id()
         extra[NOT_ON_OR_AFTER] = data.get_last_assertion_not_on_or_after()
         extra[AUTHN_CONTEXTS] = list(data.get_last_authn_contexts() or [])
+        # For the LogoutRequest at logout (single logout at the IdP).
+        extra[NAME_ID] = data.get_nameid()
+        extra[NAME_ID_FORMAT] = data.get_nameid_format()
+        extra[SESSION_INDEX] = data.get_session_index()
         return extra

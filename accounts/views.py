@@ -8,21 +8,23 @@ from urllib.parse import urlparse
 
 from allauth.account.internal.flows.login import perform_password_login
 from allauth.account.models import Login
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render, resolve_url
 from django.utils.translation import gettext as _
 
 from . import audit
 from .adapter import (
     SESSION_IDP,
     SESSION_IDP_MFA,
+    SESSION_SAML,
     app_for,
     password_refused_for,
     provider_login_url,
 )
 from .forms import LoginForm
-from .models import EventKind, IdentityProvider
+from .models import EventKind, IdentityProvider, Protocol
 
 
 def idp_for_email(identifier: str) -> IdentityProvider | None:
@@ -103,3 +105,41 @@ class LoginView(auth_views.LoginView):
             {"username": user.get_username()},
             Login(user=user, redirect_url=self.get_success_url()),
         )
+
+
+class LogoutView(auth_views.LogoutView):
+    """Logs out here, then at the IdP where the protocol allows: a session that came through a
+    SAML IdP with a logout address is sent there with a signed LogoutRequest (its answer comes
+    back to allauth's SLS address)."""
+
+    def post(self, request, *args, **kwargs):
+        idp_id = request.session.get(SESSION_IDP)
+        saml = request.session.get(SESSION_SAML)
+        response = super().post(request, *args, **kwargs)
+        idp = IdentityProvider.objects.filter(pk=idp_id, enabled=True).first() if idp_id else None
+        if idp is None or idp.protocol != Protocol.SAML or not saml:
+            return response
+        url = saml_logout_url(request, idp, saml)
+        if not url:
+            return response
+        # A page, not a redirect: the logout form's redirect to another origin would be blocked
+        # by the Content-Security-Policy's form-action; a page's onward link is not.
+        return render(request, "accounts/logged_out.html", {"idp": idp, "slo_url": url})
+
+
+def saml_logout_url(request, idp: IdentityProvider, saml: dict) -> str | None:
+    from allauth.socialaccount.providers.saml.utils import build_auth
+    from onelogin.saml2.errors import OneLogin_Saml2_Error
+
+    provider = app_for(idp).get_provider(request)
+    try:
+        auth = build_auth(request, provider)
+        return auth.logout(
+            return_to=request.build_absolute_uri(resolve_url(settings.LOGOUT_REDIRECT_URL)),
+            name_id=saml.get("name_id"),
+            name_id_format=saml.get("name_id_format"),
+            session_index=saml.get("session_index"),
+        )
+    except OneLogin_Saml2_Error:
+        # The IdP has no logout address (metadata without SingleLogoutService).
+        return None

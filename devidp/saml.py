@@ -155,6 +155,35 @@ class SamlIdP:
         return Answer(acs_url, encoded, query.get("RelayState") or "")
 
 
+def logout_answer(idp: SamlIdP, query: dict) -> tuple[str, str]:
+    """The IdP's side of single logout: checks the SP's signed LogoutRequest (Redirect
+    binding) and answers with a signed LogoutResponse. Returns (the request's NameID, the
+    address to send the browser to)."""
+    request = idp.server.parse_logout_request(
+        query["SAMLRequest"],
+        BINDING_HTTP_REDIRECT,
+        relay_state=query.get("RelayState"),
+        sigalg=query.get("SigAlg"),
+        signature=query.get("Signature"),
+    )
+    response = idp.server.create_logout_response(request.message, [BINDING_HTTP_REDIRECT])
+    services = idp.server.metadata.single_logout_service(
+        request.message.issuer.text, BINDING_HTTP_REDIRECT, "spsso"
+    )
+    destination = services[0]["location"]
+    http = idp.server.apply_binding(
+        BINDING_HTTP_REDIRECT,
+        str(response),
+        destination,
+        query.get("RelayState") or "",
+        response=True,
+        sigalg="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
+        sign=True,
+    )
+    location = dict(http["headers"])["Location"]
+    return request.message.name_id.text, location
+
+
 def tamper(answer: Answer, old: str, new: str) -> Answer:
     """The same answer with text changed after signing (e.g. another employee number)."""
     xml = base64.b64decode(answer.saml_response).decode()
@@ -178,4 +207,12 @@ class TestIdP(SamlIdP):
         )
 
 
-__all__ = ["BINDING_HTTP_POST", "NSIS_SUBSTANTIAL", "PASSWORD", "Answer", "TestIdP", "tamper"]
+__all__ = [
+    "BINDING_HTTP_POST",
+    "NSIS_SUBSTANTIAL",
+    "PASSWORD",
+    "Answer",
+    "TestIdP",
+    "logout_answer",
+    "tamper",
+]

@@ -9,6 +9,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(next_page="/login/"), name="logout"),
     path("saml/metadata/", views.saml_metadata, name="saml_metadata"),
     path("saml/sso/", views.saml_sso, name="saml_sso"),
+    path("saml/slo/", views.saml_slo, name="saml_slo"),
     path(
         "oidc/",
         include(

@@ -10,14 +10,14 @@ from functools import cache
 from urllib.parse import urlparse
 
 from django.conf import settings
-from django.contrib.auth import get_user_model, login
+from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from .oidc import MFA_MARK
-from .saml import NSIS_SUBSTANTIAL, PASSWORD, SamlIdP
+from .saml import NSIS_SUBSTANTIAL, PASSWORD, SamlIdP, logout_answer
 
 logger = logging.getLogger(__name__)
 
@@ -99,3 +99,22 @@ def saml_sso(request):
         logger.exception("SAML request refused")
         return HttpResponseBadRequest(f"SAML request refused: {exc}")
     return render(request, "devidp/post.html", {"answer": answer})
+
+
+def saml_slo(request):
+    """Single logout started by the SP: checks its signed LogoutRequest, ends this IdP's
+    session and sends the browser back with a signed LogoutResponse."""
+    query = {
+        key: request.GET[key]
+        for key in ("SAMLRequest", "RelayState", "SigAlg", "Signature")
+        if key in request.GET
+    }
+    if "SAMLRequest" not in query:
+        return HttpResponseBadRequest("SAMLRequest missing")
+    try:
+        _name_id, location = logout_answer(saml_idp(), query)
+    except Exception as exc:
+        logger.exception("SAML logout request refused")
+        return HttpResponseBadRequest(f"SAML logout request refused: {exc}")
+    logout(request)
+    return redirect(location)

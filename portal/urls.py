@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from accounts.views import LoginView
+from accounts.views import LoginView, LogoutView
 
 from . import views
 
@@ -15,7 +15,7 @@ urlpatterns = [
     path("overblik/", views.compliance_overview, name="compliance"),
     path("mine-data/", views.my_data, name="my_data"),
     path("login/", LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", LogoutView.as_view(), name="logout"),
     path(
         "adgangskode/nulstil/",
         auth_views.PasswordResetView.as_view(

@@ -10,6 +10,7 @@ kommune's login log."""
 from __future__ import annotations
 
 import datetime
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 import time_machine
@@ -20,7 +21,7 @@ from django.urls import reverse
 from accounts.models import EventKind, IdentityProvider, LoginEvent, MatchBy, Protocol
 from accounts.saml import make_sp_keypair
 from core.tenancy import scopes_disabled, tenant_scope
-from devidp.saml import NSIS_SUBSTANTIAL, TestIdP, tamper
+from devidp.saml import NSIS_SUBSTANTIAL, TestIdP, logout_answer, tamper
 
 from . import factories as f
 
@@ -296,6 +297,36 @@ def test_an_idp_initiated_response_is_refused(idp_a, mette):
     fresh = browser()  # a browser that never started the login
     finish(fresh, answer)
     assert logged_in_as(fresh) is None
+
+
+# --- Single logout --------------------------------------------------------------------------
+
+
+def test_logout_ends_the_session_here_and_at_the_idp(idp_a, mette):
+    idp, test_idp = idp_a
+    client = browser()
+    finish(client, test_idp.respond(start(client, idp), "A-1001"))
+    assert logged_in_as(client)
+    response = client.post(reverse("portal:logout"))
+    assert logged_in_as(client) is None
+    location = response.context["slo_url"]
+    assert location.startswith(idp.saml_slo_url + "?SAMLRequest=")
+    assert "Du logges nu også ud hos Kommune-A" in response.content.decode()
+    # The IdP checks our signed LogoutRequest and answers; our SLS address accepts the answer.
+    query = {k: v[0] for k, v in parse_qs(urlparse(location).query).items()}
+    name_id, back = logout_answer(test_idp, query)
+    assert name_id == "A-1001"
+    assert back.startswith(f"{SP}/konto/saml/{idp.slug}/sls/")
+    response = client.get(back.removeprefix(SP))
+    assert response.status_code == 302
+    assert response["Location"].endswith("/login/")
+
+
+def test_a_password_session_logs_out_here_only(employee_a):
+    client = browser()
+    client.post("/login/", {"username": "medarbejder_a", "password": "pw"})
+    response = client.post(reverse("portal:logout"))
+    assert response["Location"] == "/login/"
 
 
 # --- MFA from the IdP, HR from a group -------------------------------------------------------

@@ -103,6 +103,12 @@ def test_an_employee_logs_in_through_the_kommunes_saml_idp(page, devidp, org_a, 
     page.get_by_role("heading", name="Hej Mette").wait_for()
     mette.refresh_from_db()
     assert mette.user is not None
+    # Logging out ends the IdP's session too (SAML single logout) and comes back to our login.
+    page.get_by_role("button", name="Log ud").click()
+    page.wait_for_url("**/login/")
+    assert page.url.startswith(page.context.pages[0].url.split("/login/")[0])
+    page.goto(f"{devidp}/saml/sso/")
+    assert "/login/" in page.url  # the IdP asks who you are again
 
 
 def test_an_employee_logs_in_through_the_kommunes_openid_provider(page, devidp, org_a, mette):
