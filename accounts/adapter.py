@@ -313,12 +313,19 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         return user
 
     def _grant_hr(self, idp, user) -> None:
+        """HR of the whole kommune, as a superuser would make it (the admin's HR group, staff
+        status and a KommuneStaff row); the second factor is then required as for all HR."""
+        from core.roles import hr_group
         from organisations.models import KommuneStaff
 
         with scopes_disabled():
             KommuneStaff.objects.get_or_create(
                 kommune=idp.kommune, user=user, defaults={"all_units": True}
             )
+        if not user.is_staff:
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+        user.groups.add(hr_group())
 
 
 def account_kommune_ids(user) -> set[int]:

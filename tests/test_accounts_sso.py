@@ -374,6 +374,30 @@ def test_roles_come_from_memberships_not_from_the_idp(idp_a, mette):
     assert client.get("/admin/").status_code == 302  # no HR without a KommuneStaff row
 
 
+def test_a_kommune_may_map_one_idp_group_to_hr_of_the_kommune(idp_a, mette):
+    from organisations.models import KommuneStaff
+
+    idp, test_idp = idp_a
+    idp.hr_group = "MED-HR"
+    idp.save()
+    client = browser()
+    answer = test_idp.respond(start(client, idp), "A-1001", attributes={"groups": ["Alle"]})
+    finish(client, answer)
+    with scopes_disabled():
+        mette.refresh_from_db()
+        assert not KommuneStaff.objects.filter(user=mette.user).exists()
+    client = browser()
+    answer = test_idp.respond(
+        start(client, idp), "A-1001", attributes={"groups": ["Alle", "MED-HR"]}
+    )
+    finish(client, answer)
+    with scopes_disabled():
+        staff = KommuneStaff.objects.get(user=mette.user)
+    assert (staff.kommune, staff.all_units) == (idp.kommune, True)
+    mette.user.refresh_from_db()
+    assert mette.user.is_staff and mette.user.groups.filter(name="HR").exists()
+
+
 # --- The login page --------------------------------------------------------------------------
 
 
