@@ -110,21 +110,50 @@ class LoginView(auth_views.LoginView):
 class LogoutView(auth_views.LogoutView):
     """Logs out here, then at the IdP where the protocol allows: a session that came through a
     SAML IdP with a logout address is sent there with a signed LogoutRequest (its answer comes
-    back to allauth's SLS address)."""
+    back to allauth's SLS address); one that came through an OpenID provider with an
+    end_session_endpoint is sent there (RP-Initiated Logout)."""
 
     def post(self, request, *args, **kwargs):
         idp_id = request.session.get(SESSION_IDP)
         saml = request.session.get(SESSION_SAML)
         response = super().post(request, *args, **kwargs)
         idp = IdentityProvider.objects.filter(pk=idp_id, enabled=True).first() if idp_id else None
-        if idp is None or idp.protocol != Protocol.SAML or not saml:
+        if idp is None:
             return response
-        url = saml_logout_url(request, idp, saml)
+        if idp.protocol == Protocol.SAML:
+            url = saml_logout_url(request, idp, saml) if saml else None
+        else:
+            url = oidc_logout_url(request, idp)
         if not url:
             return response
         # A page, not a redirect: the logout form's redirect to another origin would be blocked
         # by the Content-Security-Policy's form-action; a page's onward link is not.
         return render(request, "accounts/logged_out.html", {"idp": idp, "slo_url": url})
+
+
+def oidc_logout_url(request, idp: IdentityProvider) -> str | None:
+    """OpenID Connect RP-Initiated Logout: the provider's end_session_endpoint (from its
+    discovery document), which asks the user and then returns to our login page."""
+    import requests
+    from django.core.cache import cache
+    from django.utils.http import urlencode
+
+    key = f"oidc:end_session:{idp.pk}:{idp.oidc_issuer}"
+    endpoint = cache.get(key)
+    if endpoint is None:
+        try:
+            discovery = requests.get(
+                idp.oidc_issuer.rstrip("/") + "/.well-known/openid-configuration", timeout=5
+            )
+            endpoint = discovery.json().get("end_session_endpoint") or ""
+        except (requests.RequestException, ValueError):
+            return None
+        cache.set(key, endpoint, 3600)
+    if not endpoint:
+        return None
+    back = request.build_absolute_uri(resolve_url(settings.LOGOUT_REDIRECT_URL))
+    query = urlencode({"client_id": idp.oidc_client_id, "post_logout_redirect_uri": back})
+    return f"{endpoint}?{query}"
 
 
 def saml_logout_url(request, idp: IdentityProvider, saml: dict) -> str | None:

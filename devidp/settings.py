@@ -77,6 +77,8 @@ OAUTH2_PROVIDER = {
     "SCOPES": {"openid": "OpenID Connect", "email": "e-mail", "profile": "profil"},
     "OAUTH2_VALIDATOR_CLASS": "devidp.oidc.ClaimsValidator",
     "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"],
+    # Logout started by the product (OpenID Connect RP-Initiated Logout).
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
 }
 # The product reaches it over http on loopback.
 os.environ.setdefault("OAUTHLIB_INSECURE_TRANSPORT", "1")

@@ -48,7 +48,14 @@ def devidp(live_server, tmp_path):
     env.pop("DATABASE_URL", None)
     callback = f"{live_server.url}/konto/oidc/oidc-alfa-oidc/login/callback/"
     process = subprocess.Popen(
-        [str(ROOT / "bin" / "devidp"), str(port), "--redirect-uri", callback],
+        [
+            str(ROOT / "bin" / "devidp"),
+            str(port),
+            "--redirect-uri",
+            callback,
+            "--post-logout-uri",
+            f"{live_server.url}/login/",
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -129,6 +136,13 @@ def test_an_employee_logs_in_through_the_kommunes_openid_provider(page, devidp, 
     page.get_by_label("Medarbejdernummer eller e-mail").fill("mette@alfa.dk")
     page.get_by_role("button", name="Log ind", exact=True).click()
     page.get_by_role("heading", name="Hej Mette").wait_for()
+    # Logging out goes on to the provider's end_session_endpoint, which asks, then comes back.
+    page.get_by_role("button", name="Log ud").click()
+    page.wait_for_url(f"{devidp}/oidc/logout/**")
+    page.get_by_role("button", name="Logout").click()
+    page.wait_for_url("**/login/")
+    page.goto(f"{devidp}/oidc/authorize/")
+    assert "/login/" in page.url  # the provider asks who you are again
 
 
 def test_an_unknown_person_is_refused_in_the_browser(page, devidp, org_a, mette):

@@ -12,8 +12,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--redirect-uri", action="append", default=[])
+        parser.add_argument("--post-logout-uri", action="append", default=[])
 
-    def handle(self, *args, redirect_uri, **options):
+    def handle(self, *args, redirect_uri, post_logout_uri, **options):
         Application = get_application_model()
         app = Application.objects.filter(client_id=CLIENT_ID).first() or Application(
             client_id=CLIENT_ID
@@ -23,6 +24,7 @@ class Command(BaseCommand):
         app.authorization_grant_type = Application.GRANT_AUTHORIZATION_CODE
         app.client_secret = CLIENT_SECRET
         app.redirect_uris = " ".join(redirect_uri)
+        app.post_logout_redirect_uris = " ".join(post_logout_uri)
         app.algorithm = Application.RS256_ALGORITHM
         app.skip_authorization = True
         app.save()
