@@ -179,7 +179,7 @@ class IdentityProviderAdmin(SimpleHistoryAdmin):
 class LoginEventAdmin(WholeKommuneAdmin):
     """Read-only, for HR of the whole kommune (the tenant scope keeps it to the kommune)."""
 
-    list_display = ["at", "kind", "user", "identifier", "identity_provider", "ip_address"]
+    list_display = ["at", "kind", "user", "identifier", "identity_provider", "ip_address", "detail"]
     list_filter = ["kind", "identity_provider"]
     search_fields = ["identifier", "user__username", "ip_address"]
     date_hierarchy = "at"

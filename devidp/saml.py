@@ -126,6 +126,7 @@ class SamlIdP:
         authn_class: str = PASSWORD,
         sign_assertion: bool = True,
         sign_response: bool = False,
+        encrypt_for: str | None = None,
         audience: str | None = None,
     ) -> Answer:
         # The Redirect binding signs the query string: the IdP checks it with our SP's key.
@@ -150,6 +151,10 @@ class SamlIdP:
             sign_response=sign_response,
             sign_alg="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
             digest_alg="http://www.w3.org/2001/04/xmlenc#sha256",
+            # Encrypted for the SP's certificate (PEM) when asked: an EncryptedAssertion.
+            encrypt_assertion=encrypt_for is not None,
+            encrypt_assertion_self_contained=False,
+            encrypt_cert_assertion=encrypt_for,
         )
         encoded = base64.b64encode(str(response).encode()).decode()
         return Answer(acs_url, encoded, query.get("RelayState") or "")

@@ -9,6 +9,7 @@ kommune's login log."""
 
 from __future__ import annotations
 
+import base64
 import datetime
 from urllib.parse import parse_qs, urlparse
 
@@ -142,6 +143,18 @@ def test_a_known_employee_logs_in_and_gets_an_account_just_in_time(idp_a, mette)
     other = browser()
     finish(other, test_idp.respond(start(other, idp), "A-1001"))
     assert logged_in_as(other) == str(mette.user.pk)
+
+
+def test_an_encrypted_assertion_is_accepted(idp_a, mette):
+    """The IdP encrypts the assertion for our SP certificate; we decrypt it with our key."""
+    idp, test_idp = idp_a
+    client = browser()
+    answer = test_idp.respond(start(client, idp), "A-1001", encrypt_for=idp.sp_certificate)
+    assert "EncryptedAssertion" in base64.b64decode(answer.saml_response).decode()
+    finish(client, answer)
+    with scopes_disabled():
+        mette.refresh_from_db()
+    assert logged_in_as(client) == str(mette.user.pk)
 
 
 def test_an_employee_with_an_account_logs_into_that_account(idp_a, mette, org_a):
