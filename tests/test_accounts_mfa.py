@@ -146,3 +146,35 @@ def test_it_is_required_by_default():
     from config import settings as production
 
     assert production.MFA_REQUIRED is True
+
+
+def test_guessing_codes_is_stopped_after_a_few_attempts(hr_a, django_capture_on_commit_callbacks):
+    """allauth's limit on failed logins (5 per 5 minutes per account) covers the second factor:
+    after the fifth wrong code even the right one is refused."""
+    client = Client()
+    password_login(client, "hr_a")
+    secret = set_up_totp(client, django_capture_on_commit_callbacks)
+    client = Client()
+    password_login(client, "hr_a")
+    for guess in ("111111", "222222", "333333", "444444", "555555"):
+        client.post(reverse("mfa_authenticate"), {"code": guess})
+    with time_machine.travel(time.time() + 30):
+        response = client.post(reverse("mfa_authenticate"), {"code": totp(secret)})
+    assert response.status_code == 200
+    assert SESSION_KEY not in client.session
+    assert len(events(EventKind.MFA_FAILED)) == 5
+
+
+def test_an_openid_providers_amr_counts_as_mfa_only_with_a_listed_value(org_a):
+    from accounts.adapter import idp_asserted_mfa
+    from accounts.models import IdentityProvider, Protocol
+
+    idp = IdentityProvider(kommune=org_a.kommune, protocol=Protocol.OIDC, slug="x")
+    assert idp_asserted_mfa(idp, {"id_token": {"amr": ["pwd", "mfa"]}})
+    assert idp_asserted_mfa(
+        idp, {"id_token": {"acr": "http://schemas.microsoft.com/claims/multipleauthn"}}
+    )
+    assert not idp_asserted_mfa(idp, {"id_token": {"amr": ["pwd"]}})
+    assert not idp_asserted_mfa(idp, {"userinfo": {"amr": "pwd"}})
+    idp.mfa_values = "hwk"
+    assert not idp_asserted_mfa(idp, {"id_token": {"amr": ["pwd", "mfa"]}})
