@@ -16,36 +16,54 @@ from core.admin_site import site
 from .models import IdentityProvider, LoginEvent, Protocol
 from .saml import make_sp_keypair, parse_idp_metadata
 
+# The page of one IdP, in the order a kommune's IT gives the answers.
+FIELDSETS = [
+    (
+        None,
+        {
+            "fields": [
+                "kommune",
+                "name",
+                "slug",
+                "protocol",
+                "enabled",
+                "enforce_sso",
+                "email_domains",
+            ]
+        },
+    ),
+    (
+        _("Hvem er brugeren?"),
+        {"fields": ["match_by", "match_attribute", "groups_attribute", "hr_group"]},
+    ),
+    (_("MFA fra IdP'en"), {"fields": ["trust_idp_mfa", "mfa_values"]}),
+    (
+        "SAML 2.0",
+        {
+            "fields": [
+                "saml_metadata_xml",
+                "saml_metadata_url",
+                "saml_entity_id",
+                "saml_sso_url",
+                "saml_slo_url",
+                "saml_x509cert",
+                "saml_sign_requests",
+            ]
+        },
+    ),
+    (
+        "OpenID Connect",
+        {"fields": ["oidc_issuer", "oidc_client_id", "oidc_client_secret", "oidc_scopes"]},
+    ),
+    (_("Det sender vi kommunens IT"), {"fields": ["our_addresses"]}),
+]
+
 
 class IdentityProviderForm(forms.ModelForm):
     class Meta:
         model = IdentityProvider
-        fields = [
-            "kommune",
-            "name",
-            "slug",
-            "protocol",
-            "enabled",
-            "enforce_sso",
-            "email_domains",
-            "match_by",
-            "match_attribute",
-            "groups_attribute",
-            "hr_group",
-            "trust_idp_mfa",
-            "mfa_values",
-            "saml_metadata_xml",
-            "saml_metadata_url",
-            "saml_entity_id",
-            "saml_sso_url",
-            "saml_slo_url",
-            "saml_x509cert",
-            "saml_sign_requests",
-            "oidc_issuer",
-            "oidc_client_id",
-            "oidc_client_secret",
-            "oidc_scopes",
-        ]
+        # What the admin page shows, but the read-only addresses (FIELDSETS).
+        fields = [f for _title, opts in FIELDSETS for f in opts["fields"] if f != "our_addresses"]
         widgets = {"oidc_client_secret": forms.PasswordInput(render_value=True)}
 
     def clean(self):
@@ -95,46 +113,7 @@ class IdentityProviderAdmin(SimpleHistoryAdmin):
     list_display = ["name", "kommune", "protocol", "enabled", "enforce_sso", "trust_idp_mfa"]
     list_filter = ["protocol", "enabled", "enforce_sso"]
     readonly_fields = ["our_addresses"]
-    fieldsets = [
-        (
-            None,
-            {
-                "fields": [
-                    "kommune",
-                    "name",
-                    "slug",
-                    "protocol",
-                    "enabled",
-                    "enforce_sso",
-                    "email_domains",
-                ]
-            },
-        ),
-        (
-            _("Hvem er brugeren?"),
-            {"fields": ["match_by", "match_attribute", "groups_attribute", "hr_group"]},
-        ),
-        (_("MFA fra IdP'en"), {"fields": ["trust_idp_mfa", "mfa_values"]}),
-        (
-            "SAML 2.0",
-            {
-                "fields": [
-                    "saml_metadata_xml",
-                    "saml_metadata_url",
-                    "saml_entity_id",
-                    "saml_sso_url",
-                    "saml_slo_url",
-                    "saml_x509cert",
-                    "saml_sign_requests",
-                ]
-            },
-        ),
-        (
-            "OpenID Connect",
-            {"fields": ["oidc_issuer", "oidc_client_id", "oidc_client_secret", "oidc_scopes"]},
-        ),
-        (_("Det sender vi kommunens IT"), {"fields": ["our_addresses"]}),
-    ]
+    fieldsets = FIELDSETS
 
     def has_module_permission(self, request):
         return request.user.is_superuser

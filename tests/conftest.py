@@ -191,6 +191,20 @@ def employee_a(org_a):
 
 
 @pytest.fixture
+def mette(org_a):
+    """An employee of kommune A known by employee number and e-mail (the SSO tests)."""
+    with tenant_scope(org_a.kommune):
+        return f.person(
+            org_a.kommune,
+            "Mette",
+            "Madsen",
+            unit=org_a.workplace,
+            employee_number="A-1001",
+            email="mette@kommune-a.dk",
+        )
+
+
+@pytest.fixture
 def scope_a(org_a):
     with tenant_scope(org_a.kommune):
         yield org_a

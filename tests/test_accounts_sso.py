@@ -69,19 +69,6 @@ def idp_b(org_b):
     return idp, test_idp
 
 
-@pytest.fixture
-def mette(org_a):
-    with tenant_scope(org_a.kommune):
-        return f.person(
-            org_a.kommune,
-            "Mette",
-            "Madsen",
-            unit=org_a.workplace,
-            employee_number="A-1001",
-            email="mette@kommune-a.dk",
-        )
-
-
 def start(client: Client, idp: IdentityProvider, next_url: str = "") -> str:
     """The login button: our SP's redirect to the IdP, carrying the signed AuthnRequest."""
     data = {"next": next_url} if next_url else {}

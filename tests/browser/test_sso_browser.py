@@ -17,10 +17,8 @@ from django.urls import reverse
 
 from accounts.models import IdentityProvider, MatchBy, Protocol
 from accounts.saml import make_sp_keypair
-from core.tenancy import tenant_scope
 from devidp import CLIENT_ID, CLIENT_SECRET
 
-from .. import factories as f
 from ..test_accounts_mfa import totp
 from .conftest import log_in
 
@@ -77,16 +75,26 @@ def devidp(live_server, tmp_path):
 
 
 @pytest.fixture
-def mette(org_a):
-    with tenant_scope(org_a.kommune):
-        return f.person(
-            org_a.kommune,
-            "Mette",
-            "Madsen",
-            unit=org_a.workplace,
-            employee_number="A-1001",
-            email="mette@alfa.dk",
-        )
+def oidc_idp(devidp, org_a):
+    return IdentityProvider.objects.create(
+        kommune=org_a.kommune,
+        name="Alfa OIDC",
+        slug="alfa-oidc",
+        protocol=Protocol.OIDC,
+        match_by=MatchBy.EMAIL,
+        match_attribute="email",
+        oidc_issuer=f"{devidp}/oidc",
+        oidc_client_id=CLIENT_ID,
+        oidc_client_secret=CLIENT_SECRET,
+    )
+
+
+def log_in_at_the_idp(page, devidp, button: str, identity: str) -> None:
+    page.goto("/login/")
+    page.get_by_role("button", name=button).click()
+    page.wait_for_url(f"{devidp}/login/**")
+    page.get_by_label("Medarbejdernummer eller e-mail").fill(identity)
+    page.get_by_role("button", name="Log ind", exact=True).click()
 
 
 def test_an_employee_logs_in_through_the_kommunes_saml_idp(page, devidp, org_a, mette):
@@ -102,11 +110,7 @@ def test_an_employee_logs_in_through_the_kommunes_saml_idp(page, devidp, org_a, 
         sp_private_key=key,
         sp_certificate=cert,
     )
-    page.goto("/login/")
-    page.get_by_role("button", name="Log ind med Alfa").click()
-    page.wait_for_url(f"{devidp}/login/**")
-    page.get_by_label("Medarbejdernummer eller e-mail").fill("A-1001")
-    page.get_by_role("button", name="Log ind", exact=True).click()
+    log_in_at_the_idp(page, devidp, "Log ind med Alfa", "A-1001")
     page.get_by_role("heading", name="Hej Mette").wait_for()
     mette.refresh_from_db()
     assert mette.user is not None
@@ -118,23 +122,8 @@ def test_an_employee_logs_in_through_the_kommunes_saml_idp(page, devidp, org_a, 
     assert "/login/" in page.url  # the IdP asks who you are again
 
 
-def test_an_employee_logs_in_through_the_kommunes_openid_provider(page, devidp, org_a, mette):
-    IdentityProvider.objects.create(
-        kommune=org_a.kommune,
-        name="Alfa OIDC",
-        slug="alfa-oidc",
-        protocol=Protocol.OIDC,
-        match_by=MatchBy.EMAIL,
-        match_attribute="email",
-        oidc_issuer=f"{devidp}/oidc",
-        oidc_client_id=CLIENT_ID,
-        oidc_client_secret=CLIENT_SECRET,
-    )
-    page.goto("/login/")
-    page.get_by_role("button", name="Log ind med Alfa OIDC").click()
-    page.wait_for_url(f"{devidp}/login/**")
-    page.get_by_label("Medarbejdernummer eller e-mail").fill("mette@alfa.dk")
-    page.get_by_role("button", name="Log ind", exact=True).click()
+def test_an_employee_logs_in_through_the_kommunes_openid_provider(page, devidp, oidc_idp, mette):
+    log_in_at_the_idp(page, devidp, "Log ind med Alfa OIDC", "mette@kommune-a.dk")
     page.get_by_role("heading", name="Hej Mette").wait_for()
     # Logging out goes on to the provider's end_session_endpoint, which asks, then comes back.
     page.get_by_role("button", name="Log ud").click()
@@ -145,23 +134,8 @@ def test_an_employee_logs_in_through_the_kommunes_openid_provider(page, devidp, 
     assert "/login/" in page.url  # the provider asks who you are again
 
 
-def test_an_unknown_person_is_refused_in_the_browser(page, devidp, org_a, mette):
-    IdentityProvider.objects.create(
-        kommune=org_a.kommune,
-        name="Alfa OIDC",
-        slug="alfa-oidc",
-        protocol=Protocol.OIDC,
-        match_by=MatchBy.EMAIL,
-        match_attribute="email",
-        oidc_issuer=f"{devidp}/oidc",
-        oidc_client_id=CLIENT_ID,
-        oidc_client_secret=CLIENT_SECRET,
-    )
-    page.goto("/login/")
-    page.get_by_role("button", name="Log ind med Alfa OIDC").click()
-    page.wait_for_url(f"{devidp}/login/**")
-    page.get_by_label("Medarbejdernummer eller e-mail").fill("stranger@alfa.dk")
-    page.get_by_role("button", name="Log ind", exact=True).click()
+def test_an_unknown_person_is_refused_in_the_browser(page, devidp, oidc_idp, mette):
+    log_in_at_the_idp(page, devidp, "Log ind med Alfa OIDC", "stranger@kommune-a.dk")
     page.get_by_role("heading", name="Du kunne ikke logges ind").wait_for()
     assert "kender dig ikke som medarbejder" in page.content()
 
