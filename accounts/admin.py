@@ -12,9 +12,10 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import WholeKommuneAdmin
 from core.admin_site import site
+from core.keys import make_keypair
 
 from .models import IdentityProvider, LoginEvent, Protocol
-from .saml import make_sp_keypair, parse_idp_metadata
+from .saml import parse_idp_metadata
 
 # The page of one IdP, in the order a kommune's IT gives the answers.
 FIELDSETS = [
@@ -132,7 +133,7 @@ class IdentityProviderAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         if obj.protocol == Protocol.SAML and not obj.sp_private_key:
-            obj.sp_private_key, obj.sp_certificate = make_sp_keypair(f"MED-systemet {obj.slug}")
+            obj.sp_private_key, obj.sp_certificate = make_keypair(f"MED-systemet {obj.slug}")
         super().save_model(request, obj, form, change)
 
     @admin.display(description=_("vores adresser"))

@@ -9,17 +9,17 @@ from pathlib import Path
 
 from django.conf import settings
 
+from core.keys import make_keypair
 from core.tenancy import tenant_scope
 from devidp import CLIENT_ID, CLIENT_SECRET
 
 from .models import IdentityProvider, MatchBy, Protocol
-from .saml import make_sp_keypair
 
 
 def load_sso_demo(albertslund, aabenraa) -> None:
     base = settings.DEVIDP_URL.rstrip("/")
     if not IdentityProvider.objects.filter(slug="albertslund").exists():
-        key, cert = make_sp_keypair("MED-systemet albertslund")
+        key, cert = make_keypair("MED-systemet albertslund")
         IdentityProvider.objects.create(
             kommune=albertslund,
             name="Albertslund",

@@ -1,15 +1,9 @@
 """SAML 2.0 settings of a kommune's IdP for allauth (python3-saml underneath: it checks the XML
 signatures, audience, destination, InResponseTo and validity times; none of that is ours), the
-IdP metadata parsed into fields, and our own SP key pair per IdP."""
+IdP metadata parsed into fields."""
 
 from __future__ import annotations
 
-import datetime
-
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import NameOID
 from django.conf import settings
 
 
@@ -67,26 +61,3 @@ def parse_idp_metadata(xml: str) -> dict:
     if not result["saml_entity_id"] or not result["saml_sso_url"] or not cert:
         raise ValueError("no IdP entity id, SSO address or signing certificate")
     return result
-
-
-def make_sp_keypair(common_name: str) -> tuple[str, str]:
-    """A fresh RSA key and a self-signed certificate for it (10 years), PEM."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name[:64])])
-    now = datetime.datetime.now(tz=datetime.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=3650))
-        .sign(key, hashes.SHA256())
-    )
-    key_pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()
-    return key_pem, cert.public_bytes(serialization.Encoding.PEM).decode()

@@ -24,7 +24,7 @@ from saml2.metadata import create_metadata_string
 from saml2.saml import NAMEID_FORMAT_PERSISTENT, NameID
 from saml2.server import Server
 
-from accounts.saml import make_sp_keypair
+from core.keys import make_keypair
 
 XMLSEC = shutil.which("xmlsec1") or "/usr/bin/xmlsec1"
 PASSWORD = "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"
@@ -46,7 +46,7 @@ class SamlIdP:
         self.dir = Path(key_dir)
         self.dir.mkdir(parents=True, exist_ok=True)
         if not (self.dir / "key.pem").exists():
-            key, cert = make_sp_keypair(f"Test IdP {name}")
+            key, cert = make_keypair(f"Test IdP {name}")
             (self.dir / "key.pem").write_text(key)
             (self.dir / "cert.pem").write_text(cert)
         self.cert_pem = (self.dir / "cert.pem").read_text()

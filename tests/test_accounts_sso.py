@@ -20,7 +20,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import EventKind, IdentityProvider, LoginEvent, MatchBy, Protocol
-from accounts.saml import make_sp_keypair
+from core.keys import make_keypair
 from core.tenancy import scopes_disabled, tenant_scope
 from devidp.saml import NSIS_SUBSTANTIAL, TestIdP, logout_answer, tamper
 
@@ -35,7 +35,7 @@ def browser() -> Client:
 
 
 def make_idp(kommune, slug: str, test_idp: TestIdP, **kwargs) -> IdentityProvider:
-    key, cert = make_sp_keypair(f"MED-systemet {slug}")
+    key, cert = make_keypair(f"MED-systemet {slug}")
     return IdentityProvider.objects.create(
         kommune=kommune,
         name=kommune.name.split()[0],

@@ -16,7 +16,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import IdentityProvider, MatchBy, Protocol
-from accounts.saml import make_sp_keypair
+from core.keys import make_keypair
 from devidp import CLIENT_ID, CLIENT_SECRET
 
 from ..test_accounts_mfa import totp
@@ -98,7 +98,7 @@ def log_in_at_the_idp(page, devidp, button: str, identity: str) -> None:
 
 
 def test_an_employee_logs_in_through_the_kommunes_saml_idp(page, devidp, org_a, mette):
-    key, cert = make_sp_keypair("MED-systemet alfa")
+    key, cert = make_keypair("MED-systemet alfa")
     IdentityProvider.objects.create(
         kommune=org_a.kommune,
         name="Alfa",
