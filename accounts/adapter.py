@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
-from allauth.socialaccount.models import SocialApp
+from allauth.socialaccount.models import SocialAccount, SocialApp
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -139,6 +139,21 @@ def _refuse(request, idp: IdentityProvider, identifier: str, reason: str, messag
     )
 
 
+def employed(people):
+    """People who have not left (a leaving date in the future still counts as employed)."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    return people.filter(Q(left_on__isnull=True) | Q(left_on__gt=timezone.localdate()))
+
+
+def _unknown_message(idp: IdentityProvider) -> str:
+    return _(
+        "%(kommune)s kender dig ikke som medarbejder i MED-systemet. Bed HR om at "
+        "registrere dig, eller kontakt din IT-afdeling."
+    ) % {"kommune": idp.kommune.name}
+
+
 def _claims(idp: IdentityProvider, extra: dict) -> dict:
     if idp.protocol == Protocol.OIDC:
         # The ID token is signed; the userinfo answer comes over the back channel. Both count.
@@ -203,20 +218,13 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             self._accept_once(request, idp, uid, extra)
         claims = _claims(idp, extra)
         value = _value(claims, idp.match_attribute) if idp.match_attribute else uid
-        person = self._person(idp, value)
-        if person is None:
-            _refuse(
-                request,
-                idp,
-                value or uid,
-                f"ukendt {idp.get_match_by_display()}",
-                _(
-                    "%(kommune)s kender dig ikke som medarbejder i MED-systemet. Bed HR om at "
-                    "registrere dig, eller kontakt din IT-afdeling."
-                )
-                % {"kommune": idp.kommune.name},
-            )
-        user = self._user_for(idp, person, sociallogin)
+        if sociallogin.is_existing:
+            # The IdP's stable subject was linked before: it decides who this is. The match
+            # fields (employee number, e-mail) are HR's data and may change; they never move a
+            # linked subject to another account.
+            user = self._linked_user(request, idp, sociallogin, value)
+        else:
+            user = self._first_link(request, idp, sociallogin, value or uid)
         if not user.is_active:
             _refuse(
                 request,
@@ -263,7 +271,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         if not value:
             return None
         with scopes_disabled():
-            people = Person.objects.filter(kommune=idp.kommune, left_on__isnull=True)
+            people = employed(Person.objects.filter(kommune=idp.kommune))
             if idp.match_by == MatchBy.EMAIL:
                 people = people.filter(email__iexact=value)
             else:
@@ -272,21 +280,77 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         # Two people with the same address or number: no guess.
         return found[0] if len(found) == 1 else None
 
-    def _user_for(self, idp, person, sociallogin):
-        """The person's account (created now if the person has none), linked to this IdP's
-        subject. An earlier link to another account than the person's is not followed: the
-        person decides."""
+    def _linked_user(self, request, idp, sociallogin, value):
+        from organisations.models import Person
+
+        user = sociallogin.user
+        with scopes_disabled():
+            still_here = employed(Person.objects.filter(kommune=idp.kommune, user=user)).exists()
+        if not still_here:
+            _refuse(
+                request,
+                idp,
+                value or sociallogin.account.uid,
+                "ikke (længere) ansat i kommunen",
+                _unknown_message(idp),
+            )
+        person = self._person(idp, value)
+        if person is not None and person.user_id not in (None, user.pk):
+            _refuse(
+                request,
+                idp,
+                value,
+                "identiteten er koblet til en anden konto",
+                _("Din identitet passer ikke til din konto. Kontakt HR i %(kommune)s.")
+                % {"kommune": idp.kommune.name},
+            )
+        return user
+
+    def _first_link(self, request, idp, sociallogin, value):
+        """The first SSO login of a subject: matched to a person of the IdP's kommune by a
+        stable attribute, and linked to the person's account (made now if there is none). An
+        account that reaches more than this kommune (a superuser, HR or a person elsewhere, a
+        kreds officer) is not linked by an attribute HR of this kommune can edit."""
+        from unions.models import KredsOfficer
+
+        person = self._person(idp, value)
+        if person is None:
+            _refuse(
+                request, idp, value, f"ukendt {idp.get_match_by_display()}", _unknown_message(idp)
+            )
         user = person.user
         if user is None:
             user = self._create_user(person)
-        if sociallogin.is_existing and sociallogin.user.pk != user.pk:
-            sociallogin.account.user = user
-            sociallogin.account.save(update_fields=["user"])
-            sociallogin.user = user
-        elif not sociallogin.is_existing:
-            sociallogin.user = user
-            sociallogin.account.user = user
-            sociallogin.account.save()
+        elif SocialAccount.objects.filter(user=user, provider=idp.provider_id).exists():
+            # The account already has its subject at this IdP: another subject that now
+            # matches the person's (editable) attribute is not that person.
+            _refuse(
+                request,
+                idp,
+                value,
+                "kontoen er koblet til en anden identitet",
+                _("Din identitet passer ikke til din konto. Kontakt HR i %(kommune)s.")
+                % {"kommune": idp.kommune.name},
+            )
+        elif (
+            user.is_superuser
+            or account_kommune_ids(user) - {idp.kommune_id}
+            or KredsOfficer.objects.filter(user=user).exists()
+        ):
+            _refuse(
+                request,
+                idp,
+                value,
+                "kontoen rækker ud over kommunen",
+                _(
+                    "Din konto bruges også uden for %(kommune)s, så den kobles ikke automatisk "
+                    "til kommunens login. Log ind med din adgangskode, eller kontakt HR."
+                )
+                % {"kommune": idp.kommune.name},
+            )
+        sociallogin.user = user
+        sociallogin.account.user = user
+        sociallogin.account.save()
         return user
 
     def _create_user(self, person):
@@ -335,9 +399,7 @@ def account_kommune_ids(user) -> set[int]:
 
     with scopes_disabled():
         staff = KommuneStaff.objects.filter(user=user).values_list("kommune_id", flat=True)
-        people = Person.objects.filter(user=user, left_on__isnull=True).values_list(
-            "kommune_id", flat=True
-        )
+        people = employed(Person.objects.filter(user=user)).values_list("kommune_id", flat=True)
         return set(staff) | set(people)
 
 

@@ -118,7 +118,14 @@ def _login_failed(sender, credentials, request=None, **kwargs):
 def _connect_mfa_signals() -> None:
     from allauth.mfa import signals
 
+    from .middleware import SESSION_FACTOR_ADDED
+
     def added(sender, request, user, authenticator, **kwargs):
+        if request is not None and authenticator.type != authenticator.Type.RECOVERY_CODES:
+            # This session proved the new factor (allauth announces it on commit, after the
+            # view: saved here so the mark is kept whenever that is).
+            request.session[SESSION_FACTOR_ADDED] = user.pk
+            request.session.save()
         record(EventKind.MFA_ADDED, request, user=user, detail=authenticator.get_type_display())
 
     def removed(sender, request, user, authenticator, **kwargs):

@@ -51,31 +51,41 @@ def load_sso_demo(albertslund, aabenraa) -> None:
 
 
 def _offer_people(albertslund, aabenraa) -> None:
+    """Albertslund's AMR, TR and leader (their accounts are Albertslund's only), and in
+    Aabenraa an AMR without an account yet (it is made at the first login). amr.aabenraa is not
+    offered: an account that also works in Albertslund is not linked by Aabenraa's login."""
+    from committees.models import Membership
     from organisations.models import Person
 
+    def entry(person, key, kommune, role):
+        return {
+            "identity": getattr(person, key),
+            "employee_number": person.employee_number,
+            "email": person.email,
+            "name": f"{person.first_name} {person.last_name}",
+            "role": role,
+            "kommune": kommune.name,
+        }
+
     people = []
-    for kommune, usernames, key in (
-        (
-            albertslund,
-            ["amr.albertslund", "tr.albertslund", "leder.albertslund"],
-            "employee_number",
-        ),
-        (aabenraa, ["amr.aabenraa"], "email"),
-    ):
-        with tenant_scope(kommune):
-            for person in Person.objects.filter(user__username__in=usernames).select_related(
-                "user"
-            ):
-                people.append(
-                    {
-                        "identity": getattr(person, key),
-                        "employee_number": person.employee_number,
-                        "email": person.email,
-                        "name": f"{person.first_name} {person.last_name}",
-                        "role": person.user.username,
-                        "kommune": kommune.name,
-                    }
-                )
+    with tenant_scope(albertslund):
+        for person in Person.objects.filter(
+            user__username__in=["amr.albertslund", "tr.albertslund", "leder.albertslund"]
+        ).select_related("user"):
+            people.append(entry(person, "employee_number", albertslund, person.user.username))
+    with tenant_scope(aabenraa):
+        amr = (
+            Person.objects.filter(
+                user__isnull=True,
+                memberships__role=Membership.Role.AMR,
+                memberships__ended_on__isnull=True,
+            )
+            .exclude(email="")
+            .order_by("pk")
+            .first()
+        )
+        if amr is not None:
+            people.append(entry(amr, "email", aabenraa, "AMR"))
     directory = Path(settings.DEVIDP_DIR)
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "people.json").write_text(json.dumps(people, ensure_ascii=False, indent=1))

@@ -21,8 +21,14 @@ from django.utils.translation import gettext as _
 
 from .stages import SESSION_IDP_MFA
 
-# Set in the session when its login passed a second factor (or when the account needs none).
+# Set in the session when its login passed a second factor.
 SESSION_MFA_DONE = "mfa_done"
+# When the session was last found to need no second factor: asked again after a while, so a
+# role given during the session (HR, kreds officer) brings the requirement with it.
+SESSION_MFA_NOT_NEEDED_AT = "mfa_not_needed_at"
+RECHECK_SECONDS = 300
+# The account whose session set up a second factor itself (accounts.audit).
+SESSION_FACTOR_ADDED = "mfa_factor_added"
 
 
 def requires_mfa(user) -> bool:
@@ -48,19 +54,14 @@ def second_factors(user):
 
 
 def session_passed_second_factor(request, user) -> bool:
-    """allauth records each authentication of the session: a second factor at login, or a
-    factor set up since the session logged in (setting it up proves it)."""
-    import datetime
-
+    """This session passed a second factor at login (allauth records it), or set one up itself
+    (accounts.audit marks it). A factor set up in another session does not count."""
     from allauth.account.internal.flows.login import get_authentication_records
 
-    records = get_authentication_records(request, user)
-    if any(record.get("method") == "mfa" for record in records):
+    if request.session.get(SESSION_FACTOR_ADDED) == user.pk:
         return True
-    if not records:
-        return False
-    since = datetime.datetime.fromtimestamp(min(r["at"] for r in records), tz=datetime.UTC)
-    return second_factors(user).filter(created_at__gte=since).exists()
+    records = get_authentication_records(request, user)
+    return any(record.get("method") == "mfa" for record in records)
 
 
 def mark_mfa_done(request) -> None:
@@ -97,12 +98,16 @@ class MfaRequiredMiddleware:
         return self.get_response(request)
 
     def check(self, request):
+        import time
+
+        checked = request.session.get(SESSION_MFA_NOT_NEEDED_AT)
+        if checked is not None and time.time() - checked < RECHECK_SECONDS:
+            return None
         user = request.user
         if not user.is_authenticated or not requires_mfa(user):
-            mark_mfa_done(request)
+            request.session[SESSION_MFA_NOT_NEEDED_AT] = int(time.time())
             return None
-        factors = second_factors(user)
-        if factors.exists():
+        if second_factors(user).exists():
             if session_passed_second_factor(request, user):
                 mark_mfa_done(request)
                 return None

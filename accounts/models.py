@@ -28,12 +28,10 @@ class MatchBy(models.TextChoices):
 
 # Values an IdP asserts when the user passed a second factor (SAML AuthnContextClassRef, OIDC
 # `amr`/`acr`): a sensible default a kommune can change per IdP.
+# (`otp`, `hwk`, `swk` alone are one factor each, so they are not on the list.)
 DEFAULT_MFA_VALUES = "\n".join(
     [
         "mfa",
-        "otp",
-        "hwk",
-        "swk",
         "http://schemas.microsoft.com/claims/multipleauthn",
         "https://data.gov.dk/concept/core/nsis/loa/Substantial",
         "https://data.gov.dk/concept/core/nsis/loa/High",

@@ -178,3 +178,34 @@ def test_an_openid_providers_amr_counts_as_mfa_only_with_a_listed_value(org_a):
     assert not idp_asserted_mfa(idp, {"userinfo": {"amr": "pwd"}})
     idp.mfa_values = "hwk"
     assert not idp_asserted_mfa(idp, {"id_token": {"amr": ["pwd", "mfa"]}})
+
+
+def test_a_factor_set_up_in_another_session_does_not_complete_this_one(
+    hr_a, django_capture_on_commit_callbacks
+):
+    """Someone with HR's password waits on the setup page; HR sets up TOTP in their own
+    browser. The waiting session never passed a factor: it is logged out."""
+    intruder = Client()
+    password_login(intruder, "hr_a")
+    assert intruder.get("/admin/")["Location"] == reverse("mfa_index")
+    owner = Client()
+    password_login(owner, "hr_a")
+    set_up_totp(owner, django_capture_on_commit_callbacks)
+    assert owner.get("/admin/").status_code == 200
+    response = intruder.get("/admin/")
+    assert response.status_code == 302 and response["Location"] == reverse("portal:login")
+    assert SESSION_KEY not in intruder.session
+
+
+def test_a_role_given_during_the_session_brings_the_requirement(employee_a, org_a):
+    import time_machine as tm
+
+    client = Client()
+    password_login(client, "medarbejder_a")
+    assert client.get("/").status_code == 200
+    from unions.models import Kreds, KredsOfficer, Union
+
+    kreds = Kreds.objects.create(union=Union.objects.create(name="DLF"), name="Kreds 2")
+    KredsOfficer.objects.create(user=employee_a, kreds=kreds)
+    with tm.travel(time.time() + 301):
+        assert client.get("/")["Location"] == reverse("mfa_index")

@@ -210,11 +210,84 @@ def test_a_response_of_kommune_bs_idp_is_refused_at_kommune_as_door(idp_a, idp_b
     answer.acs_url = f"{SP}/konto/saml/{idp.slug}/acs/"
     finish(client, answer)
     assert logged_in_as(client) is None
+    # Refused by the SP's check, not by accident.
+    assert "instead of http://testserver/konto/saml/kommune-b/acs/" in caplog.text
 
-    # --- What is refused -------------------------------------------------------------------------
-    assert (
-        "instead of http://testserver/konto/saml/kommune-b/acs/" in caplog.text
-    )  # refused by the SP's check, not by accident
+
+def test_hr_editing_the_match_fields_never_moves_a_linked_subject(idp_a, mette):
+    """After Mette's first SSO login, HR changes her employee number to one another identity
+    at the IdP asserts: that identity is not linked to her account, and her own subject still
+    logs her in."""
+    idp, test_idp = idp_a
+    client = browser()
+    finish(client, test_idp.respond(start(client, idp), "A-1001"))
+    with scopes_disabled():
+        mette.refresh_from_db()
+        account = mette.user
+        mette.employee_number = "A-6666"
+        mette.save()
+    intruder = browser()
+    response = finish(intruder, test_idp.respond(start(intruder, idp), "A-6666"))
+    assert response.status_code == 403
+    assert logged_in_as(intruder) is None
+    other = browser()
+    finish(other, test_idp.respond(start(other, idp), "A-1001"))
+    assert logged_in_as(other) == str(account.pk)
+
+
+def test_an_account_that_reaches_beyond_the_kommune_is_not_linked_by_attribute(idp_a, mette, org_b):
+    """Mette's account is also HR in kommune B (or a superuser, or a kreds officer): kommune
+    A's IdP does not link it just because an attribute HR of A can edit matches."""
+    user = f.user("mette")
+    with scopes_disabled():
+        mette.user = user
+        mette.save()
+    f.hr_user(org_b.kommune, "other_hr")
+    from organisations.models import KommuneStaff
+
+    with scopes_disabled():
+        KommuneStaff.objects.create(kommune=org_b.kommune, user=user)
+    idp, test_idp = idp_a
+    client = browser()
+    response = finish(client, test_idp.respond(start(client, idp), "A-1001"))
+    assert response.status_code == 403
+    assert "bruges også uden for" in response.content.decode()
+    assert logged_in_as(client) is None
+
+
+def test_a_linked_subject_whose_person_left_is_refused(idp_a, mette):
+    idp, test_idp = idp_a
+    client = browser()
+    finish(client, test_idp.respond(start(client, idp), "A-1001"))
+    with scopes_disabled():
+        mette.refresh_from_db()
+        mette.left_on = datetime.date(2026, 1, 31)
+        mette.save()
+    other = browser()
+    assert finish(other, test_idp.respond(start(other, idp), "A-1001")).status_code == 403
+    assert logged_in_as(other) is None
+
+
+def test_a_linked_subject_is_refused_when_its_attribute_now_names_another_account(
+    idp_a, mette, org_a
+):
+    idp, test_idp = idp_a
+    client = browser()
+    finish(client, test_idp.respond(start(client, idp), "A-1001"))
+    # HR gives another person (with an account) the number Mette's subject asserts.
+    with scopes_disabled():
+        mette.refresh_from_db()
+        mette.employee_number = "A-2002"
+        mette.save()
+    with tenant_scope(org_a.kommune):
+        f.person(org_a.kommune, "Karl", user=f.user("karl"), employee_number="A-1001")
+    other = browser()
+    response = finish(other, test_idp.respond(start(other, idp), "A-1001"))
+    assert response.status_code == 403
+    assert logged_in_as(other) is None
+
+
+# --- What is refused -------------------------------------------------------------------------
 
 
 def test_an_unsigned_assertion_is_refused(idp_a, mette, caplog):
