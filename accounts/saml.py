@@ -9,7 +9,13 @@ from django.conf import settings
 
 def saml_settings(idp) -> dict:
     if idp.saml_metadata_url and not idp.saml_x509cert:
-        idp_config = {"metadata_url": idp.saml_metadata_url, "entity_id": idp.saml_entity_id}
+        idp_config = {
+            "metadata_url": idp.saml_metadata_url,
+            "entity_id": idp.saml_entity_id,
+            # Fetched metadata is kept 15 minutes (allauth: 4 hours), so a new IdP certificate
+            # is picked up soon after the IdP publishes it.
+            "metadata_cache_timeout": 15 * 60,
+        }
     else:
         idp_config = {
             "entity_id": idp.saml_entity_id,
