@@ -31,6 +31,7 @@ from core.tenancy import scopes_disabled
 
 from . import audit
 from .models import EventKind, IdentityProvider, MatchBy, Protocol
+from .people import account_kommune_ids, employed
 from .providers import (
     ASSERTION_ID,
     AUTHN_CONTEXTS,
@@ -40,12 +41,12 @@ from .providers import (
     SESSION_INDEX,
 )
 from .saml import saml_settings
+from .stages import SESSION_IDP_MFA
 
 logger = logging.getLogger(__name__)
 
 # Session keys of an SSO login in progress (and of the session it became).
 SESSION_IDP = audit.SESSION_IDP
-SESSION_IDP_MFA = "sso_idp_mfa"
 # What a SAML login's single logout needs: the NameID and session index the IdP gave.
 SESSION_SAML = "sso_saml"
 
@@ -137,14 +138,6 @@ def _refuse(request, idp: IdentityProvider, identifier: str, reason: str, messag
             status=403,
         )
     )
-
-
-def employed(people):
-    """People who have not left (a leaving date in the future still counts as employed)."""
-    from django.db.models import Q
-    from django.utils import timezone
-
-    return people.filter(Q(left_on__isnull=True) | Q(left_on__gt=timezone.localdate()))
 
 
 def _unknown_message(idp: IdentityProvider) -> str:
@@ -390,17 +383,6 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             user.is_staff = True
             user.save(update_fields=["is_staff"])
         user.groups.add(hr_group())
-
-
-def account_kommune_ids(user) -> set[int]:
-    """The kommuner an account belongs to: as HR staff, or through a person who has not left.
-    (A superuser reaches every kommune but belongs to none of them by that alone.)"""
-    from organisations.models import KommuneStaff, Person
-
-    with scopes_disabled():
-        staff = KommuneStaff.objects.filter(user=user).values_list("kommune_id", flat=True)
-        people = employed(Person.objects.filter(user=user)).values_list("kommune_id", flat=True)
-        return set(staff) | set(people)
 
 
 def password_refused_for(user) -> IdentityProvider | None:

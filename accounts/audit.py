@@ -35,11 +35,11 @@ def _client(request) -> tuple[str | None, str]:
 
 
 def _kommune_ids(user) -> list[int]:
-    from core.directory import directory
+    from .people import account_kommune_ids
 
     if user is None or user.is_superuser:
         return []
-    return [k.pk for k in directory().kommuner_for_user(user)]
+    return sorted(account_kommune_ids(user))
 
 
 def record(
@@ -89,13 +89,8 @@ def _session_idp(request) -> IdentityProvider | None:
 @receiver(user_logged_in, dispatch_uid="accounts.audit.logged_in")
 def _logged_in(sender, request, user, **kwargs):
     idp = _session_idp(request)
-    record(EventKind.LOGIN, request, user=user, identity_provider=idp, detail=_how(request, idp))
-
-
-def _how(request, idp) -> str:
-    if idp is not None:
-        return "SSO"
-    return "adgangskode"
+    detail = "SSO" if idp is not None else "adgangskode"
+    record(EventKind.LOGIN, request, user=user, identity_provider=idp, detail=detail)
 
 
 @receiver(user_logged_out, dispatch_uid="accounts.audit.logged_out")

@@ -8,13 +8,14 @@ import logging
 from celery import shared_task
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from core.tenancy import scopes_disabled
 
 from . import audit
 from .models import EventKind
+from .people import employed
 
 logger = logging.getLogger(__name__)
 
@@ -26,9 +27,7 @@ def leavers(today: datetime.date):
     from unions.models import KredsOfficer
 
     User = get_user_model()
-    still_employed = Person.objects.filter(user=OuterRef("pk")).filter(
-        Q(left_on__isnull=True) | Q(left_on__gt=today)
-    )
+    still_employed = employed(Person.objects.filter(user=OuterRef("pk")), today)
     return (
         User._default_manager.filter(is_active=True, is_superuser=False)
         .filter(Exists(Person.objects.filter(user=OuterRef("pk"))))
