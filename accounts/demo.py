@@ -18,6 +18,11 @@ from .models import IdentityProvider, MatchBy, Protocol
 
 def load_sso_demo(albertslund, aabenraa) -> None:
     base = settings.DEVIDP_URL.rstrip("/")
+    # Where the development IdP runs now (bin/run may have been given another port).
+    IdentityProvider.objects.filter(slug="albertslund").update(
+        saml_metadata_url=f"{base}/saml/metadata/", saml_entity_id=f"{base}/saml/metadata/"
+    )
+    IdentityProvider.objects.filter(slug="aabenraa").update(oidc_issuer=f"{base}/oidc")
     if not IdentityProvider.objects.filter(slug="albertslund").exists():
         key, cert = make_keypair("MED-systemet albertslund")
         IdentityProvider.objects.create(
