@@ -31,6 +31,7 @@ def _validate(
     role: str,
     start_date: datetime.date,
     employer_notified_on: datetime.date | None,
+    employer_notice_pending: bool = False,
 ) -> None:
     errors: dict[str, str] = {}
     if role not in ELECTION_ROLES:
@@ -41,9 +42,9 @@ def _validate(
         errors["committee"] = _("Udvalget er nedlagt.")
     if person.left_on is not None and person.left_on <= start_date:
         errors["person"] = _("Personen er fratrådt.")
-    if employer_notified_on is None:
+    if employer_notified_on is None and not employer_notice_pending:
         errors["employer_notified_on"] = _("Angiv hvornår arbejdsgiveren fik besked om valget.")
-    elif employer_notified_on > timezone.localdate():
+    elif employer_notified_on is not None and employer_notified_on > timezone.localdate():
         errors["employer_notified_on"] = _("Datoen for underretningen kan ikke ligge i fremtiden.")
     if role == Membership.Role.AMR and Unit.objects.filter(leader=person).exists():
         # DESIGN, structural rules: an AMR is not a leader (AML: the AMR is elected by and among
@@ -62,6 +63,7 @@ def election_register(
     start_date: datetime.date,
     term_end: datetime.date | None = None,
     employer_notified_on: datetime.date | None,
+    employer_notice_pending: bool = False,
     acting_user,
 ) -> Membership:
     """Register that `person` was elected `role` (AMR/TR) in `committee` from `start_date`.
@@ -70,13 +72,16 @@ def election_register(
     re-election continues the tenure without a gap), creates the new seat through
     `membership_save` (an AMR's term end defaults to the kommune's AMR term; deadlines are
     refreshed at once), records when the employer was told, and notifies the kreds if the person
-    consents. Raises ValidationError (keyed by field) and saves nothing on any error."""
+    consents. `employer_notice_pending`: the employer is told by the product itself (an
+    election held in it, elections.services), which records the date when the notice is sent.
+    Raises ValidationError (keyed by field) and saves nothing on any error."""
     _validate(
         committee=committee,
         person=person,
         role=role,
         start_date=start_date,
         employer_notified_on=employer_notified_on,
+        employer_notice_pending=employer_notice_pending,
     )
     previous = list(
         Membership.objects.select_for_update()

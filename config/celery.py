@@ -40,6 +40,10 @@ app.conf.beat_schedule = {
     "meetings-tick": entry(
         "meetings.tick", crontab(minute="*/15"), period=timedelta(minutes=15), expires=15 * 60
     ),
+    # Closes the nominations and votes of AMR/TR elections whose last day has passed.
+    "elections-tick": entry(
+        "elections.tick", crontab(minute=5), period=timedelta(hours=1), expires=3600
+    ),
     # Removes background documents (org charts, AMO plan) older than a week.
     "meetings-cleanup-documents": entry(
         "meetings.cleanup_documents", crontab(hour=3, minute=15), period=DAY, expires=20 * 3600

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "apv",
     "incidents",
     "unions",
+    "elections",
     "portal",
     "rest_framework",
     "drf_spectacular",

@@ -23,6 +23,7 @@ urlpatterns += i18n_patterns(
     path("kreds/", include("unions.urls")),
     path("paamindelser/", include("reminders.urls")),
     path("uddannelse/", include("training.urls")),
+    path("valg/", include("elections.urls")),
     path("frister/", include("deadlines.urls")),
     path("", include("portal.urls")),
     prefix_default_language=False,

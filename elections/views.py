@@ -1,0 +1,264 @@
+"""The election in the portal: open it, stand or propose a colleague, answer a proposal, vote,
+see the result and print it. Every page asks elections/access.py."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from committees.models import Committee, Membership
+from committees.viewer import get_viewer
+from core.access import access_to
+from core.tenancy import kommune_required
+from organisations.models import Person
+
+from .access import get_election_for_user, may_open
+from .documents import result_context, result_pdf
+from .forms import OpenForm
+from .models import Candidacy, Election, Voter
+from .services import (
+    ballot_cast,
+    candidacy_answer,
+    candidacy_nominate,
+    election_cancel,
+    election_open,
+    turnout,
+)
+
+
+def _errors(request, error: ValidationError) -> None:
+    for text in error.messages:
+        messages.error(request, text)
+
+
+def _back(election: Election) -> HttpResponseRedirect:
+    return HttpResponseRedirect(reverse("elections:detail", args=[election.public_id]))
+
+
+@kommune_required
+@require_GET
+def election_list(request):
+    """The elections the viewer takes part in or follows: open ones first."""
+    viewer = get_viewer(request)
+    person = viewer.person
+    query = Q(committee_id__in=viewer.visible_committee_ids)
+    if person is not None:
+        query |= Q(pk__in=Voter.objects.filter(person=person).values("election_id"))
+        query |= Q(pk__in=Candidacy.objects.filter(person=person).values("election_id"))
+    elections = list(
+        Election.objects.filter(query).select_related("committee").order_by("-opened_at")[:100]
+    )
+    return render(
+        request,
+        "elections/list.html",
+        {
+            "open": [e for e in elections if e.is_open],
+            "closed": [e for e in elections if not e.is_open],
+        },
+    )
+
+
+@kommune_required
+@require_GET
+def election_detail(request, public_id):
+    election = get_election_for_user(request, public_id)
+    person = get_viewer(request).person
+    today = timezone.localdate()
+    candidacies = list(election.candidacies.select_related("person", "person__unit"))
+    voter = Voter.objects.filter(election=election, person=person).first() if person else None
+    eligible, voted = turnout(election)
+    nominating = (
+        election.state == Election.State.NOMINATION and today <= election.nomination_deadline
+    )
+    voting = election.state == Election.State.VOTING and today <= election.voting_closes_on
+    colleagues = []
+    if nominating and voter is not None:
+        standing = {c.person_id for c in candidacies}
+        colleagues = (
+            Person.objects.filter(pk__in=election.voters.values("person_id"))
+            .exclude(pk__in=standing)
+            .order_by("last_name", "first_name")[:500]
+        )
+    return render(
+        request,
+        "elections/detail.html",
+        {
+            "election": election,
+            "candidacies": candidacies,
+            "accepted": [c for c in candidacies if c.state == Candidacy.State.ACCEPTED],
+            "mine": next((c for c in candidacies if person and c.person_id == person.pk), None),
+            "voter": voter,
+            "eligible": eligible,
+            "voted": voted,
+            "nominating": nominating,
+            "voting": voting,
+            "colleagues": colleagues,
+            "can_run": access_to(request, election).change,
+            "history": election.history.select_related("history_user").order_by("history_date"),
+            **(result_context(election) if election.state == Election.State.ELECTED else {}),
+        },
+    )
+
+
+@kommune_required
+@require_http_methods(["GET", "POST"])
+def election_new(request, public_id):
+    committee = Committee.objects.filter(public_id=public_id).first()
+    role = request.POST.get("role") or request.GET.get("role") or Election.Role.AMR
+    # HR of the committee's units, its leaders and its AMR; another kommune's committee, a
+    # missing one and one the user may not run an election in are the same 404.
+    if committee is None or not may_open(request, committee, role):
+        raise Http404
+    initial = {"role": role}
+    replaces = request.GET.get("replaces")
+    if replaces:
+        seat = Membership.objects.filter(public_id=replaces, committee=committee).first()
+        if seat is not None:
+            initial.update(role=seat.role, replaces=seat)
+    form = OpenForm(request.POST or None, committee=committee, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            election = election_open(
+                committee=committee,
+                role=data["role"],
+                seats=data["seats"],
+                nomination_deadline=data["nomination_deadline"],
+                voting_days=data["voting_days"],
+                term_start=data["term_start"],
+                replaces=data["replaces"],
+                message=data["message"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Valget er åbnet. %(n)s ansatte får en e-mail om at opstille kandidater.")
+                % {"n": election.voters.count()},
+            )
+            return _back(election)
+    return render(request, "elections/new.html", {"committee": committee, "form": form})
+
+
+@kommune_required
+@require_POST
+def nominate(request, public_id):
+    election = get_election_for_user(request, public_id)
+    person = get_viewer(request).person
+    if person is None:
+        raise Http404
+    nominee_id = request.POST.get("person") or ""
+    nominee = (
+        Person.objects.filter(public_id=nominee_id).first()
+        if nominee_id and nominee_id != "self"
+        else person
+    )
+    if nominee is None:
+        messages.error(request, _("Vælg en kollega fra listen."))
+        return _back(election)
+    try:
+        candidacy_nominate(election, person=nominee, by=person, acting_user=request.user)
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        if nominee.pk == person.pk:
+            messages.success(request, _("Du stiller op."))
+        else:
+            messages.success(
+                request,
+                _("%(person)s er foreslået og får en e-mail om at svare.") % {"person": nominee},
+            )
+    return _back(election)
+
+
+@kommune_required
+@require_POST
+def answer(request, public_id):
+    candidacy = Candidacy.objects.select_related("election").filter(public_id=public_id).first()
+    if candidacy is None or not access_to(request, candidacy).change:
+        raise Http404
+    accept = request.POST.get("answer") == "yes"
+    try:
+        candidacy_answer(candidacy, accept=accept, acting_user=request.user)
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("Du stiller op.") if accept else _("Du stiller ikke op."))
+    return _back(candidacy.election)
+
+
+@kommune_required
+@require_POST
+def vote(request, public_id):
+    election = get_election_for_user(request, public_id)
+    person = get_viewer(request).person
+    if person is None:
+        raise Http404
+    candidacy = (
+        Candidacy.objects.filter(
+            election=election, public_id=request.POST.get("candidacy") or None
+        ).first()
+        if _is_uuid(request.POST.get("candidacy"))
+        else None
+    )
+    if candidacy is None:
+        messages.error(request, _("Vælg en af kandidaterne."))
+        return _back(election)
+    try:
+        ballot_cast(election, voter=person, candidacy=candidacy)
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("Tak, din stemme er afgivet. Den kan ikke ses af nogen."))
+    return _back(election)
+
+
+@kommune_required
+@require_POST
+def cancel(request, public_id):
+    election = get_election_for_user(request, public_id)
+    if not access_to(request, election).change:
+        raise Http404
+    try:
+        election_cancel(election, reason=request.POST.get("reason", ""), acting_user=request.user)
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("Valget er aflyst."))
+    return _back(election)
+
+
+@kommune_required
+@require_GET
+def result_document(request, public_id):
+    election = get_election_for_user(request, public_id)
+    if election.state != Election.State.ELECTED:
+        raise Http404
+    response = HttpResponse(result_pdf(election), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="valgresultat-{election.closed_at:%Y-%m-%d}.pdf"'
+    )
+    return response
+
+
+def _is_uuid(value) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
