@@ -15,9 +15,11 @@ HR_APPS = (
     "incidents",
     "api",
     "accounts",
+    "elections",
 )
 # Identity providers are installation configuration: superusers only.
-HR_EXCLUDED_MODELS = {"kommune", "kommunestaff", "identityprovider"}
+# Nobody reads an election's ballots or its list of who voted, HR included.
+HR_EXCLUDED_MODELS = {"kommune", "kommunestaff", "identityprovider", "ballot", "voter"}
 
 
 def hr_permissions():

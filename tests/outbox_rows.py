@@ -16,6 +16,7 @@ from unions.models import ElectionNotice, Kreds, NetworkGroup, NetworkInvitation
 from unions.models import Union as TradeUnion
 from unions.services import union_membership_state
 
+from .samples_elections import make_message
 from .samples_incidents import make_incident
 from .samples_meetings import _sample_message
 from .samples_reminders import _sample_item
@@ -27,6 +28,7 @@ ADDRESSES = {
     "apv.survey_invitation": "lene@a.dk",
     "unions.network_invitation": "arne@a.dk",
     "unions.election_notice": "kreds@kreds.example",
+    "elections.messages": "arne@a.dk",
 }
 
 
@@ -46,6 +48,7 @@ def rows_for_every_outbox(org) -> dict[str, tuple[type, int]]:
             kommune=kommune, incident=make_incident(org), recipient=leader, reason="leader"
         )
         cycle = apv_cycle_start(committee=org.amg, method=ApvCycle.Method.SURVEY)
+        rows["elections.messages"] = make_message(org)
         rows["apv.survey_invitation"] = SurveyInvitation.objects.create(
             kommune=kommune, cycle=cycle, person=leader
         )

@@ -15,6 +15,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from apv.models import ApvCycle
+from committees.models import AmoProposal
 from core.tenancy import tenant_scope
 from deadlines.models import Deadline
 from incidents.models import Incident
@@ -23,6 +24,7 @@ from meetings.selectors import agenda_for
 from training.models import CourseDate, Enrolment
 
 from . import factories as f
+from .samples_elections import make_election
 
 # Patterns whose id is not an object of a kommune: each answers its own page for a bad token.
 SKIP = {
@@ -120,7 +122,19 @@ def foreign_ids(org_a, org_b):
             kommune=org_b.kommune, person=org_b.amr.person, course_date=course_date
         )
         hoved = org_b.med.parent
+        election = make_election(org_b)
+        candidacy = election.candidacies.get()
+        proposal = AmoProposal.objects.create(
+            kommune=org_b.kommune,
+            committee=org_b.amg,
+            title="Beta-forslag",
+            submitted_on=today,
+            submitted_by=org_b.amr.person,
+        )
     return [
+        proposal.public_id,
+        election.public_id,
+        candidacy.public_id,
         org_b.amg.public_id,
         hoved.public_id,
         meeting.public_id,

@@ -1,7 +1,7 @@
 """Faults, proven with real parts: an SMTP server in the test process (aiosmtpd), and Celery
 workers as subprocesses against Redis and the test PostgreSQL database, killed mid-send.
 
-- A worker killed while each of the six outboxes is in the middle of a send (the mail server
+- A worker killed while each outbox is in the middle of a send (the mail server
   has not accepted the message): after a restart every message is sent once — never twice,
   never lost.
 - The mail server refusing, then accepting: the message waits out its backoff and is sent once.
@@ -115,16 +115,16 @@ def test_a_worker_killed_mid_send_in_every_outbox_sends_each_message_once(
     logs = [tmp_path / "worker-1.log", tmp_path / "worker-2.log"]
     celery_app.control.purge()  # nothing left over from other tests
     handler.hold.set()
-    first = start([*worker_args, "--pool=prefork", "--concurrency=6"], env, logs[0])
+    first = start([*worker_args, "--pool=prefork", f"--concurrency={len(rows)}"], env, logs[0])
     second = None
     try:
-        # Each outbox's row in a task of its own: six sends in six processes at once.
+        # Each outbox's row in a task of its own: one process per outbox, all at once.
         for name, (_model, pk) in rows.items():
             celery_app.send_task("core.outbox_send", args=[name, [pk]])
         wait_for(
-            lambda: set(states(rows).values()) == {"sending"} and handler.holding == 6,
+            lambda: set(states(rows).values()) == {"sending"} and handler.holding == len(rows),
             90,
-            "the six sends did not all reach the mail server",
+            "the sends did not all reach the mail server",
             [first],
         )
         stop(first, kill=True)  # SIGKILL: no shutdown, no acknowledgement, no cleanup
@@ -151,7 +151,7 @@ def test_a_worker_killed_mid_send_in_every_outbox_sends_each_message_once(
             stop(second)
     log_text = "".join(f"\n--- {path.name} ---\n{path.read_text()}" for path in logs)
     ids = handler.message_ids()
-    assert len(ids) == 6 and len(set(ids)) == 6, log_text  # each message once
+    assert len(ids) == len(rows) and len(set(ids)) == len(rows), log_text  # each message once
     recipients = sorted(a.addr_spec for m in handler.accepted for a in m["To"].addresses)
     assert recipients == sorted(ADDRESSES.values())
     with scopes_disabled():
@@ -189,5 +189,5 @@ def test_a_mail_server_that_refuses_then_accepts_gets_each_message_once(
         for name, (_model, pk) in rows.items():
             assert outbox.send_one(name, pk) == "sent", name
             assert outbox.send_one(name, pk) == "not_claimed", name
-    assert len(handler.accepted) == 6 and len(set(handler.message_ids())) == 6
+    assert len(handler.accepted) == len(rows) and len(set(handler.message_ids())) == len(rows)
     assert set(states(rows).values()) == {"sent"}
