@@ -154,6 +154,36 @@ def election_new(request, public_id):
 
 
 @kommune_required
+@require_GET
+def for_deadline(request, public_id):
+    """From an AMR's term-end deadline (committees.amr_term_end) to the election of its seat:
+    the open election if there is one, else the form to open it for that seat."""
+    from deadlines.models import Deadline
+
+    deadline = (
+        Deadline.objects.filter(public_id=public_id, rule="committees.amr_term_end")
+        .select_related("committee", "person")
+        .first()
+    )
+    if deadline is None or deadline.committee is None or not access_to(request, deadline).read:
+        raise Http404
+    committee = deadline.committee
+    running = Election.objects.filter(
+        committee=committee, role=Election.Role.AMR, state__in=Election.OPEN_STATES
+    ).first()
+    if running is not None and access_to(request, running).read:
+        return _back(running)
+    if not may_open(request, committee, Election.Role.AMR):
+        raise Http404
+    seat_pk = deadline.key[1:] if deadline.key[:1] == "m" and deadline.key[1:].isdigit() else None
+    seat = Membership.objects.filter(pk=seat_pk, committee=committee).first() if seat_pk else None
+    url = reverse("elections:new", args=[committee.public_id]) + "?role=amr"
+    if seat is not None:
+        url += f"&replaces={seat.public_id}"
+    return HttpResponseRedirect(url)
+
+
+@kommune_required
 @require_POST
 def nominate(request, public_id):
     election = get_election_for_user(request, public_id)

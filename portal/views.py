@@ -13,6 +13,8 @@ from core.panels import panels
 from core.tenancy import SESSION_KEY, kommune_required
 from deadlines.overview import COMMITTEE_ROWS, STATUS_ORDER, kommune_overview
 from deadlines.sources import request_sources
+from elections.access import may_open
+from elections.models import Election
 
 
 def no_kommune(request):
@@ -75,6 +77,10 @@ def committee_detail(request, public_id):
             "seats": seats,
             "can_chair": can_chair,
             "units": committee.units.order_by("name"),
+            "elections": committee.elections.order_by("-opened_at")[:5],
+            "may_open_election": any(
+                may_open(request, committee, role) for role in Election.Role.values
+            ),
         },
     )
 

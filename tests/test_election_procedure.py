@@ -305,3 +305,53 @@ def _portal_pages(client, org_a, org_b, staff, election):
     client.logout()
     f.login_as(client, org_a, staff["leader"], "lene")
     assert client.get(new_url).status_code == 200
+
+
+def test_the_demo_has_an_election_in_progress(db):
+    """The demo shows the procedure midway: Albertslund's AMG votes; the AMR login has not."""
+    from django.contrib.auth import get_user_model
+
+    from organisations.demo_loader import load_demo
+    from organisations.models import Kommune
+
+    load_demo(today=TODAY)
+    kommune = Kommune.objects.get(code="albertslund")
+    amr_login = get_user_model().objects.get(username="amr.albertslund")
+    with tenant_scope(kommune):
+        election = Election.objects.get()
+        assert election.state == Election.State.VOTING
+        assert election.voting_closes_on > TODAY
+        assert election.candidacies.filter(state=Candidacy.State.ACCEPTED).count() == 2
+        assert 0 < election.ballots.count() < election.voters.count()
+        me = Voter.objects.get(election=election, person__user=amr_login)
+        assert not me.has_voted
+        assert election.candidacies.filter(person__user=amr_login).exists()
+
+
+def test_the_term_end_deadline_leads_into_the_election(client, org_a, staff):
+    """AML § 8: the AMR's term-end deadline's action opens the election of that seat; once one
+    is open, it leads there."""
+    from deadlines.engine import refresh
+    from deadlines.selectors import deadlines_for_viewer  # noqa: F401  (the panel's reader)
+
+    with tenant_scope(org_a.kommune), at(TODAY):
+        refresh(org_a.kommune, persons=[staff["amr"].person_id], committees=[org_a.amg.pk])
+        deadline = Deadline.objects.get(rule="committees.amr_term_end", person=staff["amr"].person)
+        action = deadline.rule_obj.action(deadline)
+    assert action.url == reverse("elections:for_deadline", args=[deadline.public_id])
+    f.login_as(client, org_a, staff["amr"].person, "arne")
+    with at(TODAY):
+        response = client.get(action.url)
+        assert response.status_code == 302
+        assert f"replaces={staff['amr'].public_id}" in response.url
+        form = client.get(response.url)
+        assert form.status_code == 200 and str(staff["amr"].person) in form.text
+        election = open_amr_election(org_a, staff)
+        assert client.get(action.url).url == reverse("elections:detail", args=[election.public_id])
+    # A colleague who may not open it gets the same 404 as a missing deadline.
+    client.logout()
+    f.login_as(client, org_a, staff["people"][0], "birte")
+    with tenant_scope(org_a.kommune):
+        election.delete()
+    with at(TODAY):
+        assert client.get(action.url).status_code == 404
