@@ -22,13 +22,14 @@ class OpenForm(forms.Form):
     )
     seats = forms.IntegerField(label=_("Antal pladser"), min_value=1, max_value=10, initial=1)
     nomination_deadline = forms.DateField(
-        label=_("Kandidatfrist"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Kandidatfrist"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     voting_days = forms.IntegerField(
         label=_("Afstemningens længde (dage)"), min_value=1, max_value=30, initial=7
     )
     term_start = forms.DateField(
-        label=_("Valgperioden begynder"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Valgperioden begynder"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     message = forms.CharField(
         label=_("Besked til de ansatte"),

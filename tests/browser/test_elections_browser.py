@@ -1,0 +1,111 @@
+"""Issue 14: an AMR election's main path in a real browser — the leader opens it from the
+committee page, two colleagues stand, a colleague votes in secret, everyone sees the result and
+prints it."""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+import pytest
+from django.utils import timezone
+from pypdf import PdfReader
+
+from core.tenancy import tenant_scope
+from elections import services
+from elections.models import Ballot, Election
+from tests import factories as f
+
+from .conftest import log_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def workplace(org_a):
+    k = org_a.kommune
+    with tenant_scope(k):
+        leader = org_a.leader_person
+        org_a.workplace.leader = leader
+        org_a.workplace.save()
+        logins = {}
+        for username, person in (("lene", leader),):
+            person.user = f.user(username)
+            person.save()
+            logins[username] = person
+        for first in ("Birte", "Carl", "Dorte"):
+            logins[first.lower()] = f.person(
+                k, first, "Alfa", unit=org_a.workplace, user=f.user(first.lower())
+            )
+    return logins
+
+
+def test_an_amr_election_from_opening_to_printed_result(page, new_page, org_a, workplace):
+    log_in(page, "lene")
+    page.wait_for_url("**/")
+    page.goto(f"/udvalg/{org_a.amg.public_id}/")
+    page.get_by_role("link", name="Åbn et valg af AMR eller TR").click()
+    page.wait_for_url("**/valg/nyt/**")
+    page.get_by_label("Besked til de ansatte").fill("Valget drøftes på personalemødet.")
+    page.get_by_role("button", name="Åbn valget og send indkaldelsen").click()
+    page.wait_for_url("**/valg/*/")
+    assert "Valget er åbnet" in page.content()
+    with tenant_scope(org_a.kommune):
+        election = Election.objects.get()
+    assert election.opened_by.username == "lene"
+
+    # Two colleagues stand: one herself, one proposed by a colleague who then accepts.
+    birte = new_page()
+    log_in(birte, "birte")
+    birte.wait_for_url("**/")
+    birte.locator("#panel-elections").get_by_role("link").first.click()
+    birte.get_by_role("button", name="Jeg stiller op").click()
+    assert "Du stiller op." in birte.content()
+    birte.get_by_label("Foreslå en kollega").select_option(label="Carl Alfa")
+    birte.get_by_role("button", name="Foreslå").click()
+    assert "Carl Alfa er foreslået" in birte.content()
+    carl = new_page()
+    log_in(carl, "carl")
+    carl.wait_for_url("**/")
+    carl.goto(f"/valg/{election.public_id}/")
+    carl.get_by_role("button", name="Ja, jeg stiller op").click()
+    assert "Du stiller op." in carl.content()
+
+    # The nomination deadline passes (the beat's tick): two candidates for one seat, a vote.
+    with tenant_scope(org_a.kommune):
+        services.elections_advance(today=election.nomination_deadline + datetime.timedelta(days=1))
+        election.refresh_from_db()
+    assert election.state == Election.State.VOTING
+    dorte = new_page()
+    log_in(dorte, "dorte")
+    dorte.wait_for_url("**/")
+    dorte.goto(f"/valg/{election.public_id}/")
+    assert "ingen kan se" in dorte.content().lower() or "Stemmerne tælles op" in dorte.content()
+    dorte.get_by_label("Birte Alfa").check()
+    dorte.get_by_role("button", name="Afgiv stemme").click()
+    assert "din stemme er afgivet" in dorte.content()
+    assert dorte.get_by_role("button", name="Afgiv stemme").count() == 0
+    carl.goto(f"/valg/{election.public_id}/")
+    carl.get_by_label("Carl Alfa").check()
+    carl.get_by_role("button", name="Afgiv stemme").click()
+    birte.goto(f"/valg/{election.public_id}/")
+    birte.get_by_label("Birte Alfa").check()
+    birte.get_by_role("button", name="Afgiv stemme").click()
+    # While the vote is open nobody sees a count.
+    page.goto(f"/valg/{election.public_id}/")
+    assert "2 har stemt" not in page.content() and "3 har stemt" in page.content()
+    assert page.locator("#h-cands").locator("..").locator("th").count() == 0
+    with tenant_scope(org_a.kommune):
+        assert Ballot.objects.filter(election=election).count() == 3
+
+    # The vote closes: the result and its PDF.
+    with tenant_scope(org_a.kommune):
+        services.elections_advance(today=election.voting_closes_on + datetime.timedelta(days=1))
+    dorte.goto(f"/valg/{election.public_id}/")
+    result = dorte.locator("#h-cands").locator("..").inner_text()
+    assert "Birte Alfa" in result and "Valgt" in result and "2" in result
+    pdf = dorte.request.get(f"/valg/{election.public_id}/resultat.pdf")
+    assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.body())).pages)
+    assert "Valgresultat" in text and "Birte Alfa" in text and "Afgivne stemmer" in text
+    assert timezone.localdate().year >= 2026
