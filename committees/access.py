@@ -9,11 +9,17 @@ there too (`core.access.HRArea.decide`)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext_lazy
+
 from core.access import Access, decides, either, hr_area
 from organisations.models import Person
 
-from .models import Committee, CommitteeUnit, Membership
-from .viewer import get_viewer
+from .models import AmoProposal, Committee, CommitteeUnit, Membership
+from .viewer import Viewer, get_viewer
 
 
 def committee_unit_ids(request, committee_id: int) -> set[int]:
@@ -83,3 +89,108 @@ def person_access(request, person: Person) -> Access:
     own = viewer.person is not None and viewer.person.pk == person.pk
     leads = person.unit_id is not None and person.unit_id in viewer.led_unit_ids
     return either(Access(own or leads, False), hr_area(request).decide({person.unit_id}))
+
+
+Outcome = AmoProposal.Outcome
+# A member of the AMO proposes; a TR or a secretary who sits in the meetings does not.
+PROPOSER_ROLES = frozenset(Membership.Role) - {Membership.Role.TR, Membership.Role.SEKRETAER}
+
+
+# --- AMO proposals (committees/proposals.py): who may do what ----------------------------------
+
+
+def proposer_committee_ids(viewer: Viewer) -> set[int]:
+    """The open AMO committees the viewer may submit proposals in."""
+    return {
+        seat.committee_id
+        for seat in viewer.seats
+        if seat.role in PROPOSER_ROLES
+        and seat.committee.kind in Committee.AMO_KINDS
+        and seat.committee.closed_on is None
+    }
+
+
+def leads_committee_units(request, committee_id: int) -> bool:
+    """Does the viewer lead a unit the committee covers (or a unit above one)?"""
+    viewer = get_viewer(request)
+    if viewer.person is None or not viewer.led_unit_ids:
+        return False
+    return bool(viewer.led_unit_ids & committee_unit_ids(request, committee_id))
+
+
+def may_read_committee_proposals(request, committee: Committee) -> bool:
+    if committee.pk in get_viewer(request).visible_committee_ids:
+        return True
+    return hr_committee_access(request, committee.pk).read
+
+
+def may_decide(request, proposal: AmoProposal) -> bool:
+    """The employer side of this proposal (see the module docstring); not the submitter."""
+    viewer = get_viewer(request)
+    if viewer.person is not None and proposal.submitted_by_id == viewer.person.pk:
+        return False
+    if leads_committee_units(request, proposal.committee_id):
+        return True
+    return hr_committee_access(request, proposal.committee_id).change
+
+
+@dataclass
+class ProposalAccess:
+    proposal: AmoProposal
+    can_decide: bool
+
+    @property
+    def decision_open(self) -> bool:
+        return self.can_decide and self.proposal.outcome == Outcome.PENDING
+
+    @property
+    def reasons_open(self) -> bool:
+        return self.can_decide and self.proposal.awaits_reasons
+
+
+@decides(AmoProposal)
+def proposal_access(request, proposal: AmoProposal) -> Access:
+    """Read: the committee's members, the leaders of the units it covers (and above), the
+    submitter, HR of its units. Change (decide, give the reasons): the employer — those leaders
+    and HR who may change the committee — never the submitter."""
+    viewer = get_viewer(request)
+    own = viewer.person is not None and proposal.submitted_by_id == viewer.person.pk
+    readable = own or proposal.committee_id in viewer.visible_committee_ids
+    hr = hr_committee_access(request, proposal.committee_id)
+    if not readable:
+        return hr
+    employer = may_decide(request, proposal)
+    reason = "" if employer else gettext_lazy("Kun arbejdsgiveren beslutter forslaget.")
+    return either(Access(True, employer, reason), hr)
+
+
+def get_amo_committee_for_user(request, public_id) -> tuple[Committee, bool]:
+    """An AMO committee whose proposals the viewer may read, and whether they may submit one
+    there. Missing, another kommune's, not an AMO committee and not visible: the same 404."""
+    committee = (
+        Committee.objects.filter(public_id=public_id, kind__in=Committee.AMO_KINDS)
+        .only("pk", "public_id", "name", "kind", "closed_on", "kommune_id")
+        .first()
+    )
+    if committee is None or not may_read_committee_proposals(request, committee):
+        raise Http404
+    return committee, committee.pk in proposer_committee_ids(get_viewer(request))
+
+
+def get_proposal_for_user(request, public_id) -> ProposalAccess:
+    proposal = (
+        AmoProposal.objects.select_related("committee", "submitted_by", "decided_by")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if proposal is None or not proposal_access(request, proposal).read:
+        raise Http404
+    return ProposalAccess(proposal, may_decide(request, proposal))
+
+
+def get_proposal_to_decide(request, public_id) -> AmoProposal:
+    """The proposal for the employer's decision or reasons: 404 as above, 403 for a reader."""
+    access = get_proposal_for_user(request, public_id)
+    if not access.can_decide:
+        raise PermissionDenied
+    return access.proposal

@@ -7,7 +7,14 @@ from core.admin_filters import AutocompleteFilter
 from core.admin_site import site
 from core.history import set_history_user
 
-from .models import AmoProposal, Committee, CommitteeUnit, Membership, ObligationWaiver
+from .models import (
+    AmoProposal,
+    Committee,
+    CommitteeUnit,
+    Membership,
+    ObligationWaiver,
+    ProposalMessage,
+)
 from .resources import MembershipResource
 from .services import (
     committee_members_changed,
@@ -205,13 +212,52 @@ class ObligationWaiverAdmin(TenantAdmin):
         obligation_waiver_save(obj, acting_user=request.user)
 
 
+class ProposalMessageInline(TenantInline):
+    """The e-mails about the proposal: who was told what, and whether it went out."""
+
+    model = ProposalMessage
+    fields = ("recipient", "kind", "state", "to_email", "sent_at", "attempts", "last_error")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(AmoProposal, site=site)
 class AmoProposalAdmin(TenantAdmin):
-    list_display = ("title", "committee", "submitted_on", "outcome", "reasons_given_on")
+    """HR keeps the proposals (the portal is where the AMO submits and the employer answers):
+    the same invariants hold here (`AmoProposal.clean`), and the deadline for the reasons
+    follows every save."""
+
+    list_display = (
+        "title",
+        "committee",
+        "submitted_on",
+        "outcome",
+        "decided_on",
+        "reasons_given_on",
+    )
     list_filter = ("outcome",)
     list_select_related = ("committee",)
     search_fields = ("title", "committee__name")
-    autocomplete_fields = ("committee",)
+    autocomplete_fields = ("committee", "submitted_by", "decided_by")
+    fields = (
+        "committee",
+        "title",
+        "description",
+        "submitted_on",
+        "submitted_by",
+        "outcome",
+        "decided_on",
+        "decided_by",
+        "reasons",
+        "reasons_given_on",
+    )
+    inlines = [ProposalMessageInline]
     unit_lookups = ("committee__coverage__unit",)
 
     def limit_to_units(self, queryset, unit_ids):

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import OutboxRow
 from core.tenancy import TenantModel, tenant_history
 
 
@@ -290,21 +291,44 @@ class ObligationWaiver(TenantModel):
 
 
 class AmoProposal(TenantModel):
-    """A proposal of the arbejdsmiljøudvalg to the employer (BEK § 30 stk. 3): if the employer
-    does not follow it, the udvalg is entitled to the reasons within 3 weeks."""
+    """A proposal of the arbejdsmiljøorganisation to the employer (BEK om systematisk
+    arbejdsmiljøarbejde § 30 stk. 2 nr. 5 and stk. 3): an AMG or an arbejdsmiljøudvalg
+    (HovedMED/AfdelingsMED in the enstrenget structure) proposes; the employer decides and records
+    the day; if the employer does not follow it, the committee is entitled to the reasons within
+    3 weeks of that decision (`committees.proposal_answer`). Written through
+    `committees.proposals`; the history keeps who did what."""
 
     class Outcome(models.TextChoices):
-        PENDING = "pending", _("Afventer")
+        PENDING = "pending", _("Afventer arbejdsgiverens beslutning")
         FOLLOWED = "followed", _("Fulgt")
         NOT_FOLLOWED = "not_followed", _("Ikke fulgt")
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     committee = models.ForeignKey(
         Committee, on_delete=models.CASCADE, related_name="proposals", verbose_name=_("udvalg")
     )
     title = models.CharField(_("forslag"), max_length=200)
+    description = models.TextField(_("beskrivelse"), blank=True)
     submitted_on = models.DateField(_("fremsat den"))
+    submitted_by = models.ForeignKey(
+        "organisations.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="amo_proposals",
+        verbose_name=_("fremsat af"),
+    )
     outcome = models.CharField(
         _("udfald"), max_length=20, choices=Outcome.choices, default=Outcome.PENDING
+    )
+    decided_on = models.DateField(_("besluttet den"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        "organisations.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="amo_proposals_decided",
+        verbose_name=_("besluttet af"),
     )
     reasons_given_on = models.DateField(_("begrundelse givet den"), null=True, blank=True)
     reasons = models.TextField(_("begrundelse"), blank=True)
@@ -312,9 +336,80 @@ class AmoProposal(TenantModel):
     history = tenant_history()
 
     class Meta:
-        verbose_name = _("forslag fra arbejdsmiljøudvalget")
-        verbose_name_plural = _("forslag fra arbejdsmiljøudvalget")
-        ordering = ["-submitted_on"]
+        verbose_name = _("forslag fra arbejdsmiljøorganisationen")
+        verbose_name_plural = _("forslag fra arbejdsmiljøorganisationen")
+        ordering = ["-submitted_on", "-pk"]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def awaits_reasons(self) -> bool:
+        return self.outcome == self.Outcome.NOT_FOLLOWED and self.reasons_given_on is None
+
+    def clean(self):
+        """The same invariants for every door (the portal's services and HR's admin)."""
+        super().clean()
+        errors = {}
+        if self.committee_id and self.committee.kind not in Committee.AMO_KINDS:
+            errors["committee"] = _(
+                "Forslag kommer fra en arbejdsmiljøgruppe eller et arbejdsmiljøudvalg."
+            )
+        if self.outcome == self.Outcome.PENDING:
+            if self.decided_on:
+                errors["decided_on"] = _("Et forslag, der afventer beslutning, har ingen dato.")
+            if self.reasons_given_on or self.reasons:
+                errors["reasons"] = _("Begrundelsen gives, når forslaget ikke følges.")
+        elif not self.decided_on:
+            errors["decided_on"] = _("Angiv hvornår arbejdsgiveren besluttede.")
+        elif self.submitted_on and self.decided_on < self.submitted_on:
+            errors["decided_on"] = _("Beslutningen kan ikke ligge før forslaget blev fremsat.")
+        if self.outcome == self.Outcome.FOLLOWED and (self.reasons_given_on or self.reasons):
+            errors["reasons"] = _("Et forslag, der følges, skal ikke begrundes.")
+        if self.reasons_given_on and not self.reasons.strip():
+            errors["reasons"] = _("Skriv begrundelsen.")
+        if self.reasons.strip() and not self.reasons_given_on and "reasons" not in errors:
+            errors["reasons_given_on"] = _("Angiv hvornår begrundelsen blev givet.")
+        if (
+            self.reasons_given_on
+            and self.decided_on
+            and self.reasons_given_on < self.decided_on
+            and "reasons" not in errors
+        ):
+            errors["reasons_given_on"] = _("Begrundelsen kan ikke gives før beslutningen.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class ProposalMessage(OutboxRow):
+    """One e-mail about an AMO proposal to one person, a row of the outbox (core.outbox): the
+    employer told of a new proposal, the committee's members told of the decision and of the
+    reasons. One row per proposal, person and event: nothing is sent twice."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", _("Nyt forslag til arbejdsgiveren")
+        DECIDED = "decided", _("Arbejdsgiverens beslutning")
+        REASONS = "reasons", _("Arbejdsgiverens begrundelse")
+
+    proposal = models.ForeignKey(
+        AmoProposal, on_delete=models.CASCADE, related_name="messages", verbose_name=_("forslag")
+    )
+    recipient = models.ForeignKey(
+        "organisations.Person",
+        on_delete=models.CASCADE,
+        related_name="proposal_messages",
+        verbose_name=_("modtager"),
+    )
+    kind = models.CharField(_("besked"), max_length=10, choices=Kind.choices)
+
+    class Meta(OutboxRow.Meta):
+        verbose_name = _("besked om forslag")
+        verbose_name_plural = _("beskeder om forslag")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "recipient", "kind"], name="proposalmessage_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal} → {self.recipient}"

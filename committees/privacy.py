@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.privacy import PersonalData, personal_data
 
-from .models import Membership
+from .models import AmoProposal, Membership, ProposalMessage
 
 personal_data(
     PersonalData(
@@ -23,5 +23,50 @@ personal_data(
         ),
         subjects=_("Medlemmer af udvalg, AMR, TR, ledere"),
         recipients=_("Alle medarbejdere (AMO-planen er offentlig for de ansatte)"),
+    ),
+)
+
+# AMO proposals (committees/proposals.py)
+
+_BASIS = _(
+    "GDPR art. 6, stk. 1, litra c: arbejdsmiljøloven og BEK om systematisk arbejdsmiljøarbejde § 30"
+)
+_KEPT = _(
+    "Forslaget og arbejdsgiverens svar er en del af arbejdsmiljøorganisationens dokumentation; "
+    "rækken står tilbage uden navn."
+)
+
+personal_data(
+    PersonalData(
+        model=AmoProposal,
+        subject="submitted_by",
+        fields=("committee", "title", "submitted_on"),
+        purpose=_("Forslag fra arbejdsmiljøorganisationen til arbejdsgiveren"),
+        basis=_BASIS,
+        erasure="keep",
+        kept_because=_KEPT,
+        subjects=_("AMR og ledere i arbejdsmiljøorganisationen"),
+        recipients=_("Udvalgets medlemmer, arbejdsgiveren og HR"),
+    ),
+    PersonalData(
+        model=AmoProposal,
+        subject="decided_by",
+        fields=("committee", "title", "outcome", "decided_on"),
+        purpose=_("Arbejdsgiverens beslutning om et forslag fra arbejdsmiljøorganisationen"),
+        basis=_BASIS,
+        erasure="keep",
+        kept_because=_KEPT,
+        subjects=_("Ledere"),
+        recipients=_("Udvalgets medlemmer og HR"),
+    ),
+    PersonalData(
+        model=ProposalMessage,
+        subject="recipient",
+        fields=("proposal", "kind", "state", "to_email", "sent_at"),
+        purpose=_("Besked om forslag, beslutning og begrundelse"),
+        basis=_BASIS,
+        retention="core.sent_emails",
+        subjects=_("Ledere og medlemmer af arbejdsmiljøorganisationen"),
+        recipients=_("Personen selv"),
     ),
 )

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from deadlines.actions import CommitteeMeetingsAction
 from deadlines.dates import add_months, add_years
-from deadlines.engine import Param, Rule, Want, register, registry
+from deadlines.engine import Action, Param, Rule, Want, register, registry
 from deadlines.models import Deadline
 
 from .models import (
@@ -304,6 +304,12 @@ class AmrTermEnd(Rule):
     local_source = _("valgperiode, 2–4 år")
     what_to_do = _("Afhold valg af arbejdsmiljørepræsentant og registrér resultatet.")
 
+    def action(self, deadline):
+        """The term-end deadline leads into the election (elections: open it for this seat)."""
+        from django.urls import reverse
+
+        return Action(_("Åbn valget"), reverse("elections:for_deadline", args=[deadline.public_id]))
+
     def scope(self, ctx):
         """The people whose AMR seats a change touched, and the AMRs of the committees it touched:
         a successor's new seat fulfils the predecessor's deadline at once."""
@@ -418,20 +424,48 @@ class ProposalAnswer(Rule):
     what_to_do = _("Arbejdsgiveren giver udvalget en skriftlig begrundelse.")
     parameters = (Param("days", _("Dage"), 21, minimum=1, maximum=21),)
 
+    def action(self, deadline):
+        from django.urls import reverse
+
+        from deadlines.engine import Action
+
+        proposal = (deadline.params or {}).get("id")
+        if proposal:
+            return Action(_("Åbn forslaget"), reverse("committees:proposal", args=[proposal]))
+        if deadline.committee_id is None:
+            return None
+        return Action(
+            _("Åbn udvalgets forslag"),
+            reverse("committees:committee", args=[deadline.committee.public_id]),
+        )
+
     def wants(self, ctx):
         days = ctx.param(self, "days")
         queryset = ctx.filter(
-            AmoProposal.objects.filter(committee__closed_on__isnull=True),
+            AmoProposal.objects.filter(
+                committee__closed_on__isnull=True, outcome=AmoProposal.Outcome.NOT_FOLLOWED
+            ),
             "committee_id",
             "committee",
         )
-        for proposal in queryset.exclude(outcome=AmoProposal.Outcome.FOLLOWED):
+        rows = queryset.values_list(
+            "pk",
+            "public_id",
+            "title",
+            "committee_id",
+            "submitted_on",
+            "decided_on",
+            "decided_by_id",
+            "reasons_given_on",
+        )
+        for pk, public_id, title, committee_id, submitted, decided, by, given in rows:
             yield Want(
-                key=f"pr{proposal.pk}",
-                due_date=proposal.submitted_on + timedelta(days=days),
-                committee_id=proposal.committee_id,
-                unit_id=first_unit(ctx, proposal.committee_id),
-                params={"proposal": proposal.title},
-                done_on=proposal.reasons_given_on,
-                fulfilled_by=(AmoProposal, proposal.pk) if proposal.reasons_given_on else None,
+                key=f"pr{pk}",
+                due_date=(decided or submitted) + timedelta(days=days),
+                person_id=by,
+                committee_id=committee_id,
+                unit_id=first_unit(ctx, committee_id),
+                params={"proposal": title, "id": str(public_id)},
+                done_on=given,
+                fulfilled_by=(AmoProposal, pk) if given else None,
             )

@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("moeder/", include("meetings.urls")),
     path("apv/", include("apv.urls")),
     path("haendelser/", include("incidents.urls")),
+    path("forslag/", include("committees.urls")),
     path("kreds/", include("unions.urls")),
     path("paamindelser/", include("reminders.urls")),
     path("uddannelse/", include("training.urls")),

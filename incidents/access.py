@@ -21,15 +21,16 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Window
+from django.db.models import Count, Q, Window
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from committees.models import Membership
+from committees.models import Committee, CommitteeUnit, Membership
 from committees.viewer import Viewer, get_viewer
-from core.access import READ_ONLY, Access, allowed_unit_ids, decides
+from core.access import READ_ONLY, Access, allowed_unit_ids, decides, either, hr_area
 from core.admin_site import staff_role
 from core.tenancy import scopes_disabled
+from organisations.models import Unit
 
 from .models import (
     HealthDataAccess,
@@ -37,6 +38,8 @@ from .models import (
     IncidentAttachment,
     IncidentForward,
     IncidentMeasure,
+    InspectionOrder,
+    InspectionVisit,
 )
 from .selectors import incident_queryset
 
@@ -304,3 +307,72 @@ def measure_access(request, measure: IncidentMeasure) -> Access:
         return Access(True, True)
     case = incident_access(request, measure.incident)
     return Access(case.read and case.change, case.change, case.reason)
+
+
+# --- Arbejdstilsynet: visits and påbud ------------------------------------------------------------
+#
+# A visit and its påbud are no health data: they concern the workplace. They are visible to the
+# AMO of that workplace — every member of the AMG covering the visited unit (its AMR, its leder,
+# the others who sit in it: they follow up on the påbud, seed 003 "Der tages action på besøg
+# eller vejledninger/påbud fra Arbejdstilsynet") — to the leaders of the unit and above it, and
+# to HR of the unit. The portal only reads them; HR records and changes them in the admin.
+
+
+def inspection_unit_ids(viewer: Viewer) -> tuple[set[int], set[int]]:
+    """The open AMGs the viewer sits in, and the units whose visits the viewer follows in the
+    portal: those covered by those AMGs, with everything below them, and those the viewer
+    leads. Two queries, once per request."""
+    if "inspection_units" not in viewer._cache:
+        amg_ids = {
+            s.committee_id
+            for s in viewer.seats
+            if s.committee.kind == Committee.Kind.AMG and s.committee.closed_on is None
+        }
+        units = set(viewer.led_unit_ids)
+        if amg_ids:
+            paths = list(
+                CommitteeUnit.objects.filter(committee_id__in=amg_ids).values_list(
+                    "unit__path", flat=True
+                )
+            )
+            if paths:
+                query = Q()
+                for prefix in paths:
+                    query |= Q(path__startswith=prefix)
+                units |= set(Unit.objects.filter(query).values_list("pk", flat=True))
+        viewer._cache["inspection_units"] = (amg_ids, units)
+    return viewer._cache["inspection_units"]
+
+
+def inspection_visits_for(viewer: Viewer):
+    """The visits the viewer may read in the portal (a queryset: the panel adds its order and
+    limit). The group recorded on the visit counts as well as the unit covered."""
+    if viewer.person is None:
+        return InspectionVisit.objects.none()
+    amg_ids, unit_ids = inspection_unit_ids(viewer)
+    if not amg_ids and not unit_ids:
+        return InspectionVisit.objects.none()
+    return InspectionVisit.objects.filter(Q(committee_id__in=amg_ids) | Q(unit_id__in=unit_ids))
+
+
+def _portal_reads_visit(viewer: Viewer, visit: InspectionVisit) -> bool:
+    if viewer.person is None:
+        return False
+    amg_ids, unit_ids = inspection_unit_ids(viewer)
+    return visit.committee_id in amg_ids or visit.unit_id in unit_ids
+
+
+@decides(InspectionVisit)
+def inspection_visit_access(request, visit: InspectionVisit) -> Access:
+    """Read: the members of the AMG covering the visited unit, the leaders of the unit and
+    above, HR of the unit. Change: HR of the unit (in the admin); the portal only reads."""
+    hr = hr_area(request).decide({visit.unit_id})
+    if _portal_reads_visit(get_viewer(request), visit):
+        return either(READ_ONLY, hr)
+    return hr
+
+
+@decides(InspectionOrder)
+def inspection_order_access(request, order: InspectionOrder) -> Access:
+    """A påbud or vejledning is read and changed with its visit."""
+    return inspection_visit_access(request, order.visit)

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from apv.models import ApvCycle, SurveyInvitation
 from apv.services import apv_cycle_start
-from committees.models import Membership
+from committees.models import AmoProposal, Membership, ProposalMessage
 from core.tenancy import tenant_scope
 from incidents.models import IncidentNotification
 from unions.models import ElectionNotice, Kreds, NetworkGroup, NetworkInvitation, NetworkMeeting
@@ -29,6 +29,7 @@ ADDRESSES = {
     "unions.network_invitation": "arne@a.dk",
     "unions.election_notice": "kreds@kreds.example",
     "elections.messages": "arne@a.dk",
+    "committees.proposal": "lene@a.dk",
 }
 
 
@@ -51,6 +52,16 @@ def rows_for_every_outbox(org) -> dict[str, tuple[type, int]]:
         rows["elections.messages"] = make_message(org)
         rows["apv.survey_invitation"] = SurveyInvitation.objects.create(
             kommune=kommune, cycle=cycle, person=leader
+        )
+        proposal = AmoProposal.objects.create(
+            kommune=kommune,
+            committee=org.amg,
+            title="Støjdæmpning",
+            submitted_on=datetime.date(2026, 2, 2),
+            submitted_by=amr,
+        )
+        rows["committees.proposal"] = ProposalMessage.objects.create(
+            kommune=kommune, proposal=proposal, recipient=leader, kind="submitted"
         )
     kreds = Kreds.objects.create(
         union=TradeUnion.objects.create(name="Fagforbundet"),

@@ -216,7 +216,12 @@ def test_a_closed_committee_cancels_its_duties(t):
     obligation_waive(committee=t.hoved, obligation="A", agreed_on=ESTABLISHED, decision="Enige")
     proposal_save(
         AmoProposal(
-            kommune=t.kommune, committee=t.hoved, title="Støjdæmpning", submitted_on=ESTABLISHED
+            kommune=t.kommune,
+            committee=t.hoved,
+            title="Støjdæmpning",
+            submitted_on=ESTABLISHED,
+            outcome=AmoProposal.Outcome.NOT_FOLLOWED,
+            decided_on=ESTABLISHED,
         )
     )
     t.hoved.closed_on = date(2025, 2, 1)
@@ -482,10 +487,10 @@ def proposal(t: Tree, **kwargs) -> AmoProposal:
 def test_the_employer_answers_a_proposal_not_followed_within_3_weeks(t):
     """BEK om systematisk arbejdsmiljøarbejde § 30 stk. 3 (seed 003): when the employer does not
     follow the arbejdsmiljøudvalg's proposal, the udvalg has the right to the reasons within
-    3 weeks: due submitted + 21 days, done when the reasons are given."""
-    pr = proposal(t, outcome=AmoProposal.Outcome.NOT_FOLLOWED)
+    3 weeks: due 21 days after the decision, done when the reasons are given."""
+    pr = proposal(t, outcome=AmoProposal.Outcome.NOT_FOLLOWED, decided_on=date(2025, 2, 3))
     row = rows(PROPOSAL)[f"pr{pr.pk}"]
-    assert (row.due_date, row.state, row.committee_id) == (date(2025, 2, 21), "open", t.hoved.pk)
+    assert (row.due_date, row.state, row.committee_id) == (date(2025, 2, 24), "open", t.hoved.pk)
     assert row.title == "Begrundelse til arbejdsmiljøudvalget: Nye løftehjælpemidler"
     pr.reasons_given_on = date(2025, 2, 20)
     pr.reasons = "Budgettet rækker ikke i år."
@@ -494,13 +499,25 @@ def test_the_employer_answers_a_proposal_not_followed_within_3_weeks(t):
     assert (row.state, row.done_on, row.fulfilled_by) == ("done", date(2025, 2, 20), pr)
 
 
-def test_no_answer_is_due_when_the_proposal_is_followed(t):
-    """BEK § 30 stk. 3: the reasons are owed only when the proposal is not followed; a pending
-    proposal's answer is due, and lapses when the employer follows it."""
-    followed = proposal(t, outcome=AmoProposal.Outcome.FOLLOWED)
+def test_a_proposal_recorded_without_its_decision_day_counts_from_submission(t):
+    """BEK § 30 stk. 3: a row recorded before the decision day was kept counts from the
+    submission, the earliest the decision can have been (never later than the law)."""
+    pr = proposal(t, outcome=AmoProposal.Outcome.NOT_FOLLOWED)
+    assert rows(PROPOSAL)[f"pr{pr.pk}"].due_date == date(2025, 2, 21)
+
+
+def test_no_answer_is_due_while_pending_or_when_the_proposal_is_followed(t):
+    """BEK § 30 stk. 3: the reasons are owed only when the proposal is not followed, from that
+    decision; a pending proposal owes nothing yet, and the duty lapses when the decision is
+    changed to followed."""
+    followed = proposal(t, outcome=AmoProposal.Outcome.FOLLOWED, decided_on=date(2025, 2, 1))
     assert f"pr{followed.pk}" not in rows(PROPOSAL)
     pending = proposal(t, submitted_on=date(2024, 12, 20))
-    assert rows(PROPOSAL)[f"pr{pending.pk}"].due_date == date(2025, 1, 10)
+    assert f"pr{pending.pk}" not in rows(PROPOSAL)
+    pending.outcome = AmoProposal.Outcome.NOT_FOLLOWED
+    pending.decided_on = date(2024, 12, 27)
+    proposal_save(pending)
+    assert rows(PROPOSAL)[f"pr{pending.pk}"].due_date == date(2025, 1, 17)
     pending.outcome = AmoProposal.Outcome.FOLLOWED
     proposal_save(pending)
     assert rows(PROPOSAL)[f"pr{pending.pk}"].state == "cancelled"
