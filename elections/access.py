@@ -2,8 +2,10 @@
 
 Read: the eligible employees (they are called to stand and to vote), the candidates, whoever
 reads the committee (its members, the leaders of the units it covers) and HR of its units.
-Run it (open, cancel): HR who may change the committee, the leader of a unit it covers, and for
-an AMR election the committee's sitting AMR (the outgoing AMR opens the next election). Votes are
+Open it: HR who may change the committee, the leader of a unit it covers, and for an AMR
+election the committee's sitting AMR (the outgoing AMR opens the next election). Run it (cancel
+it): HR and the leaders as above, and whoever opened it — not every AMR of the committee, who may
+be a candidate. Votes are
 cast by the eligible only; nobody reads who voted for whom, the product included."""
 
 from __future__ import annotations
@@ -18,15 +20,25 @@ from core.access import Access, access_to, decides, either
 from .models import Candidacy, Election, Voter
 
 
-def may_open(request, committee: Committee, role: str) -> bool:
+def _employer_side(request, committee: Committee) -> bool:
     if hr_committee_access(request, committee.pk).change:
+        return True
+    viewer = get_viewer(request)
+    return bool(viewer.led_unit_ids & committee_unit_ids(request, committee.pk))
+
+
+def may_open(request, committee: Committee, role: str) -> bool:
+    if _employer_side(request, committee):
         return True
     viewer = get_viewer(request)
     if viewer.person is None or committee.pk not in viewer.visible_committee_ids:
         return False
-    if viewer.led_unit_ids & committee_unit_ids(request, committee.pk):
-        return True
     return role == Election.Role.AMR and Membership.Role.AMR in viewer.roles_in(committee)
+
+
+def may_run(request, election: Election) -> bool:
+    opener = request.user.is_authenticated and election.opened_by_id == request.user.pk
+    return opener or _employer_side(request, election.committee)
 
 
 def _takes_part(request, election: Election) -> bool:
@@ -47,7 +59,7 @@ def election_access(request, election: Election) -> Access:
     viewer = get_viewer(request)
     sees_committee = election.committee_id in viewer.visible_committee_ids
     portal = Access(sees_committee or _takes_part(request, election), False)
-    runs = Access(True, True) if may_open(request, election.committee, election.role) else portal
+    runs = Access(True, True) if may_run(request, election) else portal
     return either(portal, runs, hr_committee_access(request, election.committee_id))
 
 

@@ -1,6 +1,6 @@
 """The demo's election in progress: Albertslund's first AMG (the demo's AMR and leader logins sit
-there) votes for its AMR. The AMR stands again against a colleague; some have voted, the AMR
-login has not, and the vote closes in a week."""
+there) gets a second AMR. Two colleagues stand; some have voted, the AMR login has not, and the
+vote closes in a week."""
 
 from __future__ import annotations
 
@@ -28,14 +28,18 @@ def load_election_demo(kommune, today: datetime.date) -> None:
         if amr is None:
             return
         opened = today - datetime.timedelta(days=21)
+        if services.electorate(amr.committee, Election.Role.AMR, opened).count() < 4:
+            return
         election = services.election_open(
             committee=amr.committee,
             role=Election.Role.AMR,
             nomination_deadline=today - datetime.timedelta(days=7),
             term_start=today + datetime.timedelta(days=14),
             voting_days=14,
-            replaces=amr,
-            message="Kom og hør kandidaterne på personalemødet.",
+            message=(
+                "Arbejdsmiljøgruppen får en arbejdsmiljørepræsentant mere, så hver afdeling har "
+                "sin egen. Kom og hør kandidaterne på personalemødet."
+            ),
             acting_user=None,
             today=opened,
         )
@@ -44,16 +48,10 @@ def load_election_demo(kommune, today: datetime.date) -> None:
             .select_related("person")
             .order_by("person__last_name", "person__first_name")
         )
-        if not voters:
-            election.delete()
-            return
-        services.candidacy_nominate(
-            election, person=amr.person, by=amr.person, acting_user=None, today=opened
-        )
-        rival = voters[0].person
-        services.candidacy_nominate(
-            election, person=rival, by=rival, acting_user=None, today=opened
-        )
+        for voter in voters[:2]:
+            services.candidacy_nominate(
+                election, person=voter.person, by=voter.person, acting_user=None, today=opened
+            )
         services.nomination_close(election, today=today - datetime.timedelta(days=6))
         candidates = list(election.candidacies.filter(state=Candidacy.State.ACCEPTED))
         # A third of the others have voted (the AMR's own login has not).

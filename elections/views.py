@@ -101,10 +101,34 @@ def election_detail(request, public_id):
             "voting": voting,
             "colleagues": colleagues,
             "can_run": access_to(request, election).change,
-            "history": election.history.select_related("history_user").order_by("history_date"),
+            "history": _history(election),
             **(result_context(election) if election.state == Election.State.ELECTED else {}),
         },
     )
+
+
+def _history(election: Election) -> list[dict]:
+    """The election's steps and each candidacy's (proposed, accepted, declined, elected), with
+    who took them, in time order. Nothing of the ballots: they have no history."""
+    rows = [
+        {"at": h.history_date, "text": h.history_change_reason or "", "user": h.history_user}
+        for h in election.history.select_related("history_user")
+    ]
+    steps = [
+        h
+        for h in Candidacy.history.filter(election_id=election.pk).select_related("history_user")
+        if h.history_change_reason
+    ]
+    names = Person.objects.in_bulk({h.person_id for h in steps})
+    for h in steps:
+        rows.append(
+            {
+                "at": h.history_date,
+                "text": f"{names.get(h.person_id, '–')}: {h.history_change_reason}",
+                "user": h.history_user,
+            }
+        )
+    return sorted(rows, key=lambda row: row["at"])
 
 
 @kommune_required

@@ -233,6 +233,13 @@ class KommuneLoader:
             self.load_meetings()
         if not Incident.objects.exists():
             self.load_incidents()
+        from committees.models import AmoProposal
+        from incidents.models import InspectionVisit
+
+        if not AmoProposal.objects.exists():
+            self.load_proposals()
+        if not InspectionVisit.objects.exists():
+            self.load_inspections()
 
     def kept(self) -> bool:
         return self.rng.random() < self.KEEPS
@@ -424,6 +431,120 @@ class KommuneLoader:
             reporter=people[-1],
         )
         self.stats.add("incidents", Incident.objects.exists())
+
+    def demo_amg(self) -> tuple[Committee, Person, Person | None] | None:
+        """The AMG of the demo's AMR and leder logins (`_link_portal_users` takes the first AMR
+        and the first leder of an AMG: both sit in the first group), its AMR and its leder,
+        who leads the group's first workplace."""
+        amr = (
+            Membership.objects.filter(
+                role=Membership.Role.AMR, committee__kind=Committee.Kind.AMG, ended_on__isnull=True
+            )
+            .select_related("person", "committee")
+            .order_by("pk")
+            .first()
+        )
+        if amr is None:
+            return None
+        leder = (
+            Membership.objects.filter(
+                committee=amr.committee, role=Membership.Role.LEDER, ended_on__isnull=True
+            )
+            .select_related("person")
+            .order_by("pk")
+            .first()
+        )
+        return amr.committee, amr.person, leder.person if leder else None
+
+    def load_proposals(self) -> None:
+        """The demo AMG's proposals to the employer (BEK § 30 stk. 3): one not followed whose
+        reasons are awaited (due in two weeks), one awaiting the decision, and one followed."""
+        from committees.models import AmoProposal
+
+        found = self.demo_amg()
+        if found is None:
+            return
+        amg, amr, leader = found
+        rows = [
+            AmoProposal(
+                title="Støjdæmpning i fællesrummet",
+                description=(
+                    "Målingerne ved APV'en viste højt støjniveau i fællesrummet i frokostpausen. "
+                    "Vi foreslår lydabsorberende plader i loftet og filtdupper under stolene."
+                ),
+                submitted_on=self.days_ago(20),
+                outcome=AmoProposal.Outcome.NOT_FOLLOWED,
+                decided_on=self.days_ago(6),
+                decided_by=leader,
+            ),
+            AmoProposal(
+                title="Bedre belysning på parkeringspladsen",
+                description=(
+                    "Flere kolleger går alene til bilen efter aftenvagten. Vi foreslår "
+                    "bevægelsesstyret belysning langs stien og ved cykelskuret."
+                ),
+                submitted_on=self.days_ago(3),
+            ),
+            AmoProposal(
+                title="Nye løftehjælpemidler i depotet",
+                description="Et hejs og to rullevogne, så tunge kasser ikke bæres.",
+                submitted_on=self.days_ago(120),
+                outcome=AmoProposal.Outcome.FOLLOWED,
+                decided_on=self.days_ago(105),
+                decided_by=leader,
+            ),
+        ]
+        for proposal in rows:
+            proposal.kommune = self.kommune
+            proposal.committee = amg
+            proposal.submitted_by = amr
+            proposal.save()
+            self.stats.add("proposals", True)
+
+    def load_inspections(self) -> None:
+        """Arbejdstilsynet visited the demo AMG's workplace: a rådgivningspåbud with an authorised
+        adviser engaged and its deadline ahead, and a påbud complied with."""
+        from incidents.models import AuthorisedAdviser, InspectionOrder, InspectionVisit
+
+        found = self.demo_amg()
+        if found is None or found[2] is None or found[2].unit is None:
+            return
+        amg, _amr, leader = found
+        workplace = leader.unit
+        adviser = AuthorisedAdviser.objects.create(
+            kommune=self.kommune,
+            name="Arbejdsmiljørådgivning Vest ApS",
+            contact="Karin Holm",
+            email="kontakt@amr-vest.demo.dk",
+        )
+        visit = InspectionVisit.objects.create(
+            kommune=self.kommune,
+            unit=workplace,
+            committee=amg,
+            visited_on=self.days_ago(35),
+            kind=InspectionVisit.Kind.RISK_BASED,
+            notes="Tilsyn med fokus på psykisk arbejdsmiljø og ergonomi.",
+        )
+        InspectionOrder.objects.create(
+            kommune=self.kommune,
+            visit=visit,
+            kind=InspectionOrder.Kind.RAADGIVNING,
+            title="Stor arbejdsmængde og tidspres",
+            due_on=self.today + datetime.timedelta(days=40),
+            requires_adviser=True,
+            adviser=adviser,
+            adviser_engaged_on=self.days_ago(20),
+        )
+        InspectionOrder.objects.create(
+            kommune=self.kommune,
+            visit=visit,
+            kind=InspectionOrder.Kind.PAABUD,
+            title="Tunge løft i depotet",
+            due_on=self.days_ago(5),
+            complied_on=self.days_ago(9),
+            response="Hejs og rullevogne er indkøbt.",
+        )
+        self.stats.add("inspection_visits", True)
 
     def load_trend(self) -> None:
         """A year of weekly counts for the trend on HR's dashboard: a kommune that has worked
@@ -758,6 +879,10 @@ def load_demo(today: datetime.date | None = None) -> LoadStats:
     from accounts.demo import load_sso_demo
 
     load_sso_demo(albertslund_kommune, kommuner["aabenraa"])
+    # An AMR election in progress (elections/).
+    from elections.demo import load_election_demo
+
+    load_election_demo(albertslund_kommune, today)
     return stats
 
 

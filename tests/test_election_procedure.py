@@ -325,7 +325,8 @@ def test_the_demo_has_an_election_in_progress(db):
         assert 0 < election.ballots.count() < election.voters.count()
         me = Voter.objects.get(election=election, person__user=amr_login)
         assert not me.has_voted
-        assert election.candidacies.filter(person__user=amr_login).exists()
+        assert not election.candidacies.filter(person__user=amr_login).exists()
+        assert election.replaces is None  # a new seat: the group gets a second AMR
 
 
 def test_the_term_end_deadline_leads_into_the_election(client, org_a, staff):
