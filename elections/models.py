@@ -116,6 +116,11 @@ class Election(TenantModel):
         return f"{self.get_role_display()} · {self.committee}"
 
     @property
+    def role_short(self) -> str:
+        """"AMR" or "TR": the legal terms keep their names (headings, lists, subjects)."""
+        return self.role.upper()
+
+    @property
     def is_open(self) -> bool:
         return self.state in self.OPEN_STATES
 

@@ -356,3 +356,40 @@ def test_the_term_end_deadline_leads_into_the_election(client, org_a, staff):
         election.delete()
     with at(TODAY):
         assert client.get(action.url).status_code == 404
+
+
+@pytest.mark.parametrize("pages", ["detail", "list"])
+def test_the_pages_queries_do_not_grow_with_the_electorate(client, org_a, staff, pages):
+    """The election's page and the list cost the same number of queries with 5 eligible and 2
+    candidates as with 35 and 8 (two data sizes, same count)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    election = open_amr_election(org_a, staff)
+    dorte = staff["people"][2]
+    f.login_as(client, org_a, dorte, "dorte_q")
+    url = (
+        reverse("elections:detail", args=[election.public_id])
+        if pages == "detail"
+        else reverse("elections:list")
+    )
+
+    def count(candidates):
+        with tenant_scope(org_a.kommune), at(TODAY + datetime.timedelta(days=1)):
+            for person in candidates:
+                services.candidacy_nominate(election, person=person, by=person, acting_user=None)
+        with at(TODAY + datetime.timedelta(days=1)):
+            client.get(url)  # the session's first request warms what every request shares
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+        return len(queries)
+
+    small = count(staff["people"][:2])
+    with tenant_scope(org_a.kommune):
+        more = [
+            f.person(org_a.kommune, f"Ekstra{i}", "Alfa", unit=org_a.workplace) for i in range(30)
+        ]
+        Voter.objects.bulk_create(
+            [Voter(kommune=org_a.kommune, election=election, person=p) for p in more]
+        )
+    assert count(more[:6]) == small
