@@ -33,6 +33,16 @@ def open_committees(ctx, kinds) -> list[Committee]:
     return [c for c in ctx.memo("open_committees", load) if c.kind in kinds]
 
 
+def agreed_locally(ctx, rule: Rule) -> bool:
+    """A local duty that applies only where the kommune's own MED-aftale says so (most do not):
+    on once HR has recorded the rule among the kommune's local rules (a RuleSetting that is
+    enabled, with the agreement's paragraph). The engine's `Context.enabled` treats a rule
+    without a setting as on, which suits the local rules most agreements share; these are the
+    opposite case, so they ask for the recorded setting itself."""
+    setting = ctx._settings.get(rule.code)
+    return setting is not None and setting.enabled
+
+
 def first_unit(ctx, committee_id: int) -> int | None:
     def load():
         queryset = ctx.filter(CommitteeUnit.objects.all(), "committee_id", "committee")
@@ -164,7 +174,57 @@ class YearlyAmoDiscussion(CommitteeMeetingsAction, RecurringCommitteeRule):
                 result[committee_id].append((pk, day))
             return result
 
-        return ctx.memo(("amo_discussion_meetings", self.code), load)
+        # Every committee's drøftelse meetings: shared by the AMO rule and the rule for the
+        # other MED levels (YearlyMedDiscussion), one query per evaluation.
+        return ctx.memo("amo_discussion_meetings", load)
+
+
+@register
+class YearlyMedDiscussion(YearlyAmoDiscussion):
+    """Seed 002 (Aabenraa, § 3 stk. 2): "Den lovpligtige årlige arbejdsmiljødrøftelse
+    gennemføres på alle niveauer. Den enkelte MED- og arbejdsmiljøorganisation gennemfører hvert
+    år en drøftelse af ..." — where the kommune's MED-aftale says so, also the LokalMED/
+    ArbejdspladsMED and the personalemøde med MED-status hold the yearly drøftelse (AML § 6 d's
+    points). Fulfilled like the AMO's: by the committee's drøftelse meeting with a finally
+    approved referat, or marked done. A local rule that applies only once the kommune has
+    recorded it (agreed_locally): Albertslund's agreement, for one, leaves it to the AMO."""
+
+    code = "committees.yearly_med_discussion"
+    title = _("Årlig drøftelse af MED- og arbejdsmiljøforhold")
+    local_source = _("den årlige arbejdsmiljødrøftelse på alle niveauer")
+    statutory = False
+    what_to_do = _(
+        "Hold årets drøftelse af MED- og arbejdsmiljøforhold på et møde (årlig "
+        "arbejdsmiljødrøftelse) og få referatet godkendt."
+    )
+    kinds = (Committee.Kind.LOKALMED, Committee.Kind.PERSONALEMOEDE)
+
+    def wants(self, ctx):
+        if not agreed_locally(ctx, self):
+            return
+        yield from super().wants(ctx)
+
+
+@register
+class CompetenceNeeds(RecurringCommitteeRule):
+    """Seed 003 (Albertslund, kompetenceudvikling i MED-organisationen): "Med afsæt i aktuelle og
+    kommende udfordringer i MED-regi drøfter KommuneMED behovet for kompetenceudvikling en gang
+    om året." HovedMED/KommuneMED's own yearly item, next cycle 12 months (local number) after
+    the last was done; marked done by the formandskab with the meeting it was discussed at. A
+    local rule the kommune may switch off."""
+
+    code = "committees.competence_needs"
+    title = _("KommuneMED's årlige drøftelse af behovet for kompetenceudvikling")
+    manual_done = True
+    source = ""
+    local_source = _("kompetenceudvikling i MED-organisationen")
+    statutory = False
+    what_to_do = _(
+        "Drøft i HovedMED/KommuneMED behovet for kompetenceudvikling i MED-organisationen, og "
+        "registrér mødet."
+    )
+    kinds = (Committee.Kind.HOVEDMED,)
+    parameters = (Param("months", _("Interval i måneder"), 12, minimum=1, maximum=24),)
 
 
 @register
@@ -295,8 +355,11 @@ class HovedMedObligations(Rule):
 @register
 class AmrTermEnd(Rule):
     """AML § 8 and BEK om samarbejde om sikkerhed og sundhed: the AMR is elected for 2 years
-    (up to 4 by local agreement). A new election is due when the term ends; it is fulfilled when
-    a new AMR seat in the same committee starts (the same person re-elected or a successor)."""
+    (up to 4 by local agreement). A new election is due when the term ends: on the seat's
+    `term_end`, the valgperiode's last day (deadlines.periods.term_last_day: a term from
+    1 January 2025 ends 31 December 2026, and the next begins 1 January 2027). It is fulfilled
+    when a new AMR seat in the same committee starts (the same person re-elected or a
+    successor)."""
 
     code = "committees.amr_term_end"
     title = _("Valg af AMR ved valgperiodens udløb")
@@ -384,7 +447,9 @@ class AmrTermEnd(Rule):
 @register
 class SalaryTalk(Rule):
     """Seed 003 (Albertslund): "Senest to år efter at medarbejderrepræsentanten er valgt første
-    gang drøftes lønsammensætningen for den enkelte." A local rule."""
+    gang drøftes lønsammensætningen for den enkelte." A local rule. A limit counted from an event
+    (the first election), not the end of a period: it ends on the corresponding date
+    (deadlines.dates.add_years), unlike a funktionsår or a valgperiode (deadlines.periods)."""
 
     code = "committees.salary_talk"
     title = _("Drøftelse af lønsammensætning for ny medarbejderrepræsentant")
@@ -412,9 +477,13 @@ class SalaryTalk(Rule):
 
 @register
 class ProposalAnswer(Rule):
-    """BEK om systematisk arbejdsmiljøarbejde § 30 stk. 3 (quoted in seed 003): when the employer
-    does not follow the arbejdsmiljøudvalg's proposal, the udvalg has the right to the reasons
-    within 3 weeks."""
+    """BEK om systematisk arbejdsmiljøarbejde § 30 stk. 3 (quoted in seed 003): "Når
+    arbejdsmiljøudvalget har bidraget med forslag ... og arbejdsgiveren ikke følger forslaget,
+    har arbejdsmiljøudvalget ret til en begrundelse herfor inden for 3 uger." The 3 weeks run
+    from the employer's decision not to follow the proposal (`decided_on`), not from its
+    submission; a proposal awaiting the decision, or followed, owes no reasons. A row recorded
+    before the decision day was kept counts from the submission, the earliest the decision can
+    have been. The employer who decided answers for it; the reasons given fulfil it."""
 
     code = "committees.proposal_answer"
     title = _("Begrundelse til arbejdsmiljøudvalget: %(proposal)s")

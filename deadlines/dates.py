@@ -1,4 +1,8 @@
-"""Calendar arithmetic for legal deadlines ("within 3 months", "every 12 months")."""
+"""Calendar arithmetic for legal deadlines ("within 3 months", "every 12 months").
+
+These count a limit from an event (joining, a course, a meeting): it ends on the corresponding
+date. When a period that begins on a day ends (a funktionsår, a valgperiode) is defined once, in
+deadlines/periods.py: on the day before."""
 
 from __future__ import annotations
 

@@ -12,14 +12,15 @@ import datetime
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from committees.rules import first_unit
+from committees.rules import first_unit, open_committees
 from deadlines.actions import IncidentsAction
-from deadlines.engine import Param, Rule, Want, register
+from deadlines.dates import add_months
+from deadlines.engine import Action, Param, Rule, Want, register
 from organisations.models import path_ids
 
 from .easy import easy_due_date
 from .models import ACCIDENT_KINDS, Incident, IncidentMeasure, InspectionOrder
-from .selectors import leaders_by_unit, nearest_leader
+from .selectors import UDVALG_KINDS, leaders_by_unit, nearest_leader
 
 # A duty done longer ago than this is settled history: the engine keeps done rows as they are
 # (only open rows lapse), so the rules need not re-derive every old case on each evaluation.
@@ -220,3 +221,55 @@ class InspectionOrderDue(IncidentsAction, Rule):
                 done_on=complied_on,
                 fulfilled_by=(InspectionOrder, pk) if complied_on else None,
             )
+
+
+@register
+class YearlyOverview(Rule):
+    """BEK om systematisk arbejdsmiljøarbejde § 30 stk. 2 nr. 6 (quoted in seed 003): the
+    arbejdsmiljøudvalg "skal en gang årligt udarbejde en samlet oversigt over ulykker,
+    forgiftninger og sundhedsskader i virksomheden" — here HovedMED and every AfdelingsMED/
+    OmrådeMED (the udvalg of the enstrenget structure, incidents.selectors.UDVALG_KINDS), each
+    for its own area. One deadline per calendar year: the overview of year Y is prepared and
+    discussed in the udvalg by the end of month `month` of Y + 1 (the law: within the following
+    year; a kommune that takes it with the årlige arbejdsmiljødrøftelse sets an earlier month).
+    The product draws the overview (incidents:overview); the formandskab marks the duty done
+    with the meeting where the udvalg discussed it. The last two years are followed: an open
+    overview lapses when a newer one is due a year later."""
+
+    code = "incidents.yearly_overview"
+    title = _("Årsoversigt over arbejdsulykker m.v. %(year)s")
+    group_title = _("Årsoversigt over arbejdsulykker m.v.")
+    source = _("BEK om systematisk arbejdsmiljøarbejde § 30 stk. 2 nr. 6")
+    local_source = _("arbejdsmiljøudvalgets opgaver")
+    subject = "committee"
+    manual_done = True
+    what_to_do = _(
+        "Gennemgå årsoversigten over ulykker, forgiftninger, sundhedsskader og tilløb i "
+        "udvalget, og registrér mødet."
+    )
+    parameters = (Param("month", _("Senest i måned (1–12) året efter"), 12, minimum=1, maximum=12),)
+
+    def action(self, deadline):
+        from django.urls import reverse
+
+        if deadline.committee_id is None:
+            return None
+        url = reverse("incidents:overview", args=[deadline.committee.public_id])
+        year = (deadline.params or {}).get("year")
+        return Action(_("Åbn årsoversigten"), f"{url}?aar={year}" if year else url)
+
+    def wants(self, ctx):
+        month = ctx.param(self, "month")
+        for committee in open_committees(ctx, UDVALG_KINDS):
+            for year in (ctx.today.year - 2, ctx.today.year - 1):
+                if committee.established_on.year > year:
+                    continue
+                # The last day of `month` in the year after the overview's year.
+                due = add_months(datetime.date(year + 1, month, 1), 1) - datetime.timedelta(days=1)
+                yield Want(
+                    key=f"c{committee.pk}:{year}",
+                    due_date=due,
+                    committee_id=committee.pk,
+                    unit_id=first_unit(ctx, committee.pk),
+                    params={"year": year},
+                )

@@ -26,6 +26,7 @@ from committees.services import (
 from core.tenancy import tenant_scope
 from deadlines.engine import Context, evaluate, registry
 from deadlines.models import Deadline
+from deadlines.periods import term_last_day
 from deadlines.services import deadline_mark_done
 from organisations.models import Kommune, Person
 from organisations.services import person_save
@@ -359,6 +360,28 @@ def test_the_amr_term_is_fulfilled_by_the_same_person_reelected(t):
     row = rows(AMR_TERM)[f"m{old.pk}"]
     assert (row.state, row.done_on, row.fulfilled_by) == ("done", date(2027, 1, 1), new)
     assert rows(AMR_TERM)[f"m{new.pk}"].due_date == date(2029, 1, 1)
+    assert run(t, date(2027, 1, 2), AMR_TERM).changed == 0
+
+
+def test_the_amr_election_is_due_on_the_last_day_of_the_valgperiode(t):
+    """AML § 8; deadlines.periods (one definition of a period's end): a 2-year valgperiode from
+    1 January 2025 runs to and including 31 December 2026 (term_last_day); the election is due
+    on that last day, and the re-elected seat from the next day, 1 January 2027, continues the
+    tenure without a gap and fulfils it."""
+    p = person(t)
+    old = seat(
+        p, t.amg, Role.AMR, start=date(2025, 1, 1), term_end=term_last_day(date(2025, 1, 1), 2)
+    )
+    row = rows(AMR_TERM)[f"m{old.pk}"]
+    assert (row.due_date, row.state) == (date(2026, 12, 31), "open")
+    old.ended_on = old.term_end
+    membership_save(old)
+    new = seat(
+        p, t.amg, Role.AMR, start=date(2027, 1, 1), term_end=term_last_day(date(2027, 1, 1), 2)
+    )
+    row = rows(AMR_TERM)[f"m{old.pk}"]
+    assert (row.state, row.done_on, row.fulfilled_by) == ("done", date(2027, 1, 1), new)
+    assert rows(AMR_TERM)[f"m{new.pk}"].due_date == date(2028, 12, 31)
     assert run(t, date(2027, 1, 2), AMR_TERM).changed == 0
 
 

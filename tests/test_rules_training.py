@@ -20,8 +20,8 @@ from deadlines.engine import Context, evaluate, registry
 from deadlines.models import Deadline
 from organisations.models import Kommune, Person
 from organisations.services import person_save
-from training.models import Completion, CourseKind, CourseType
-from training.services import completion_record
+from training.models import Completion, CourseDate, CourseKind, CourseType, Enrolment
+from training.services import completion_record, enrolment_book, enrolment_cancel
 
 from . import factories as f
 
@@ -30,10 +30,11 @@ State = Deadline.State
 
 BASIC = "training.amo_basic"
 FIRST = "training.amo_supplementary_first"
+FIRST_START = "training.amo_supplementary_first_start"
 YEARLY = "training.amo_supplementary_yearly"
 MED = "training.med_course"
 # The rules this module proves (test_engine checks that every registered rule is covered).
-COVERED = {BASIC, FIRST, YEARLY, MED}
+COVERED = {BASIC, FIRST, FIRST_START, YEARLY, MED}
 
 CPH = zoneinfo.ZoneInfo("Europe/Copenhagen")
 
@@ -206,7 +207,7 @@ def test_reelection_without_a_gap_keeps_the_tenure_and_the_done_deadline(t, firs
     membership_save(old)
     seat(p, t.amg, Role.AMR, start=date(2027, 1, 1))
     run(t, date(2027, 2, 1))
-    for code in (BASIC, FIRST):
+    for code in (BASIC, FIRST, FIRST_START):
         assert [(r.key, r.state) for r in rows(code, p).values()] == [
             (f"p{p.pk}:2025-01-01", "done")
         ]
@@ -246,6 +247,7 @@ def test_a_person_leaving_cancels_open_deadlines_and_keeps_done_ones(t):
     run(t, date(2025, 5, 1))
     assert only(BASIC, p).state == "done"
     assert only(FIRST, p).state == "cancelled"
+    assert only(FIRST_START, p).state == "cancelled"
 
 
 def test_a_closed_committee_cancels_its_members_training_deadlines(t):
@@ -264,27 +266,220 @@ def test_a_closed_committee_cancels_its_members_training_deadlines(t):
 
 
 @pytest.mark.parametrize(
-    ("basic_on", "due"),
+    ("joined", "due"),
     [
-        (None, date(2026, 1, 1)),  # no 3-day course yet: the end of the first funktionsår
-        (date(2025, 3, 1), date(2025, 12, 1)),  # 3-day course + 9 months comes first
-        (date(2025, 6, 15), date(2026, 1, 1)),  # the first year's end comes first
-        (date(2025, 3, 31), date(2025, 12, 31)),  # month end
-        (date(2019, 1, 1), date(2026, 1, 1)),  # a course from before joining: the year counts
+        (date(2025, 1, 1), date(2025, 12, 31)),
+        (date(2026, 3, 1), date(2027, 2, 28)),  # the issue's example
+        (date(2027, 3, 1), date(2028, 2, 29)),  # a funktionsår that holds a 29 February
+        (date(2024, 2, 29), date(2025, 2, 28)),  # from 29 February: to 28 February
     ],
 )
-def test_the_2_day_course_is_due_at_the_earlier_of_year_end_and_basic_plus_9_months(
-    t, basic_on, due
+def test_the_2_day_course_is_completed_by_the_last_day_of_the_first_funktionsaar(t, joined, due):
+    """AML § 9 stk. 3, Arbejdstilsynet's guidance; seed 003: the 2 days "skal kunne være
+    gennemført i løbet af det første funktionsår": due on the funktionsår's last day (a year from
+    1 March 2026 runs to and including 28 February 2027), with or without the 3-day course."""
+    p = person(t)
+    seat(p, t.amg, Role.AMR, start=joined)
+    run(t, joined, FIRST)
+    row = only(FIRST, p)
+    assert (row.key, row.due_date, row.state) == (f"p{p.pk}:{joined.isoformat()}", due, "open")
+    complete(t, p, CourseKind.AMO_BASIC, joined)
+    run(t, joined, FIRST)
+    assert only(FIRST, p).due_date == due
+
+
+@pytest.mark.parametrize(
+    ("basic_on", "start_by"),
+    [
+        (date(2025, 3, 1), date(2025, 12, 1)),  # 3-day course + 9 months
+        (date(2025, 1, 31), date(2025, 10, 31)),
+        (date(2025, 2, 28), date(2025, 11, 28)),
+        (date(2025, 3, 31), date(2025, 12, 31)),  # = the first funktionsår's last day
+        (date(2025, 5, 31), None),  # + 9 months = 28.2.2026, after the first funktionsår
+        (date(2019, 1, 1), None),  # a course from before joining gives no start date
+        (None, None),  # no 3-day course yet: no start date known
+    ],
+)
+def test_the_2_day_course_must_be_able_to_start_9_months_after_the_3_day_course(
+    t, basic_on, start_by
 ):
-    """AML § 9 stk. 3, AT's guidance; seed 003: 2 days of supplementary training in the first
-    funktionsår, offered so it can start ≤ 9 months after the 3-day course:
-    due = min(joined + 12 months, 3-day course + 9 months)."""
+    """Arbejdstilsynet's guidance to AML § 9 stk. 3: the 2 days "skal være tilbudt og kunne være
+    påbegyndt inden for de første ni måneder efter, at de tre dages obligatorisk uddannelse er
+    afsluttet" — a second deadline beside the first funktionsår's end, counted from the 3-day
+    course of this tenure; none while that course is missing, and none when it would fall after
+    the first funktionsår (the completion deadline comes first)."""
     p = person(t)
     seat(p, t.amg, Role.AMR, start=date(2025, 1, 1))
     if basic_on:
         complete(t, p, CourseKind.AMO_BASIC, basic_on)
-    run(t, date(2025, 7, 1), FIRST)
-    assert only(FIRST, p).due_date == due
+    run(t, date(2025, 7, 1), FIRST, FIRST_START)
+    found = live(FIRST_START, p)
+    assert [r.due_date for r in found] == ([start_by] if start_by else [])
+    # The completion date is the first funktionsår's last day in every case.
+    assert only(FIRST, p).due_date == date(2025, 12, 31)
+    if start_by:
+        row = found[0]
+        assert (row.key, row.state) == (f"p{p.pk}:2025-01-01", "open")
+        assert row.title == (
+            "Start på supplerende arbejdsmiljøuddannelse (2 dage) senest 9 måneder efter "
+            "3-dages kurset"
+        )
+
+
+def test_the_9_months_are_a_local_number_within_the_law(t):
+    """Arbejdstilsynet's guidance: "inden for de første ni måneder"; a kommune may offer it
+    sooner (the title says its own number), never later."""
+    from deadlines.models import RuleSetting
+    from deadlines.services import rule_setting_save
+
+    rule_setting_save(RuleSetting(rule=FIRST_START, values={"months_after_basic": 6}))
+    p = person(t)
+    seat(p, t.amg, Role.AMR, start=date(2025, 1, 1))
+    complete(t, p, CourseKind.AMO_BASIC, date(2025, 2, 15))
+    run(t, date(2025, 3, 1), FIRST_START)
+    row = only(FIRST_START, p)
+    assert (row.due_date, row.params) == (date(2025, 8, 15), {"months": 6})
+    assert "senest 6 måneder" in row.title
+
+
+def test_a_kommunes_local_number_moves_to_the_start_rule(t):
+    """Arbejdstilsynet's guidance: the 9 months belong to the "start by" date, now a rule of its
+    own; the data migration moves a kommune's stricter number (and its paragraph) there."""
+    import importlib
+
+    from django.apps import apps
+
+    from core.tenancy import scopes_disabled
+    from deadlines.models import RuleSetting
+
+    migration = importlib.import_module("deadlines.migrations.0005_supplementary_start_setting")
+    RuleSetting.objects.create(
+        kommune=t.kommune, rule=FIRST, values={"months_after_basic": 6}, local_reference="bilag 3"
+    )
+    with scopes_disabled():
+        migration.move_forward(apps, None)
+    settings = {s.rule: (s.values, s.local_reference) for s in RuleSetting.objects.all()}
+    assert settings == {
+        FIRST: ({}, "bilag 3"),
+        FIRST_START: ({"months_after_basic": 6}, "bilag 3"),
+    }
+    with scopes_disabled():
+        migration.move_back(apps, None)
+    settings = {s.rule: s.values for s in RuleSetting.objects.all()}
+    assert settings == {FIRST: {"months_after_basic": 6}, FIRST_START: {}}
+
+
+def course_date(t: Tree, starts_on: date, kind=CourseKind.AMO_SUPPLEMENTARY_FIRST) -> CourseDate:
+    return CourseDate.objects.create(
+        kommune=t.kommune,
+        course_type=t.courses[kind],
+        starts_on=starts_on,
+        ends_on=starts_on + datetime.timedelta(days=1),
+    )
+
+
+def test_a_completed_2_day_course_fulfils_both_dates_on_its_own_days(t):
+    """Arbejdstilsynet's guidance to AML § 9 stk. 3: one 2-day course that started within the
+    9 months and ended within the first funktionsår fulfils both: "start by" on the day it
+    started (the booked course date), "complete by" on the day it was completed."""
+    p = person(t)
+    seat(p, t.amg, Role.AMR, start=date(2025, 1, 1))
+    complete(t, p, CourseKind.AMO_BASIC, date(2025, 2, 1))
+    held = course_date(t, date(2025, 9, 15))
+    with at(date(2025, 9, 1)):
+        booking = enrolment_book(person=p, course_date=held)
+    course = completion_record(
+        person=p,
+        course_type=t.courses[CourseKind.AMO_SUPPLEMENTARY_FIRST],
+        completed_on=date(2025, 9, 16),
+        enrolment=booking,
+    )
+    run(t, date(2025, 10, 1), FIRST, FIRST_START)
+    start, end = only(FIRST_START, p), only(FIRST, p)
+    assert (start.due_date, start.state, start.done_on, start.fulfilled_by) == (
+        date(2025, 11, 1),
+        "done",
+        date(2025, 9, 15),
+        course,
+    )
+    assert (end.due_date, end.state, end.done_on, end.fulfilled_by) == (
+        date(2025, 12, 31),
+        "done",
+        date(2025, 9, 16),
+        course,
+    )
+    assert run(t, date(2025, 10, 1), FIRST, FIRST_START).changed == 0
+
+
+def test_a_late_start_is_recorded_as_late(t):
+    """Arbejdstilsynet's guidance: a course that began after the 9 months still fulfils the duty
+    (the member has had the course), but on its real start day, after the due date, so the
+    overview shows it was late; without a booking the completion day is the day known."""
+    p = person(t)
+    seat(p, t.amg, Role.AMR, start=date(2025, 1, 1))
+    complete(t, p, CourseKind.AMO_BASIC, date(2025, 1, 20))
+    course = complete(t, p, CourseKind.AMO_SUPPLEMENTARY_FIRST, date(2025, 12, 10))
+    run(t, date(2025, 12, 11), FIRST, FIRST_START)
+    row = only(FIRST_START, p)
+    assert (row.due_date, row.state, row.done_on, row.fulfilled_by) == (
+        date(2025, 10, 20),
+        "done",
+        date(2025, 12, 10),
+        course,
+    )
+    assert row.done_on > row.due_date
+    assert only(FIRST, p).state == "done"
+
+
+def test_a_booking_on_a_course_starting_in_time_fulfils_the_start_date(t):
+    """Arbejdstilsynet's guidance: "tilbudt og kunne være påbegyndt inden for de første ni
+    måneder": a seat booked on a 2-day course that starts by the due date fulfils "start by" on
+    the booking day (the course itself is still to come, so "complete by" stays open); a course
+    starting too late, or a seat on the waiting list, does not; cancelling reopens it."""
+    p = person(t)
+    seat(p, t.amg, Role.AMR, start=date(2025, 1, 1))
+    complete(t, p, CourseKind.AMO_BASIC, date(2025, 2, 1))  # start by 1.11.2025
+    too_late = course_date(t, date(2025, 11, 2))
+    in_time = course_date(t, date(2025, 11, 1))
+    full = course_date(t, date(2025, 10, 1))
+    full.capacity = 0
+    full.save()
+    with at(date(2025, 6, 1)):
+        enrolment_book(person=p, course_date=too_late)
+        waiting = enrolment_book(person=p, course_date=full)
+    assert waiting.status == Enrolment.Status.WAITLISTED
+    run(t, date(2025, 6, 2), FIRST, FIRST_START)
+    assert only(FIRST_START, p).state == "open"
+    with at(date(2025, 6, 10)):
+        booking = enrolment_book(person=p, course_date=in_time)
+    run(t, date(2025, 6, 11), FIRST, FIRST_START)
+    row = only(FIRST_START, p)
+    assert (row.state, row.done_on, row.fulfilled_by) == ("done", date(2025, 6, 10), booking)
+    assert only(FIRST, p).state == "open"
+    with at(date(2025, 7, 1)):
+        enrolment_cancel(booking)
+    run(t, date(2025, 7, 1), FIRST, FIRST_START)
+    row = only(FIRST_START, p)
+    assert (row.state, row.done_on, row.fulfilled_by) == ("open", None, None)
+
+
+def test_both_first_year_dates_are_reminded(t):
+    """AML § 9 stk. 3; DESIGN (reminders before the due date): both the start date and the
+    completion date of the 2-day course are open deadlines of the person, so each is reminded
+    in the person's digest before its own date."""
+    from reminders.models import ReminderItem
+    from reminders.services import reminders_plan
+
+    p = person(t)
+    seat(p, t.amg, Role.AMR, start=date(2025, 1, 1))
+    complete(t, p, CourseKind.AMO_BASIC, date(2025, 2, 1))
+    run(t, date(2025, 10, 25))
+    reminders_plan(t.kommune, today=date(2025, 10, 25))
+    start = only(FIRST_START, p)
+    assert ReminderItem.objects.filter(deadline=start, recipient=p).exists()
+    assert not ReminderItem.objects.filter(deadline=only(FIRST, p)).exists()  # 31.12: not yet
+    reminders_plan(t.kommune, today=date(2025, 12, 24))
+    assert ReminderItem.objects.filter(deadline=only(FIRST, p), recipient=p).exists()
 
 
 def test_the_2_day_course_is_fulfilled_only_by_a_course_since_joining(t):
@@ -324,20 +519,23 @@ def test_the_2_day_course_applies_to_every_new_member_of_the_amo(t, committee, r
 
 def test_one_yearly_deadline_per_started_funktionsaar_from_year_2(t):
     """AML § 9 stk. 3; seed 003: after the first year, 1½ days every funktionsår; one deadline
-    per started year, due at its end."""
+    per started year, due on its last day (funktionsår 2 of a tenure from 1 January 2025 runs
+    1 January – 31 December 2026)."""
     p = person(t)
     seat(p, t.amg, Role.AMR, start=date(2025, 1, 1))
     run(t, date(2025, 12, 31), YEARLY)
     assert rows(YEARLY, p) == {}
     run(t, date(2026, 1, 1), YEARLY)
     assert [(k, r.due_date) for k, r in rows(YEARLY, p).items()] == [
-        (f"p{p.pk}:2025-01-01#2", date(2027, 1, 1))
+        (f"p{p.pk}:2025-01-01#2", date(2026, 12, 31))
     ]
+    run(t, date(2026, 12, 31), YEARLY)
+    assert len(rows(YEARLY, p)) == 1  # the last day of year 2 is not yet year 3
     run(t, date(2027, 1, 1), YEARLY)
     found = {k: (r.due_date, r.params, r.state) for k, r in rows(YEARLY, p).items()}
     assert found == {
-        f"p{p.pk}:2025-01-01#2": (date(2027, 1, 1), {"year": 2}, "open"),
-        f"p{p.pk}:2025-01-01#3": (date(2028, 1, 1), {"year": 3}, "open"),
+        f"p{p.pk}:2025-01-01#2": (date(2026, 12, 31), {"year": 2}, "open"),
+        f"p{p.pk}:2025-01-01#3": (date(2027, 12, 31), {"year": 3}, "open"),
     }
     assert rows(YEARLY, p)[f"p{p.pk}:2025-01-01#3"].title == (
         "Supplerende arbejdsmiljøuddannelse, funktionsår 3 (1½ dag)"
@@ -346,7 +544,8 @@ def test_one_yearly_deadline_per_started_funktionsaar_from_year_2(t):
 
 def test_a_yearly_course_fulfils_only_the_funktionsaar_it_falls_in(t):
     """AML § 9 stk. 3: the 1½ days belong to one funktionsår; a course in year 1 does not count
-    for year 2, and a course on the first day of year 3 counts for year 3, not year 2."""
+    for year 2, and a course on the first day of year 3 counts for year 3, not year 2 (whose
+    last day is the day before)."""
     p = person(t)
     seat(p, t.amg, Role.AMR, start=date(2025, 1, 1))
     complete(t, p, CourseKind.AMO_SUPPLEMENTARY_YEARLY, date(2025, 12, 31))
@@ -373,18 +572,21 @@ def test_a_late_2_day_course_does_not_also_count_as_the_yearly_course(t):
 
 
 def test_funktionsaar_of_a_29_february_start(t):
-    """AML § 9 stk. 3: a tenure from 29 February 2024 has its funktionsår start on 28 February
-    in common years and on 29 February again in 2028."""
+    """AML § 9 stk. 3; deadlines.periods: a tenure from 29 February 2024 has each funktionsår
+    end on 28 February (the anniversary is missing in common years, so it passes when February
+    ends) and the next begin on 1 March — and on 29 February again in 2028."""
     p = person(t)
     seat(p, t.amg, Role.AMR, start=date(2024, 2, 29))
-    run(t, date(2025, 2, 27), YEARLY)
-    assert rows(YEARLY, p) == {}
+    run(t, date(2025, 2, 28), YEARLY)
+    assert rows(YEARLY, p) == {}  # 28.2.2025 is still the first funktionsår
+    run(t, date(2025, 3, 1), YEARLY)
+    assert [r.params["year"] for r in rows(YEARLY, p).values()] == [2]
     run(t, date(2028, 2, 29), YEARLY)
     found = {r.params["year"]: r.due_date for r in rows(YEARLY, p).values()}
     assert found == {
         2: date(2026, 2, 28),
         3: date(2027, 2, 28),
-        4: date(2028, 2, 29),
+        4: date(2028, 2, 28),
         5: date(2029, 2, 28),
     }
 
@@ -435,12 +637,13 @@ def test_med_training_applies_to_med_members_and_tr_amr_of_a_personalemoede(
     found = live(MED, p)
     assert bool(found) is wanted
     if wanted:
-        assert found[0].due_date == date(2026, 3, 1)
+        # The first funktionsår from 1 March 2025 ends on 28 February 2026.
+        assert found[0].due_date == date(2026, 2, 28)
 
 
 def test_med_training_month_ends_and_completion(t):
-    """Seed 003: within the first funktionsår (12 months; 29 February + 12 months = 28 February);
-    the MED course completed fulfils it at once."""
+    """Seed 003: within the first funktionsår (12 months; one from 29 February 2024 ends on
+    28 February 2025, see deadlines.periods); the MED course completed fulfils it at once."""
     p = person(t)
     seat(p, t.lokal, Role.MEDARBEJDERREPRAESENTANT, start=date(2024, 2, 29))
     run(t, date(2024, 3, 1), MED)
