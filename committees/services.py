@@ -9,6 +9,7 @@ from django.db import transaction
 from core.history import set_history_user
 from deadlines.dates import add_years
 from deadlines.engine import refresh
+from deadlines.periods import term_last_day
 
 from .models import AmoProposal, Committee, Membership, ObligationWaiver
 
@@ -24,10 +25,11 @@ __all__ = [
 
 
 def membership_default_term_end(membership: Membership) -> datetime.date | None:
-    """AML § 8: an AMR is elected for 2 years unless the kommune has agreed on up to 4."""
+    """AML § 8: an AMR is elected for 2 years unless the kommune has agreed on up to 4; the
+    valgperiode ends on its last day (deadlines/periods.py, the one definition)."""
     if membership.role != Membership.Role.AMR or not membership.start_date:
         return None
-    return add_years(membership.start_date, membership.kommune.amr_term_years)
+    return term_last_day(membership.start_date, membership.kommune.amr_term_years)
 
 
 @transaction.atomic

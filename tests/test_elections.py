@@ -52,7 +52,8 @@ def test_it_ends_the_old_seat_and_starts_the_new_one_with_the_kommunes_term(org_
         old.refresh_from_db()
         assert old.ended_on == datetime.date(2026, 12, 31)  # no gap: the tenure continues
         assert seat.start_date == datetime.date(2027, 1, 1)
-        assert seat.term_end == datetime.date(2031, 1, 1)
+        # Four years from 1.1.2027 end on 31.12.2030, the valgperiode's last day.
+        assert seat.term_end == datetime.date(2030, 12, 31)
         assert seat.employer_notified_on == NOTIFIED
         assert (seat.side, seat.chosen) == (Membership.Side.MEDARBEJDER, Membership.Chosen.ELECTED)
         assert Membership.objects.filter(person=old.person, ended_on__isnull=True).count() == 1
@@ -75,7 +76,7 @@ def test_it_updates_the_deadlines_at_once(org_a):
         term.refresh_from_db()
         assert term.state == Deadline.State.DONE and term.fulfilled_id == reelected.pk
         new_term = Deadline.objects.get(rule="committees.amr_term_end", key=f"m{reelected.pk}")
-        assert new_term.due_date == datetime.date(2028, 12, 12)
+        assert new_term.due_date == datetime.date(2028, 12, 11)  # the valgperiode's last day
 
 
 def test_it_registers_a_tr_without_a_term_end(org_a):

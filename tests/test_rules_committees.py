@@ -347,7 +347,8 @@ def test_the_amr_election_is_due_at_the_end_of_the_2_year_term(t):
     t.kommune.save()
     q = person(t, "Bo")
     m4 = seat(q, t.amg, Role.AMR, start=date(2025, 1, 1))
-    assert live(AMR_TERM)[f"m{m4.pk}"].due_date == date(2029, 1, 1)
+    # The valgperiode's last day (deadlines/periods.py): 4 years from 1.1.2025 end 31.12.2028.
+    assert live(AMR_TERM)[f"m{m4.pk}"].due_date == date(2028, 12, 31)
 
 
 def test_the_amr_term_is_fulfilled_by_the_same_person_reelected(t):
@@ -359,7 +360,7 @@ def test_the_amr_term_is_fulfilled_by_the_same_person_reelected(t):
     new = seat(p, t.amg, Role.AMR, start=date(2027, 1, 1))
     row = rows(AMR_TERM)[f"m{old.pk}"]
     assert (row.state, row.done_on, row.fulfilled_by) == ("done", date(2027, 1, 1), new)
-    assert rows(AMR_TERM)[f"m{new.pk}"].due_date == date(2029, 1, 1)
+    assert rows(AMR_TERM)[f"m{new.pk}"].due_date == date(2028, 12, 31)
     assert run(t, date(2027, 1, 2), AMR_TERM).changed == 0
 
 
