@@ -44,6 +44,11 @@ app.conf.beat_schedule = {
     "elections-tick": entry(
         "elections.tick", crontab(minute=5), period=timedelta(hours=1), expires=3600
     ),
+    # Organisation changes: proposals waiting for a HovedMED meeting go on its agenda, approved
+    # changes are applied on their day (reorganisation/).
+    "reorganisation-tick": entry(
+        "reorganisation.tick", crontab(hour=1, minute=45), period=DAY, expires=20 * 3600
+    ),
     # Removes background documents (org charts, AMO plan) older than a week.
     "meetings-cleanup-documents": entry(
         "meetings.cleanup_documents", crontab(hour=3, minute=15), period=DAY, expires=20 * 3600

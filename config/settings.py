@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "incidents",
     "unions",
     "elections",
+    "reorganisation",
     "portal",
     "rest_framework",
     "drf_spectacular",

@@ -16,6 +16,7 @@ HR_APPS = (
     "api",
     "accounts",
     "elections",
+    "reorganisation",
 )
 # Identity providers are installation configuration: superusers only.
 # Nobody reads an election's ballots or its list of who voted, HR included.

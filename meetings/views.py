@@ -956,6 +956,11 @@ def organisation(request):
         return None
 
     context = diagrams.page_context(request, link=link, mine=viewer.committee_ids)
+    # Changes to the charts awaiting HovedMED (seed 003: every change is approved by it), shown
+    # beside the approved structure and marked as proposals.
+    from reorganisation.selectors import pending_changes
+
+    context["pending_changes"] = pending_changes()
     return render(request, "meetings/organisation.html", context)
 
 

@@ -883,6 +883,10 @@ def load_demo(today: datetime.date | None = None) -> LoadStats:
     from elections.demo import load_election_demo
 
     load_election_demo(albertslund_kommune, today)
+    # An organisation change awaiting HovedMED (reorganisation/).
+    from reorganisation.demo import load_reorganisation_demo
+
+    load_reorganisation_demo(albertslund_kommune, today)
     return stats
 
 

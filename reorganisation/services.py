@@ -1,0 +1,251 @@
+"""Proposing, scheduling, deciding and applying organisation changes (reorganisation/models.py).
+
+Each step validates against the kommune, raises ValidationError in Danish keyed by field, and
+saves nothing on error; each writes a history row with the acting user."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from committees.models import Committee, CommitteeUnit
+from committees.services import committee_members_changed, committee_save
+from core.history import set_history_user
+from meetings.models import Meeting, Referat
+from meetings.services import agenda_lock_reason, item_add
+from organisations.models import Person, Unit
+from organisations.services import unit_save
+
+from .models import OrganisationChange
+
+Kind = OrganisationChange.Kind
+State = OrganisationChange.State
+
+
+def _save(change: OrganisationChange, acting_user, reason: str) -> None:
+    set_history_user(change, acting_user)
+    change._change_reason = reason
+    change.save()
+
+
+def hovedmed() -> Committee | None:
+    return (
+        Committee.objects.filter(kind=Committee.Kind.HOVEDMED, closed_on__isnull=True)
+        .order_by("pk")
+        .first()
+    )
+
+
+def _validate(change: OrganisationChange, units: list[Unit]) -> None:
+    errors: dict[str, str] = {}
+    if not change.title.strip():
+        errors["title"] = _("Giv ændringen en overskrift.")
+    if not change.description.strip():
+        errors["description"] = _("Beskriv ændringen og begrundelsen.")
+    if any(u.kommune_id != change.kommune_id or u.closed_on for u in units):
+        errors["units"] = _("Vælg åbne enheder i din egen kommune.")
+    if change.kind == Kind.NEW_AMG:
+        if not change.new_name.strip():
+            errors["new_name"] = _("Giv den nye arbejdsmiljøgruppe et navn.")
+        if not units:
+            errors["units"] = _("Vælg de enheder, gruppen skal dække.")
+        if change.new_parent is None:
+            errors["new_parent"] = _("Vælg det udvalg, gruppen hører under.")
+    elif change.kind == Kind.MERGE_UNITS:
+        if change.target_unit is None:
+            errors["target_unit"] = _("Vælg den enhed, der samles i.")
+        elif change.target_unit.pk in {u.pk for u in units}:
+            errors["target_unit"] = _("Enheden kan ikke lægges sammen med sig selv.")
+        if not units:
+            errors["units"] = _("Vælg de enheder, der lægges sammen.")
+    elif change.kind == Kind.MOVE_COMMITTEE:
+        if change.committee is None:
+            errors["committee"] = _("Vælg udvalget, der flyttes.")
+        if change.new_parent is None:
+            errors["new_parent"] = _("Vælg det nye overordnede udvalg.")
+        elif change.committee is not None and change.new_parent.pk == change.committee.pk:
+            errors["new_parent"] = _("Et udvalg kan ikke ligge under sig selv.")
+    for field in ("committee", "new_parent"):
+        committee = getattr(change, field)
+        if committee is not None and (
+            committee.kommune_id != change.kommune_id or committee.closed_on is not None
+        ):
+            errors[field] = _("Vælg et åbent udvalg i din egen kommune.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def change_propose(change: OrganisationChange, *, units=(), acting_user=None) -> OrganisationChange:
+    """HR proposes a change; it goes on HovedMED's next agenda (or waits for the next meeting)."""
+    units = list(units)
+    _validate(change, units)
+    change.state = State.PROPOSED
+    if getattr(acting_user, "is_authenticated", False):
+        change.proposed_by = acting_user
+    _save(change, acting_user, _("Foreslået"))
+    change.units.set(units)
+    change_schedule(change, acting_user=acting_user)
+    return change
+
+
+def _next_open_meeting(committee: Committee, today: datetime.date) -> Meeting | None:
+    """HovedMED's next meeting whose agenda is still open for items."""
+    for meeting in Meeting.objects.filter(
+        committee=committee, date__gte=today, status=Meeting.Status.PLANNED
+    ).order_by("date", "pk")[:5]:
+        if agenda_lock_reason(meeting) is None:
+            return meeting
+    return None
+
+
+@transaction.atomic
+def change_schedule(change: OrganisationChange, *, acting_user=None, today=None):
+    """Put a proposed change on HovedMED's next open agenda; without one, it waits (the daily
+    tick tries again when a meeting is planned)."""
+    today = today or timezone.localdate()
+    change = OrganisationChange.objects.select_for_update().get(pk=change.pk)
+    if change.state != State.PROPOSED:
+        return change
+    committee = hovedmed()
+    meeting = _next_open_meeting(committee, today) if committee else None
+    if meeting is None:
+        return change
+    item = item_add(
+        meeting,
+        title=_("Organisationsændring: %(title)s") % {"title": change.title},
+        description=change.description,
+        recommendation=_(
+            "HR indstiller, at ændringen godkendes med virkning fra %(day)s (MED-aftalen: "
+            "enhver ændring i organisationsdiagrammerne godkendes af HovedMED)."
+        )
+        % {"day": change.effective_on.strftime("%d.%m.%Y")},
+        acting_user=acting_user,
+    )
+    change.agenda_item = item
+    change.state = State.ON_AGENDA
+    _save(
+        change,
+        acting_user,
+        _("Sat på dagsordenen for HovedMED %(day)s") % {"day": meeting.date.strftime("%d.%m.%Y")},
+    )
+    return change
+
+
+@transaction.atomic
+def change_decide(
+    change: OrganisationChange,
+    *,
+    approved: bool,
+    decision: str = "",
+    acting_user=None,
+    today=None,
+) -> OrganisationChange:
+    """Register HovedMED's decision, as the formandskab approved it in the meeting's referat.
+    An approved change is applied at once when its day has come."""
+    today = today or timezone.localdate()
+    change = OrganisationChange.objects.select_for_update().get(pk=change.pk)
+    if change.state != State.ON_AGENDA or change.agenda_item_id is None:
+        raise ValidationError(_("Ændringen er ikke på HovedMED's dagsorden."))
+    meeting = change.agenda_item.meeting
+    referat = Referat.objects.filter(meeting=meeting).first()
+    if referat is None or referat.state not in Referat.APPROVED_STATES:
+        raise ValidationError(
+            _("Referatet af HovedMED's møde %(day)s er ikke godkendt endnu.")
+            % {"day": meeting.date.strftime("%d.%m.%Y")}
+        )
+    texts = [d.text for d in change.agenda_item.decisions.all()]
+    change.decision = (decision.strip() or "\n".join(texts))[:2000]
+    change.decided_on = meeting.date
+    change.state = State.APPROVED if approved else State.REJECTED
+    _save(change, acting_user, _("Godkendt af HovedMED") if approved else _("Ikke godkendt"))
+    if approved and change.effective_on <= today:
+        change_apply(change, acting_user=acting_user, today=today)
+    return change
+
+
+@transaction.atomic
+def change_apply(change: OrganisationChange, *, acting_user=None, today=None):
+    """Make the approved change: the new AMG with its coverage, the units merged (people and
+    committee coverage moved to the unit they are merged into, the others closed), the committee
+    moved under its new parent. Deadlines follow through the services used."""
+    today = today or timezone.localdate()
+    change = OrganisationChange.objects.select_for_update().get(pk=change.pk)
+    if change.state != State.APPROVED:
+        return change
+    units = list(change.units.all())
+    if change.kind == Kind.NEW_AMG:
+        committee = Committee(
+            kommune_id=change.kommune_id,
+            code=_free_code(change.new_name),
+            name=change.new_name,
+            kind=Committee.Kind.AMG,
+            parent=change.new_parent,
+        )
+        committee_save(committee, acting_user=acting_user)
+        CommitteeUnit.objects.bulk_create(
+            [
+                CommitteeUnit(kommune_id=change.kommune_id, committee=committee, unit=unit)
+                for unit in units
+            ]
+        )
+        committee_members_changed(committee, acting_user=acting_user)
+        change.created_committee = committee
+    elif change.kind == Kind.MERGE_UNITS:
+        target = change.target_unit
+        moved = list(Person.objects.filter(unit__in=units).values_list("pk", flat=True))
+        for person in Person.objects.filter(pk__in=moved):
+            person.unit = target
+            set_history_user(person, acting_user)
+            person.save(update_fields=["unit"])
+        touched = set()
+        for link in CommitteeUnit.objects.filter(unit__in=units).select_related("committee"):
+            touched.add(link.committee)
+            if not CommitteeUnit.objects.filter(committee=link.committee, unit=target).exists():
+                link.unit = target
+                link.save(update_fields=["unit"])
+            else:
+                link.delete()
+        for child in Unit.objects.filter(parent__in=units).exclude(pk=target.pk):
+            child.parent = target
+            unit_save(child, acting_user=acting_user)
+        for unit in units:
+            unit.closed_on = change.effective_on
+            unit_save(unit, acting_user=acting_user)
+        for committee in touched:
+            committee_members_changed(committee, persons=moved, acting_user=acting_user)
+    elif change.kind == Kind.MOVE_COMMITTEE:
+        committee = change.committee
+        committee.parent = change.new_parent
+        committee_save(committee, acting_user=acting_user)
+    change.state = State.APPLIED
+    change.applied_on = max(change.effective_on, today)
+    _save(change, acting_user, _("Gennemført"))
+    return change
+
+
+def changes_tick(today=None) -> int:
+    """In a kommune's scope, daily: schedule what waits for a meeting, apply what is due."""
+    today = today or timezone.localdate()
+    count = 0
+    for change in OrganisationChange.objects.filter(state=State.PROPOSED):
+        if change_schedule(change, today=today).state == State.ON_AGENDA:
+            count += 1
+    for change in OrganisationChange.objects.filter(state=State.APPROVED, effective_on__lte=today):
+        change_apply(change, today=today)
+        count += 1
+    return count
+
+
+def _free_code(name: str) -> str:
+    base = (slugify(name) or "amg")[:70]
+    code, n = base, 1
+    while Committee.objects.filter(code=code).exists():
+        n += 1
+        code = f"{base}-{n}"
+    return code

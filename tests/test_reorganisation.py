@@ -1,0 +1,195 @@
+"""Issue 14: a change to the organisation charts is approved by HovedMED before it takes effect
+(seed 003, Albertslund's MED-aftale: "Enhver ændring i organisationsdiagrammerne skal godkendes af
+KommuneMED"). HR proposes; the change goes on HovedMED's next open agenda by itself; the charts
+show it as a proposal; after the approved referat HR registers the decision and the change is
+applied on its day."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from committees.models import Committee, Membership
+from core.tenancy import tenant_scope
+from meetings import services as meeting_services
+from meetings.models import Referat
+from organisations.models import Person, Unit
+from reorganisation import services
+from reorganisation.models import OrganisationChange
+from reorganisation.tasks import reorganisation_tick
+
+from . import factories as f
+
+TODAY = datetime.date(2026, 3, 2)
+
+
+def at(day):
+    return time_machine.travel(datetime.datetime.combine(day, datetime.time(9)), tick=False)
+
+
+@pytest.fixture
+def hoved(org_a):
+    with tenant_scope(org_a.kommune):
+        return Committee.objects.get(kind=Committee.Kind.HOVEDMED)
+
+
+def approve_referat(meeting):
+    """The formandskab's approval of the referat (the referat flow: tests/test_meetings_referat.py)."""
+    referat = meeting_services.referat_for(meeting)
+    Referat.objects.filter(pk=referat.pk).update(state=Referat.State.APPROVED)
+
+
+def test_a_new_amg_from_proposal_to_the_chart(client, org_a, hoved, hr_a):
+    k = org_a.kommune
+    with tenant_scope(k), at(TODAY):
+        unit = f.unit(k, "Alfa Bibliotek", parent=org_a.omraade)
+        change = OrganisationChange(
+            kommune=k,
+            kind=OrganisationChange.Kind.NEW_AMG,
+            title="Biblioteket får egen arbejdsmiljøgruppe",
+            description="Biblioteket er flyttet til egen adresse.",
+            effective_on=datetime.date(2026, 4, 1),
+            new_name="Alfa AMG Bibliotek",
+            new_parent=org_a.med,
+        )
+        # No HovedMED meeting planned yet: the change waits.
+        services.change_propose(change, units=[unit], acting_user=hr_a)
+        assert change.state == OrganisationChange.State.PROPOSED
+        meeting = meeting_services.meeting_create(committee=hoved, date=datetime.date(2026, 3, 20))
+        assert reorganisation_tick() == 1
+        change.refresh_from_db()
+        assert change.state == OrganisationChange.State.ON_AGENDA
+        assert change.agenda_item.meeting == meeting
+        assert "Biblioteket får egen arbejdsmiljøgruppe" in change.agenda_item.title
+        assert "01.04.2026" in change.agenda_item.recommendation
+        # Not before the referat is approved.
+        with pytest.raises(ValidationError) as error:
+            services.change_decide(change, approved=True, acting_user=hr_a)
+        assert "Referatet af HovedMED's møde 20.03.2026 er ikke godkendt" in str(error.value)
+
+    # The charts show the approved structure, and the proposal marked as one.
+    f.login_as(client, org_a, org_a.leader_person, "lene_org")
+    with at(TODAY):
+        page = client.get(reverse("meetings:organisation"))
+    assert page.status_code == 200
+    assert "Foreslåede ændringer – afventer HovedMED" in page.text
+    assert "Alfa AMG Bibliotek under Alfa LokalMED Nord, dækker Alfa Bibliotek" in page.text
+
+    with tenant_scope(k), at(datetime.date(2026, 3, 21)):
+        meeting_services.minutes_write(
+            change.agenda_item,
+            minutes="Drøftet.",
+            decisions=["HovedMED godkender den nye arbejdsmiljøgruppe."],
+            acting_user=hr_a,
+        )
+        approve_referat(meeting)
+        services.change_decide(change, approved=True, acting_user=hr_a)
+        change.refresh_from_db()
+        # Approved for 1 April: not applied before.
+        assert change.state == OrganisationChange.State.APPROVED
+        assert change.decision == "HovedMED godkender den nye arbejdsmiljøgruppe."
+        assert not Committee.objects.filter(name="Alfa AMG Bibliotek").exists()
+    with tenant_scope(k), at(datetime.date(2026, 4, 1)):
+        reorganisation_tick()
+        change.refresh_from_db()
+        assert change.state == OrganisationChange.State.APPLIED
+        amg = Committee.objects.get(name="Alfa AMG Bibliotek")
+        assert amg.parent == org_a.med and list(amg.units.all()) == [unit]
+        assert change.created_committee == amg
+        reasons = [h.history_change_reason for h in change.history.order_by("history_date")]
+        assert reasons == [
+            "Foreslået",
+            "Sat på dagsordenen for HovedMED 20.03.2026",
+            "Godkendt af HovedMED",
+            "Gennemført",
+        ]
+        assert change.history.filter(history_change_reason="Foreslået").get().history_user == hr_a
+    with at(datetime.date(2026, 4, 1)):
+        page = client.get(reverse("meetings:organisation"))
+    assert "Foreslåede ændringer" not in page.text
+
+
+def test_merging_units_moves_people_and_coverage(org_a, hoved, hr_a):
+    k = org_a.kommune
+    with tenant_scope(k), at(TODAY):
+        small = f.unit(k, "Alfa Skole Nord Afd. 2", parent=org_a.omraade)
+        person = f.person(k, "Pia", "Alfa", unit=small)
+        amg2 = f.committee(k, "Alfa AMG Afd. 2", parent=org_a.med, units=[small])
+        meeting = meeting_services.meeting_create(committee=hoved, date=TODAY)
+        change = services.change_propose(
+            OrganisationChange(
+                kommune=k,
+                kind=OrganisationChange.Kind.MERGE_UNITS,
+                title="Afd. 2 lægges ind under Skole Nord",
+                description="Samme ledelse og adresse.",
+                effective_on=TODAY,
+                target_unit=org_a.workplace,
+            ),
+            units=[small],
+            acting_user=hr_a,
+        )
+        approve_referat(meeting)
+        services.change_decide(change, approved=True, acting_user=hr_a)
+        change.refresh_from_db()
+        assert change.state == OrganisationChange.State.APPLIED
+        assert Person.objects.get(pk=person.pk).unit == org_a.workplace
+        assert Unit.objects.get(pk=small.pk).closed_on == TODAY
+        assert list(amg2.units.all()) == [org_a.workplace]
+
+
+def test_a_rejected_change_changes_nothing_and_bad_input_is_refused(org_a, org_b, hoved, hr_a):
+    k = org_a.kommune
+    with tenant_scope(org_b.kommune):
+        foreign = org_b.amg
+    with tenant_scope(k), at(TODAY):
+        with pytest.raises(ValidationError) as error:
+            services.change_propose(
+                OrganisationChange(
+                    kommune=k,
+                    kind=OrganisationChange.Kind.MOVE_COMMITTEE,
+                    title="Flyt",
+                    description="Flyt gruppen.",
+                    effective_on=TODAY,
+                    committee=org_a.amg,
+                    new_parent=foreign,
+                ),
+                acting_user=hr_a,
+            )
+        assert "Vælg et åbent udvalg i din egen kommune." in error.value.message_dict["new_parent"]
+        assert not OrganisationChange.objects.exists()
+        meeting = meeting_services.meeting_create(committee=hoved, date=TODAY)
+        change = services.change_propose(
+            OrganisationChange(
+                kommune=k,
+                kind=OrganisationChange.Kind.MOVE_COMMITTEE,
+                title="AMG Nord under HovedMED",
+                description="Direkte under HovedMED.",
+                effective_on=TODAY,
+                committee=org_a.amg,
+                new_parent=hoved,
+            ),
+            acting_user=hr_a,
+        )
+        approve_referat(meeting)
+        services.change_decide(change, approved=False, acting_user=hr_a)
+        change.refresh_from_db()
+        assert change.state == OrganisationChange.State.REJECTED
+        assert Committee.objects.get(pk=org_a.amg.pk).parent == org_a.med
+        assert Membership.objects.filter(committee=org_a.amg).exists()
+
+
+def test_the_demo_has_a_change_awaiting_hovedmed(db):
+    from organisations.demo_loader import load_demo
+    from organisations.models import Kommune
+
+    load_demo(today=datetime.date(2026, 11, 22))
+    with tenant_scope(Kommune.objects.get(code="albertslund")):
+        change = OrganisationChange.objects.get()
+        assert change.state in OrganisationChange.PENDING_STATES
+        assert change.kind == OrganisationChange.Kind.NEW_AMG and change.units.exists()
+        if change.agenda_item is not None:
+            assert change.agenda_item.meeting.committee.kind == Committee.Kind.HOVEDMED
