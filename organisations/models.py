@@ -36,6 +36,20 @@ class Kommune(models.Model):
             "som kilde ved de frister, den lokale aftale fastsætter."
         ),
     )
+    # The nærhedsprincip of an enstrenget MED-aftale (e.g. "where a workplace has several
+    # addresses, an AMG is set up at each address"): the structural check requires an AMG of
+    # its own at every address of a workplace unless the kommune's agreement says otherwise.
+    # BEK om systematisk arbejdsmiljøarbejde § 24 leaves the number of AMGs to the workplace,
+    # weighing among other things its geography, so this is a local choice, not the law's.
+    amg_may_span_addresses = models.BooleanField(
+        _("én AMG må dække flere adresser"),
+        default=False,
+        help_text=_(
+            "Sæt kryds, hvis MED-aftalen tillader, at én arbejdsmiljøgruppe dækker en "
+            "arbejdsplads med flere adresser. Ellers skal der være en arbejdsmiljøgruppe på "
+            "hver adresse."
+        ),
+    )
 
     history = HistoricalRecords()
 
