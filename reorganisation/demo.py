@@ -7,7 +7,7 @@ import datetime
 
 from committees.models import Committee, CommitteeUnit
 from core.tenancy import tenant_scope
-from organisations.models import Unit
+from organisations.models import Unit, path_ids
 
 from .models import OrganisationChange
 from .services import change_propose
@@ -27,6 +27,16 @@ def load_reorganisation_demo(kommune, today: datetime.date) -> None:
         ) or Unit.objects.filter(kind=Unit.Kind.ARBEJDSPLADS).order_by("path").first()
         if amg is None or unit is None or amg.parent is None:
             return
+        # Under the MED committee that covers the unit or the nearest unit above it.
+        ancestors = path_ids(unit.path) or [unit.pk]
+        covering = dict(
+            CommitteeUnit.objects.filter(
+                unit_id__in=ancestors,
+                committee__kind__in=[Committee.Kind.LOKALMED, Committee.Kind.AFDELINGSMED],
+                committee__closed_on__isnull=True,
+            ).values_list("unit_id", "committee_id")
+        )
+        parent = next((covering[pk] for pk in reversed(ancestors) if pk in covering), amg.parent_id)
         change_propose(
             OrganisationChange(
                 kommune=kommune,
@@ -39,7 +49,7 @@ def load_reorganisation_demo(kommune, today: datetime.date) -> None:
                 ),
                 effective_on=today + datetime.timedelta(days=60),
                 new_name=f"AMG {unit.name}",
-                new_parent=amg.parent,
+                new_parent_id=parent,
             ),
             units=[unit],
             acting_user=None,
