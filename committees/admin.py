@@ -208,6 +208,25 @@ class ObligationWaiverAdmin(TenantAdmin):
     def limit_to_units(self, queryset, unit_ids):
         return queryset.none()  # kommune-wide (HovedMED): HR with the whole kommune only
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "agenda_item":
+            # The items of HovedMED's meetings whose referat the formandskab has approved.
+            from meetings.models import AgendaItem, Referat
+
+            kwargs["queryset"] = (
+                AgendaItem.objects.filter(
+                    meeting__committee__kind=Committee.Kind.HOVEDMED,
+                    meeting__referat__state__in=Referat.APPROVED_STATES,
+                    status=AgendaItem.Status.ACCEPTED,
+                )
+                .select_related("meeting")
+                .order_by("-meeting__date", "position")
+            )
+            field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+            field.label_from_instance = lambda item: f"{item.meeting.date:%d.%m.%Y}: {item.title}"
+            return field
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def save_via_service(self, request, obj, form, change):
         obligation_waiver_save(obj, acting_user=request.user)
 

@@ -260,6 +260,16 @@ class ObligationWaiver(TenantModel):
     )
     agreed_on = models.DateField(_("aftalt den"))
     decision = models.TextField(_("beslutning"), help_text=_("Referat af den enige beslutning."))
+    # Seed 003: the waiver is agreed in HovedMED; the referat's item records it.
+    agenda_item = models.ForeignKey(
+        "meetings.AgendaItem",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("aftalt under punkt"),
+        help_text=_("Punktet i HovedMED's godkendte referat, hvor fravigelsen blev aftalt."),
+    )
     withdrawn_on = models.DateField(_("trukket tilbage den"), null=True, blank=True)
     withdrawn_by_side = models.CharField(
         _("trukket tilbage af"), max_length=20, choices=Membership.Side.choices, blank=True
@@ -284,6 +294,19 @@ class ObligationWaiver(TenantModel):
             raise ValidationError({"committee": _("Kun HovedMED kan fravige disse opgaver.")})
         if self.obligation not in WAIVABLE_OBLIGATIONS:
             raise ValidationError({"obligation": _("Kun opgave A, H og I kan fraviges.")})
+        if self.agenda_item_id:
+            from meetings.models import Referat
+
+            item = self.agenda_item
+            referat = Referat.objects.filter(meeting_id=item.meeting_id).first()
+            if item.meeting.committee_id != self.committee_id:
+                raise ValidationError(
+                    {"agenda_item": _("Vælg et punkt fra et af udvalgets egne møder.")}
+                )
+            if referat is None or referat.state not in Referat.APPROVED_STATES:
+                raise ValidationError(
+                    {"agenda_item": _("Referatet af mødet er ikke godkendt endnu.")}
+                )
         if self.withdrawn_on and not self.withdrawn_by_side:
             raise ValidationError(
                 {"withdrawn_by_side": _("Angiv hvilken side der trak fravigelsen tilbage.")}

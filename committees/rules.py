@@ -327,6 +327,7 @@ class HovedMedObligations(Rule):
         for waiver in queryset:
             waivers[(waiver.committee_id, waiver.obligation)].append(waiver)
         cycles = completed_cycles(ctx, self)
+        handled = self.handled_items(ctx)
         for committee in committees:
             for letter, text in HovedMedObligation.choices:
                 prefix = f"c{committee.pk}:{letter}"
@@ -338,18 +339,62 @@ class HovedMedObligations(Rule):
                 waived = letter in WAIVABLE_OBLIGATIONS and any(
                     w.is_active_on(ctx.today) for w in waivers[(committee.pk, letter)]
                 )
+                params = {"letter": letter, "text": str(text), "source": OBLIGATION_SOURCES[letter]}
+                after = last[1] if last else None
+                # Each agenda item that handled the obligation in a finally approved referat
+                # fulfils the open cycle (on the meeting's date); the next is due a year later.
+                for item_id, day in handled.get((committee.pk, letter), ()):
+                    if after is not None and day <= after:
+                        continue
+                    yield Want(
+                        key=f"{prefix}#{number}",
+                        due_date=due,
+                        committee_id=committee.pk,
+                        unit_id=first_unit(ctx, committee.pk),
+                        params=params,
+                        done_on=day,
+                        fulfilled_by=(self.item_model(), item_id),
+                    )
+                    number, due, after = number + 1, add_months(day, months), day
                 yield Want(
                     key=f"{prefix}#{number}",
                     due_date=due,
                     committee_id=committee.pk,
                     unit_id=first_unit(ctx, committee.pk),
-                    params={
-                        "letter": letter,
-                        "text": str(text),
-                        "source": OBLIGATION_SOURCES[letter],
-                    },
+                    params=params,
                     waived=waived,
                 )
+
+    @staticmethod
+    def item_model():
+        from meetings.models import AgendaItem
+
+        return AgendaItem
+
+    def handled_items(self, ctx) -> dict[tuple[int, str], list[tuple[int, object]]]:
+        """(committee, letter) -> [(agenda item id, meeting date)] of items marked with an
+        obligation in meetings whose referat is finally approved, by date (one query)."""
+
+        def load():
+            from meetings.models import AgendaItem, Referat
+
+            queryset = ctx.filter(
+                AgendaItem.objects.exclude(obligation="").filter(
+                    status=AgendaItem.Status.ACCEPTED,
+                    meeting__referat__state__in=Referat.LOCKED_STATES,
+                ),
+                "meeting__committee_id",
+                "committee",
+            )
+            result = defaultdict(list)
+            rows = queryset.order_by("meeting__date", "pk").values_list(
+                "pk", "meeting__committee_id", "obligation", "meeting__date"
+            )
+            for pk, committee_id, letter, day in rows:
+                result[(committee_id, letter)].append((pk, day))
+            return result
+
+        return ctx.memo(("obligation_items", self.code), load)
 
 
 @register

@@ -99,14 +99,20 @@ def obligation_waive(
     obligation: str,
     agreed_on: datetime.date,
     decision: str,
+    agenda_item=None,
     acting_user=None,
 ) -> ObligationWaiver:
+    """HovedMED agrees to waive A, H or I; `agenda_item`: where its approved referat records it
+    (the decision's text then defaults to the item's decisions)."""
+    if agenda_item is not None and not decision.strip():
+        decision = "\n".join(d.text for d in agenda_item.decisions.all())
     waiver = ObligationWaiver(
         kommune_id=committee.kommune_id,
         committee=committee,
         obligation=obligation,
         agreed_on=agreed_on,
         decision=decision,
+        agenda_item=agenda_item,
     )
     waiver.full_clean()
     set_history_user(waiver, acting_user)

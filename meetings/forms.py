@@ -97,16 +97,36 @@ class ItemEditForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, item: AgendaItem, material: bool, **kwargs):
+    obligation = forms.ChoiceField(
+        label=_("HovedMED-opgave"),
+        required=False,
+        help_text=_(
+            "Behandler punktet en af HovedMED's opgaver A–K, opfylder det endeligt godkendte "
+            "referat årets opgave."
+        ),
+    )
+
+    def __init__(
+        self, *args, item: AgendaItem, material: bool, obligations: bool = False, **kwargs
+    ):
         kwargs.setdefault(
             "initial",
             {
                 "title": item.title,
                 "description": item.description,
                 "recommendation": item.recommendation,
+                "obligation": item.obligation,
             },
         )
         super().__init__(*args, **kwargs)
+        if obligations:
+            from committees.models import HovedMedObligation
+
+            self.fields["obligation"].choices = [("", _("Ingen"))] + [
+                (letter, f"{letter}: {text}") for letter, text in HovedMedObligation.choices
+            ]
+        else:
+            del self.fields["obligation"]
         if material:
             self.fields["remove"].queryset = ItemAttachment.objects.filter(item=item).order_by("pk")
             if not item.attachments.exists():

@@ -368,6 +368,15 @@ class AgendaItem(TenantModel):
     rejection_reason = models.CharField(_("begrundelse"), max_length=300, blank=True)
     # The referat of this item (written by the sekretær or the formandskab).
     minutes = models.TextField(_("referat"), blank=True)
+    # HovedMED's obligation A–K handled under this item (committees.HovedMedObligation): the
+    # finally approved referat fulfils that year's duty (committees.hovedmed_obligation).
+    obligation = models.CharField(
+        _("HovedMED-opgave"),
+        max_length=1,
+        blank=True,
+        choices=[(letter, letter) for letter in "ABCDEFGHIJK"],
+        help_text=_("Den af HovedMED's opgaver A–K, punktet behandler."),
+    )
 
     history = tenant_history()
 

@@ -663,6 +663,35 @@ def item_edit(
 
 
 @transaction.atomic
+def item_set_obligation(item: AgendaItem, *, obligation: str, acting_user=None) -> AgendaItem:
+    """The formandskab marks which of HovedMED's obligations A–K an item handles (or none);
+    the finally approved referat then fulfils that year's duty (committees.hovedmed_obligation).
+    Only on a HovedMED meeting, and not once the referat is locked."""
+    from committees.models import Committee, HovedMedObligation
+
+    item, meeting = _locked_item(item)
+    obligation = (obligation or "").strip().upper()
+    if obligation and obligation not in HovedMedObligation.values:
+        raise ValidationError({"obligation": _("Vælg en af HovedMED's opgaver A–K.")})
+    if obligation and (
+        meeting.committee is None or meeting.committee.kind != Committee.Kind.HOVEDMED
+    ):
+        raise ValidationError(
+            {"obligation": _("Kun HovedMED's punkter knyttes til opgaverne A–K.")}
+        )
+    referat = Referat.objects.filter(meeting=meeting).first()
+    if referat is not None and referat.state in Referat.LOCKED_STATES:
+        raise ValidationError(_("Referatet er endeligt godkendt og kan ikke ændres."))
+    if item.obligation == obligation:
+        return item
+    item.obligation = obligation
+    set_history_user(item, acting_user)
+    item.save(update_fields=["obligation"])
+    _refresh(meeting, acting_user)
+    return item
+
+
+@transaction.atomic
 def item_withdraw(
     item: AgendaItem, *, person: Person | None, acting_user=None, today: datetime.date | None = None
 ) -> None:

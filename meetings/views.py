@@ -12,6 +12,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -429,22 +430,36 @@ def item_edit(request, public_id):
         edit.is_proposer
         and services.item_withdraw_refusal(item, person=person, today=today) is None
     )
+    # The formandskab of HovedMED links an item to the obligation A–K it handles.
+    obligations = (
+        edit.as_chair
+        and meeting.committee is not None
+        and (meeting.committee.kind == meeting.committee.Kind.HOVEDMED)
+    )
     if request.method == "POST" and refusal is None:
-        form = ItemEditForm(request.POST, request.FILES, item=item, material=material)
+        form = ItemEditForm(
+            request.POST, request.FILES, item=item, material=material, obligations=obligations
+        )
         if form.is_valid():
             data = form.cleaned_data
             try:
-                item = services.item_edit(
-                    item,
-                    person=person,
-                    as_chair=edit.as_chair,
-                    title=data["title"],
-                    description=data["description"],
-                    recommendation=data["recommendation"],
-                    files=data.get("files") or (),
-                    remove_attachments=data.get("remove") or (),
-                    acting_user=request.user,
-                )
+                # Text and obligation together or not at all.
+                with transaction.atomic():
+                    item = services.item_edit(
+                        item,
+                        person=person,
+                        as_chair=edit.as_chair,
+                        title=data["title"],
+                        description=data["description"],
+                        recommendation=data["recommendation"],
+                        files=data.get("files") or (),
+                        remove_attachments=data.get("remove") or (),
+                        acting_user=request.user,
+                    )
+                    if "obligation" in data:
+                        item = services.item_set_obligation(
+                            item, obligation=data["obligation"], acting_user=request.user
+                        )
             except ValidationError as error:
                 for text in error.messages:
                     messages.error(request, text)
@@ -464,7 +479,9 @@ def item_edit(request, public_id):
         "item": item,
         "refusal": refusal,
         "as_chair": edit.as_chair,
-        "form": None if refusal else ItemEditForm(item=item, material=material),
+        "form": None
+        if refusal
+        else ItemEditForm(item=item, material=material, obligations=obligations),
         "may_withdraw": material,
         "attachments": list(item.attachments.order_by("pk")),
     }
