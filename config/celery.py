@@ -49,6 +49,12 @@ app.conf.beat_schedule = {
     "reorganisation-tick": entry(
         "reorganisation.tick", crontab(hour=1, minute=45), period=DAY, expires=20 * 3600
     ),
+    # The kreds' cadence (unions.cadence): reminds the kreds officers of the network meetings
+    # and the yearly AMR + TR meeting that are due soon or overdue. Each reminder is a row
+    # unique per kreds, due date and stage, so a run that is late or repeated sends it once.
+    "unions-cadence-tick": entry(
+        "unions.cadence_tick", crontab(hour=6, minute=45), period=DAY, expires=20 * 3600
+    ),
     # Removes background documents (org charts, AMO plan) older than a week.
     "meetings-cleanup-documents": entry(
         "meetings.cleanup_documents", crontab(hour=3, minute=15), period=DAY, expires=20 * 3600

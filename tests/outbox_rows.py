@@ -12,7 +12,15 @@ from apv.services import apv_cycle_start
 from committees.models import AmoProposal, Membership, ProposalMessage
 from core.tenancy import tenant_scope
 from incidents.models import IncidentNotification
-from unions.models import ElectionNotice, Kreds, NetworkGroup, NetworkInvitation, NetworkMeeting
+from unions.models import (
+    ElectionNotice,
+    Kreds,
+    KredsInquiry,
+    KredsMessage,
+    NetworkGroup,
+    NetworkInvitation,
+    NetworkMeeting,
+)
 from unions.models import Union as TradeUnion
 from unions.services import union_membership_state
 
@@ -30,6 +38,7 @@ ADDRESSES = {
     "unions.election_notice": "kreds@kreds.example",
     "elections.messages": "arne@a.dk",
     "committees.proposal": "lene@a.dk",
+    "unions.kreds_message": "arne@a.dk",
 }
 
 
@@ -88,6 +97,19 @@ def rows_for_every_outbox(org) -> dict[str, tuple[type, int]]:
             membership=Membership.objects.get(pk=org.amr.pk),
             union_membership=union_membership,
             kreds=kreds,
+        )
+        # The kreds' answer to the AMR's inquiry (to the member, in their language).
+        inquiry = KredsInquiry.objects.create(
+            kommune=kommune,
+            union_membership=union_membership,
+            kreds=kreds,
+            subject="Indeklima",
+            text="For varmt i klasselokalerne",
+            answer="Vi tager det op med forvaltningen",
+            answered_at=timezone.now(),
+        )
+        rows["unions.kreds_message"] = KredsMessage.objects.create(
+            kommune=kommune, kreds=kreds, inquiry=inquiry, kind=KredsMessage.Kind.INQUIRY_ANSWERED
         )
         # Due now, whatever the clock said when they were made.
         for row in rows.values():

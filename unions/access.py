@@ -10,8 +10,17 @@ from django.utils.translation import gettext_lazy as _
 
 from committees.viewer import get_viewer
 from core.access import Access, decides
+from core.tenancy import scopes_disabled
 
-from .models import Kreds, KredsOfficer, NetworkGroup, NetworkMeeting, UnionMembership
+from .models import (
+    Kreds,
+    KredsInquiry,
+    KredsOfficer,
+    NetworkGroup,
+    NetworkInvitation,
+    NetworkMeeting,
+    UnionMembership,
+)
 
 
 def officer_kredse(user) -> QuerySet[Kreds]:
@@ -72,6 +81,54 @@ def get_meeting_for_officer(kreds: Kreds, public_id) -> NetworkMeeting:
     return meeting
 
 
+def get_inquiry_for_officer(kreds: Kreds, public_id) -> KredsInquiry:
+    """An inquiry to the officer's kreds from a member who still consents (unions.selectors:
+    the same rule as the list); anything else is the 404 of a missing one."""
+    from .selectors import visible_inquiries
+
+    with scopes_disabled():
+        inquiry = (
+            visible_inquiries(kreds)
+            .filter(public_id=public_id)
+            .select_related("union_membership__person", "union_membership__kommune", "answered_by")
+            .first()
+        )
+    if inquiry is None:
+        raise Http404
+    return inquiry
+
+
+def get_inquiry_for_member(person, public_id) -> KredsInquiry:
+    """The member's own inquiry, read in their kommune's scope."""
+    if person is None:
+        raise Http404
+    inquiry = (
+        KredsInquiry.objects.filter(public_id=public_id, union_membership__person=person)
+        .select_related("kreds__union", "answered_by")
+        .first()
+    )
+    if inquiry is None:
+        raise Http404
+    return inquiry
+
+
+def get_meeting_for_member(person, public_id) -> NetworkMeeting:
+    """A network meeting the member was invited to (the invitation, a tenant row of their
+    kommune, leaves with the consent)."""
+    if person is None:
+        raise Http404
+    invitation = (
+        NetworkInvitation.objects.filter(
+            meeting__public_id=public_id, union_membership__person=person
+        )
+        .select_related("meeting__group__kreds__union")
+        .first()
+    )
+    if invitation is None:
+        raise Http404
+    return invitation.meeting
+
+
 # --- the decision (core.access.access_to) -------------------------------------------------------
 
 
@@ -94,4 +151,26 @@ def union_membership_access(request, membership: UnionMembership) -> Access:
         False,
         False,
         _("Medlemskab af en faglig organisation ser kun medlemmet selv og, med samtykke, kredsen."),
+    )
+
+
+@decides(KredsInquiry)
+def kreds_inquiry_access(request, inquiry: KredsInquiry) -> Access:
+    """A member's inquiry to their kreds (GDPR art. 9, like the membership): read by the
+    member; read and answered by the officers of the kreds while the member consents and is
+    still of that kreds. HR and leaders never."""
+    person = get_viewer(request).person if getattr(request, "kommune", None) else None
+    membership = inquiry.union_membership
+    if person is not None and membership.person_id == person.pk:
+        return Access(True, False, _("Kredsen svarer på henvendelsen."))
+    if (
+        membership.has_consent
+        and membership.kreds_id == inquiry.kreds_id
+        and KredsOfficer.objects.filter(user_id=request.user.pk, kreds_id=inquiry.kreds_id).exists()
+    ):
+        return Access(True, not inquiry.is_answered, _("Henvendelsen er besvaret."))
+    return Access(
+        False,
+        False,
+        _("En henvendelse til kredsen ser kun medlemmet selv og, med samtykke, kredsen."),
     )

@@ -124,7 +124,7 @@ class NetworkMeetingInline(admin.TabularInline):
 
 @admin.register(NetworkGroup, site=site)
 class NetworkGroupAdmin(SuperuserOnlyAdmin):
-    list_display = ("name", "kreds", "kommunegruppe", "roles")
+    list_display = ("name", "kreds", "kind", "kommunegruppe", "roles", "meetings_per_year")
     list_select_related = ("kreds", "kreds__union", "kommunegruppe")
     search_fields = ("name", "kreds__name")
     inlines = [NetworkMeetingInline]

@@ -5,7 +5,9 @@ Socialpædagogerne with Østjylland (seed 001; its kommuner — Aarhus, Skanderb
 the demo installation) and Hovedstaden (covering Albertslund). One officer login, `kreds.officer`
 (password "demo"), one of Kreds 22's arbejdsmiljøansvarlige. A few Albertslund AMRs/TRs state
 their kreds: most consent, one does not (the officer must not see them). One AMR network group
-with a planned meeting, and the kreds-wide group for the yearly AMR + TR meeting.
+with a planned meeting — one short of the two a year, so the officer's cadence page shows it —
+and the kreds-wide group for the yearly AMR + TR meeting, whose meeting a month ago has its
+attendance and a short referat. One AMR has raised a problem with the kreds, awaiting an answer.
 
 Create-only and keyed on natural keys, so a second run changes nothing. Run it after the kommuner
 are loaded: `load_union_demo(today)`.
@@ -26,8 +28,11 @@ from organisations.models import Kommune
 from .models import (
     Kommunegruppe,
     Kreds,
+    KredsInquiry,
     KredsOfficer,
+    NetworkAttendance,
     NetworkGroup,
+    NetworkInvitation,
     NetworkMeeting,
     Union,
     UnionMembership,
@@ -80,10 +85,28 @@ def load_union_demo(today: datetime.date | None = None) -> dict[str, int]:
         name="AMR-netværk Albertslund",
         defaults={"kommunegruppe": kreds22_gruppe, "roles": NetworkGroup.Roles.AMR},
     )
-    NetworkGroup.objects.get_or_create(
+    yearly, _ = NetworkGroup.objects.get_or_create(
         kreds=kreds22,
         name="Årligt møde for AMR og TR",
-        defaults={"kommunegruppe": None, "roles": NetworkGroup.Roles.AMR_TR},
+        defaults={
+            "kommunegruppe": None,
+            "roles": NetworkGroup.Roles.AMR_TR,
+            "kind": NetworkGroup.Kind.YEARLY,
+        },
+    )
+    held = datetime.datetime.combine(today - datetime.timedelta(days=30), datetime.time(16))
+    yearly_meeting, _ = NetworkMeeting.objects.get_or_create(
+        group=yearly,
+        theme="Årsmøde: arbejdsmiljø og arbejdstid",
+        defaults={
+            "starts_at": timezone.make_aware(held),
+            "duration": datetime.timedelta(hours=3),
+            "location": "Albertslund Rådhus, mødelokale 1",
+            "referat": (
+                "Kredsens arbejdsmiljøansvarlige orienterede om årets APV. AMR og TR drøftede "
+                "støj i klasselokalerne og aftalte at samle eksempler til næste netværksmøde."
+            ),
+        },
     )
     starts = datetime.datetime.combine(today + datetime.timedelta(days=21), datetime.time(15))
     NetworkMeeting.objects.get_or_create(
@@ -101,7 +124,45 @@ def load_union_demo(today: datetime.date | None = None) -> dict[str, int]:
     if albertslund is not None:
         with tenant_scope(albertslund):
             members = _members(albertslund, kreds22, hovedstaden)
+            _yearly_meeting_and_inquiry(albertslund, kreds22, yearly_meeting)
     return {"members": members}
+
+
+def _yearly_meeting_and_inquiry(kommune: Kommune, kreds: Kreds, meeting: NetworkMeeting) -> None:
+    """Kreds 22's consenting members were invited to the yearly meeting (sent); the first three
+    attended. The first raised a problem with the kreds (seed 000), not answered yet."""
+    consenting = list(
+        UnionMembership.objects.consenting()
+        .filter(kreds=kreds, person__isnull=False)
+        .order_by("person__employee_number")
+    )
+    for i, membership in enumerate(consenting):
+        NetworkInvitation.objects.get_or_create(
+            meeting=meeting,
+            union_membership=membership,
+            defaults={
+                "kommune": kommune,
+                "state": NetworkInvitation.State.SENT,
+                "sent_at": meeting.starts_at - datetime.timedelta(days=21),
+            },
+        )
+        if i < 3:
+            NetworkAttendance.objects.get_or_create(
+                meeting=meeting, union_membership=membership, defaults={"kommune": kommune}
+            )
+    if consenting:
+        KredsInquiry.objects.get_or_create(
+            union_membership=consenting[0],
+            subject="Støj i klasselokalerne",
+            defaults={
+                "kommune": kommune,
+                "kreds": kreds,
+                "text": (
+                    "Lydniveauet i tre af indskolingens klasselokaler er højt hele dagen. "
+                    "Ledelsen vil vente til næste APV. Hvad kan jeg som AMR gøre nu?"
+                ),
+            },
+        )
 
 
 def _members(kommune: Kommune, kreds22: Kreds, hovedstaden: Kreds) -> int:

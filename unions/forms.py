@@ -147,6 +147,23 @@ class NetworkGroupForm(forms.Form):
     roles = forms.ChoiceField(
         label=_("For"), choices=NetworkGroup.Roles.choices, initial=NetworkGroup.Roles.AMR
     )
+    kind = forms.ChoiceField(
+        label=_("Slags"),
+        choices=NetworkGroup.Kind.choices,
+        initial=NetworkGroup.Kind.NETWORK,
+        help_text=_("Det årlige møde for AMR og TR er for hele kredsen; kredsen har ét."),
+    )
+    meetings_per_year = forms.IntegerField(
+        label=_("Møder om året (mindst)"),
+        min_value=2,
+        max_value=4,
+        initial=2,
+        help_text=_("Netværksgrupperne mødes 2–4 gange om året."),
+        error_messages={
+            "min_value": _("Vælg 2, 3 eller 4 møder om året."),
+            "max_value": _("Vælg 2, 3 eller 4 møder om året."),
+        },
+    )
 
     def __init__(self, *args, kreds, **kwargs):
         super().__init__(*args, **kwargs)
@@ -179,3 +196,52 @@ class NetworkMeetingForm(forms.Form):
         if data.get("duration_minutes"):
             data["duration"] = datetime.timedelta(minutes=data["duration_minutes"])
         return data
+
+
+class AttendanceForm(forms.Form):
+    """Who attended: one checkbox per invited, consenting member (the choices are the page's)."""
+
+    attended = forms.TypedMultipleChoiceField(
+        required=False,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Deltog"),
+        error_messages={"invalid_choice": _("Vælg blandt mødets inviterede medlemmer.")},
+    )
+
+    def __init__(self, *args, invitations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attended"].choices = [
+            (inv.union_membership_id, inv.union_membership.person.full_name) for inv in invitations
+        ]
+
+
+class ReferatForm(forms.Form):
+    referat = forms.CharField(
+        label=_("Referat"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6, "style": "width: 100%"}),
+        help_text=_("Et kort referat; mødets inviterede kan læse det i portalen."),
+    )
+
+
+class InquiryForm(forms.Form):
+    subject = forms.CharField(label=_("Emne"), max_length=200)
+    text = forms.CharField(
+        label=_("Beskriv problemstillingen"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 8, "style": "width: 100%"}),
+        help_text=_(
+            "Kun kredsens arbejdsmiljøansvarlige kan læse henvendelsen – ikke din kommunes HR "
+            "eller dine ledere."
+        ),
+    )
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Svar"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 8, "style": "width: 100%"}),
+    )

@@ -7,11 +7,16 @@ Two kinds of data live here, with opposite tenancy:
   `NetworkMeeting`) spans kommuner and belongs to no kommune: it has no kommune-scoped manager.
   An officer's account belongs to the kreds, not to a kommune.
 - What a person states about themself (`UnionMembership`) and the rows derived from it
-  (`NetworkInvitation`, `ElectionNotice`) are tenant rows of the person's kommune. Union membership
+  (`NetworkInvitation`, `NetworkAttendance`, `KredsInquiry`, `ElectionNotice`) are tenant rows
+  of the person's kommune. Union membership
   is a special category of personal data (GDPR art. 9): the kommune's HR and leaders must never
   see it. These models are therefore registered in no admin, exported by no resource, and read
   only by the person themself (in their kommune's scope) and by the officers of the chosen kreds
   through `unions.selectors` — and only while the person's consent is active.
+
+The kreds' cadence (seeds 000 and 001) is computed, not stored: see `unions.cadence`. Its
+reminders to the officers are rows of `KredsMessage`, the unions' third outbox, which also
+carries a member's inquiry to the kreds and the kreds' answer.
 """
 
 from __future__ import annotations
@@ -21,7 +26,9 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -196,6 +203,12 @@ class NetworkGroup(models.Model):
         AMR = "amr", _("AMR")
         AMR_TR = "amr_tr", _("AMR og TR")
 
+    class Kind(models.TextChoices):
+        # Seed 001: one network per kommunegruppe, meeting 2–4 times a year.
+        NETWORK = "network", _("AMR-netværk")
+        # Seed 000: "Planlægge og afholde et årligt møde for AMR og TR" — kreds-wide, once a year.
+        YEARLY = "yearly", _("Årligt møde for AMR og TR")
+
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kreds = models.ForeignKey(
         Kreds, on_delete=models.CASCADE, related_name="network_groups", verbose_name=_("kreds")
@@ -211,6 +224,13 @@ class NetworkGroup(models.Model):
     )
     name = models.CharField(_("navn"), max_length=200)
     roles = models.CharField(_("for"), max_length=10, choices=Roles.choices, default=Roles.AMR)
+    kind = models.CharField(_("slags"), max_length=10, choices=Kind.choices, default=Kind.NETWORK)
+    meetings_per_year = models.PositiveSmallIntegerField(
+        _("møder om året (mindst)"),
+        default=2,
+        validators=[MinValueValidator(2), MaxValueValidator(4)],
+        help_text=_("Netværksgrupperne mødes 2–4 gange om året."),
+    )
 
     history = HistoricalRecords()
 
@@ -218,6 +238,13 @@ class NetworkGroup(models.Model):
         verbose_name = _("netværksgruppe")
         verbose_name_plural = _("netværksgrupper")
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kreds"],
+                condition=models.Q(kind="yearly"),
+                name="networkgroup_one_yearly_per_kreds",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -229,10 +256,27 @@ class NetworkGroup(models.Model):
     def role_codes(self) -> tuple[str, ...]:
         return ("amr",) if self.roles == self.Roles.AMR else ("amr", "tr")
 
+    @property
+    def required_meetings(self) -> int:
+        """Meetings the group must hold in a calendar year (unions.cadence)."""
+        return 1 if self.kind == self.Kind.YEARLY else self.meetings_per_year
+
     def clean(self):
         super().clean()
         if self.kommunegruppe_id and self.kommunegruppe.kreds_id != self.kreds_id:
             raise ValidationError({"kommunegruppe": _("Vælg en af kredsens kommunegrupper.")})
+        if self.kind == self.Kind.YEARLY:
+            if self.kommunegruppe_id:
+                raise ValidationError(
+                    {"kommunegruppe": _("Det årlige møde for AMR og TR er for hele kredsen.")}
+                )
+            if self.roles != self.Roles.AMR_TR:
+                raise ValidationError({"roles": _("Det årlige møde er for både AMR og TR.")})
+            others = NetworkGroup.objects.filter(kreds_id=self.kreds_id, kind=self.Kind.YEARLY)
+            if others.exclude(pk=self.pk).exists():
+                raise ValidationError(
+                    {"kind": _("Kredsen har allerede en gruppe for det årlige møde.")}
+                )
 
 
 class NetworkMeeting(models.Model):
@@ -245,6 +289,8 @@ class NetworkMeeting(models.Model):
     theme = models.CharField(_("tema"), max_length=200)
     location = models.CharField(_("sted"), max_length=200)
     description = models.TextField(_("beskrivelse"), blank=True)
+    # A short referat written by the officer after the meeting; the invited members read it.
+    referat = models.TextField(_("referat"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -298,4 +344,114 @@ class ElectionNotice(OutboxRow):
     class Meta(OutboxRow.Meta):
         constraints = [
             models.UniqueConstraint(fields=["membership"], name="electionnotice_unique"),
+        ]
+
+
+class NetworkAttendance(TenantModel):
+    """An invited member attended a network meeting, as the officer recorded it. A tenant row of
+    the member's kommune (it follows from the union membership, like the invitation) with
+    scoped history: who recorded or removed the attendance, and when. Leaves with the consent
+    (unions.services.union_consent_withdraw)."""
+
+    meeting = models.ForeignKey(
+        NetworkMeeting, on_delete=models.CASCADE, related_name="+", verbose_name=_("møde")
+    )
+    union_membership = models.ForeignKey(
+        UnionMembership, on_delete=models.CASCADE, related_name="+", verbose_name=_("medlem")
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects = scoped_manager(models.QuerySet)
+    history = tenant_history()
+
+    class Meta:
+        verbose_name = _("fremmøde til netværksmøde")
+        verbose_name_plural = _("fremmøde til netværksmøder")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "union_membership"], name="networkattendance_unique"
+            ),
+        ]
+
+
+class KredsInquiry(TenantModel):
+    """A member raises a concrete problem with their kreds from the portal (seed 000: the AMR
+    "henvender sig til Kredsens miljøansvarlige ved konkrete problemstillinger"), and an officer
+    of the kreds answers. A tenant row of the member's kommune, GDPR art. 9 like the membership
+    it hangs on: read by the member and, while the consent lasts and the member is still of
+    this kreds, by the kreds' officers (unions.access). HR and leaders never."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    union_membership = models.ForeignKey(
+        UnionMembership, on_delete=models.CASCADE, related_name="+", verbose_name=_("medlem")
+    )
+    kreds = models.ForeignKey(
+        Kreds, on_delete=models.CASCADE, related_name="+", verbose_name=_("kreds")
+    )
+    subject = models.CharField(_("emne"), max_length=200)
+    text = models.TextField(_("henvendelse"))
+    created = models.DateTimeField(_("oprettet"), default=timezone.now)
+    answer = models.TextField(_("svar"), blank=True)
+    answered_at = models.DateTimeField(_("besvaret"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("besvaret af"),
+    )
+
+    objects = scoped_manager(models.QuerySet)
+    history = tenant_history()
+
+    class Meta:
+        verbose_name = _("henvendelse til kredsen")
+        verbose_name_plural = _("henvendelser til kredsen")
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_at is not None
+
+
+class KredsMessage(OutboxRow):
+    """The unions' third outbox: a member's inquiry told to the kreds' officers, the kreds'
+    answer told to the member, and the officers reminded of a cadence duty (unions.cadence).
+
+    Every outbox row belongs to a kommune (core.outbox sends per kommune scope). An inquiry's
+    messages belong to the member's kommune. A cadence reminder is about the kreds, which
+    belongs to no kommune: it is carried by the first kommune the kreds covers
+    (`unions.cadence.carrier_kommune_id`). Nothing in it is about a person of that kommune,
+    and no admin or export of the kommune lists it."""
+
+    class Kind(models.TextChoices):
+        INQUIRY_RAISED = "raised", _("Ny henvendelse til kredsen")
+        INQUIRY_ANSWERED = "answered", _("Kredsens svar")
+        CADENCE_DUE = "due", _("Påmindelse: møde snart")
+        CADENCE_OVERDUE = "overdue", _("Påmindelse: møde overskredet")
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    kreds = models.ForeignKey(Kreds, on_delete=models.CASCADE, related_name="+")
+    inquiry = models.ForeignKey(
+        KredsInquiry, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # A cadence reminder: the due date it is about (one e-mail per due date and stage).
+    due_date = models.DateField(null=True, blank=True)
+
+    class Meta(OutboxRow.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inquiry", "kind"],
+                condition=models.Q(inquiry__isnull=False),
+                name="kredsmessage_once_per_inquiry",
+            ),
+            models.UniqueConstraint(
+                fields=["kreds", "kind", "due_date"],
+                condition=models.Q(due_date__isnull=False),
+                name="kredsmessage_once_per_due_date",
+            ),
         ]

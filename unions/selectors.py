@@ -29,7 +29,16 @@ from deadlines.selectors import URGENCY
 from organisations.models import Kommune, Person, Unit
 from training.models import Completion
 
-from .models import Kommunegruppe, Kreds, NetworkGroup, NetworkInvitation, UnionMembership
+from .models import (
+    Kommunegruppe,
+    Kreds,
+    KredsInquiry,
+    NetworkAttendance,
+    NetworkGroup,
+    NetworkInvitation,
+    NetworkMeeting,
+    UnionMembership,
+)
 
 # The seats a kreds follows (DESIGN: union officers see their members' AMR status; seed 000 and
 # 001 also bring the TR into the yearly meeting and the kommunegruppe).
@@ -435,3 +444,80 @@ def compliance_by_kommune(
         KommuneCompliance(kommune, *counts.get(kommune.pk, (0, 0)))
         for kommune in structure.kommuner
     ]
+
+
+def meeting_attendance(meeting) -> set[int]:
+    """The union memberships recorded as attending, among the still consenting members (like
+    the invitations, a withdrawn consent hides it)."""
+    with scopes_disabled():
+        return set(
+            NetworkAttendance.objects.filter(
+                meeting=meeting,
+                union_membership__in=UnionMembership.objects.consenting().filter(
+                    kreds=meeting.group.kreds, person__isnull=False
+                ),
+            ).values_list("union_membership_id", flat=True)
+        )
+
+
+# --- inquiries (seed 000: the AMR raises a concrete problem with the kreds) ----------------------
+
+INQUIRY_PAGE_SIZE = 50
+
+
+def visible_inquiries(kreds: Kreds) -> QuerySet[KredsInquiry]:
+    """The inquiries the kreds' officers may read: raised to this kreds by a member who is
+    still of this kreds, still consents and is still employed in a kommune the kreds covers.
+    Must run inside scopes_disabled(); see the module docstring."""
+    members = _consenting_memberships(kreds, kreds.kommuner.values("pk"))
+    return KredsInquiry.objects.filter(kreds=kreds, union_membership__in=members)
+
+
+def kreds_inquiries(kreds: Kreds, *, number: int = 1, size: int = INQUIRY_PAGE_SIZE) -> ListPage:
+    """Page `number` of the kreds' inquiries: unanswered first (oldest first: they have waited
+    longest), then the answered, newest first. Three queries, whatever the number."""
+    number = max(1, number)
+    with scopes_disabled():
+        inquiries = visible_inquiries(kreds)
+        total = inquiries.count()
+        pages = max(1, -(-total // size))
+        number = min(number, pages)
+        rows = list(
+            inquiries.select_related(
+                "union_membership__person", "union_membership__kommune", "answered_by"
+            ).order_by(
+                F("answered_at").desc(nulls_first=True),
+                "created",
+            )[(number - 1) * size : number * size]
+        )
+    # Unanswered: oldest first; answered: newest first (ordered above by answered_at desc).
+    return ListPage(rows, total, number, size)
+
+
+def open_inquiry_count(kreds: Kreds) -> int:
+    with scopes_disabled():
+        return visible_inquiries(kreds).filter(answered_at__isnull=True).count()
+
+
+def own_inquiries(membership: UnionMembership | None) -> list[KredsInquiry]:
+    """The member's own inquiries, newest first (in the member's kommune scope)."""
+    if membership is None:
+        return []
+    return list(
+        KredsInquiry.objects.filter(union_membership=membership)
+        .select_related("kreds")
+        .order_by("-created")[:50]
+    )
+
+
+def own_meetings(membership: UnionMembership | None) -> list[NetworkMeeting]:
+    """The network meetings the member was invited to, newest first (their referat is theirs
+    to read). In the member's kommune scope; the invitations leave with the consent."""
+    if membership is None:
+        return []
+    invited = NetworkInvitation.objects.filter(union_membership=membership).values("meeting_id")
+    return list(
+        NetworkMeeting.objects.filter(pk__in=invited)
+        .select_related("group")
+        .order_by("-starts_at")[:20]
+    )

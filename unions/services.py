@@ -1,5 +1,6 @@
 """Writes of union data: a person's own statement and consent, the kreds' network groups and
-meetings with their e-mail invitations, and the kreds' notice of a new AMR/TR election.
+meetings with their e-mail invitations, attendance and referat, a member's inquiry to the kreds
+and the officer's answer, and the kreds' notice of a new AMR/TR election.
 
 E-mails are rows of the one outbox (core.outbox; what they say is unions/outboxes.py), sent after
 the commit. Each row is claimed with a conditional UPDATE, so a task that runs twice sends once,
@@ -26,6 +27,9 @@ from .models import (
     ElectionNotice,
     Kommunegruppe,
     Kreds,
+    KredsInquiry,
+    KredsMessage,
+    NetworkAttendance,
     NetworkGroup,
     NetworkInvitation,
     NetworkMeeting,
@@ -42,9 +46,13 @@ logger = logging.getLogger(__name__)
 
 INVITATION_TEMPLATE = "unions/email/network_invitation"
 ELECTION_TEMPLATE = "unions/email/election_notice"
-# The registered names of the two outboxes (unions.outboxes).
+INQUIRY_RAISED_TEMPLATE = "unions/email/inquiry_raised"
+INQUIRY_ANSWERED_TEMPLATE = "unions/email/inquiry_answered"
+CADENCE_TEMPLATE = "unions/email/cadence_reminder"
+# The registered names of the three outboxes (unions.outboxes).
 NETWORK_INVITATIONS = "unions.network_invitation"
 ELECTION_NOTICES = "unions.election_notice"
+KREDS_MESSAGES = "unions.kreds_message"
 
 
 # --- the person's own statement ------------------------------------------------------------------
@@ -136,6 +144,15 @@ def union_consent_withdraw(membership: UnionMembership, *, acting_user) -> Union
         with scopes_disabled():
             NetworkInvitation.objects.filter(union_membership=membership).delete()
             ElectionNotice.objects.filter(union_membership=membership).delete()
+            attended = NetworkAttendance.objects.filter(union_membership=membership)
+            ids = list(attended.values_list("pk", flat=True))
+            attended.delete()
+            NetworkAttendance.history.model._base_manager.filter(id__in=ids).delete()
+            # The member's inquiries stay theirs (they still read them); the kreds loses them
+            # with the consent (unions.access), and unsent messages about them are dropped.
+            KredsMessage.objects.filter(
+                inquiry__union_membership=membership, state=KredsMessage.State.PENDING
+            ).delete()
     return membership
 
 
@@ -145,8 +162,27 @@ def union_membership_remove(membership: UnionMembership, *, acting_user) -> None
     (invitations, election notices cascade). Nothing of it is left to show anyone."""
     pk = membership.pk
     with tenant_scope(membership.kommune_id):
-        membership.delete()
-        UnionMembership.history.filter(id=pk).delete()
+        statements_delete([pk])
+
+
+def statements_delete(ids) -> int:
+    """Delete union statements with everything that hangs on them (invitations, attendance,
+    inquiries and their messages cascade) and the history of each: the old versions hold the
+    same data. In the statements' kommune scope. Returns how many statements went."""
+    ids = list(ids)
+    attendance = list(
+        NetworkAttendance.objects.filter(union_membership__in=ids).values_list("pk", flat=True)
+    )
+    inquiries = list(
+        KredsInquiry.objects.filter(union_membership__in=ids).values_list("pk", flat=True)
+    )
+    deleted = (
+        UnionMembership.objects.filter(pk__in=ids).delete()[1].get(UnionMembership._meta.label, 0)
+    )
+    UnionMembership.history.filter(id__in=ids).delete()
+    NetworkAttendance.history.model._base_manager.filter(id__in=attendance).delete()
+    KredsInquiry.history.model._base_manager.filter(id__in=inquiries).delete()
+    return deleted
 
 
 # --- network groups and meetings -----------------------------------------------------------------
@@ -159,9 +195,22 @@ def network_group_create(
     name: str,
     kommunegruppe: Kommunegruppe | None,
     roles: str,
+    kind: str = NetworkGroup.Kind.NETWORK,
+    meetings_per_year: int = 2,
     acting_user,
 ) -> NetworkGroup:
-    group = NetworkGroup(kreds=kreds, name=name, kommunegruppe=kommunegruppe, roles=roles)
+    """A network group, or the kreds' one group for the yearly meeting for AMR and TR (always
+    kreds-wide and for both; unions.cadence counts its meetings)."""
+    if kind == NetworkGroup.Kind.YEARLY:
+        kommunegruppe, roles = None, NetworkGroup.Roles.AMR_TR
+    group = NetworkGroup(
+        kreds=kreds,
+        name=name,
+        kommunegruppe=kommunegruppe,
+        roles=roles,
+        kind=kind,
+        meetings_per_year=meetings_per_year,
+    )
     group.full_clean()
     set_history_user(group, acting_user)
     group.save()
@@ -223,6 +272,71 @@ def network_meeting_invite(meeting: NetworkMeeting, *, acting_user) -> int:
             ).values_list("pk", flat=True)
             outbox.enqueue(NETWORK_INVITATIONS, list(ids))
     return len(new)
+
+
+def meeting_started(meeting: NetworkMeeting) -> bool:
+    return meeting.starts_at <= timezone.now()
+
+
+@transaction.atomic
+def network_meeting_attendance_record(
+    meeting: NetworkMeeting, *, attended_ids: set[int], acting_user
+) -> tuple[int, int]:
+    """Record who attended: `attended_ids` are union memberships among the meeting's invited,
+    still consenting members (the officer's page offers only those). Adds the new ones, removes
+    the unticked ones; each with a history row naming the officer. Returns (added, removed).
+    Refused before the meeting has begun, or for anyone not offered: nothing is changed."""
+    from .selectors import meeting_invitations
+
+    if not meeting_started(meeting):
+        raise ValidationError(_("Fremmøde kan registreres, når mødet er begyndt."))
+    invited = {inv.union_membership_id: inv for inv in meeting_invitations(meeting)}
+    if not set(attended_ids) <= set(invited):
+        raise ValidationError(_("Vælg blandt mødets inviterede medlemmer."))
+    added = removed = 0
+    with scopes_disabled():
+        existing = {
+            a.union_membership_id: a
+            for a in NetworkAttendance.objects.filter(
+                meeting=meeting, union_membership_id__in=list(invited)
+            )
+        }
+    for membership_id, invitation in invited.items():
+        with tenant_scope(invitation.kommune_id):
+            if membership_id in attended_ids and membership_id not in existing:
+                row = NetworkAttendance(
+                    kommune_id=invitation.kommune_id,
+                    meeting=meeting,
+                    union_membership_id=membership_id,
+                )
+                set_history_user(row, acting_user)
+                row.save()
+                added += 1
+            elif membership_id not in attended_ids and membership_id in existing:
+                row = existing[membership_id]
+                set_history_user(row, acting_user)
+                row.delete()
+                removed += 1
+    return added, removed
+
+
+@transaction.atomic
+def network_meeting_referat_save(meeting: NetworkMeeting, *, referat: str, acting_user) -> None:
+    """The short referat of a held meeting, read by its invited members in the portal."""
+    if not meeting_started(meeting):
+        raise ValidationError(_("Referatet kan skrives, når mødet er begyndt."))
+    referat = referat.strip()
+    if len(referat) > REFERAT_MAX_LENGTH:
+        raise ValidationError(
+            _("Referatet må højst være %(max)s tegn.") % {"max": REFERAT_MAX_LENGTH}
+        )
+    meeting.referat = referat
+    set_history_user(meeting, acting_user)
+    meeting.save(update_fields=["referat"])
+
+
+# A short referat (seed 001's meetings last about 2 hours): a few paragraphs.
+REFERAT_MAX_LENGTH = 5000
 
 
 def network_invitations_send(meeting_id: int) -> dict[str, int]:
@@ -308,3 +422,81 @@ def kreds_recipients(kreds: Kreds) -> list[str]:
 
 def election_notice_send(notice_id: int) -> str:
     return outbox.send_one(ELECTION_NOTICES, notice_id)
+
+
+# --- a member's inquiry to the kreds ---------------------------------------------------------------
+
+INQUIRY_MAX_LENGTH = 5000
+
+
+def _inquiry_text(value: str, field: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: _("Skriv noget.")})
+    if len(value) > INQUIRY_MAX_LENGTH:
+        raise ValidationError({field: _("Højst %(max)s tegn.") % {"max": INQUIRY_MAX_LENGTH}})
+    return value
+
+
+@transaction.atomic
+def inquiry_raise(
+    *, membership: UnionMembership, subject: str, text: str, acting_user
+) -> KredsInquiry:
+    """A consenting member raises a concrete problem with their kreds (seed 000); the kreds'
+    officers are told by e-mail after the commit. Call in the member's kommune's scope."""
+    if membership.person_id is None or not membership.has_consent:
+        raise ValidationError(
+            _("Giv kredsen samtykke først: uden det kan kredsen ikke se din henvendelse.")
+        )
+    subject = (subject or "").strip()
+    if not subject:
+        raise ValidationError({"subject": _("Skriv et emne.")})
+    if len(subject) > 200:
+        raise ValidationError({"subject": _("Emnet må højst være 200 tegn.")})
+    inquiry = KredsInquiry(
+        kommune_id=membership.kommune_id,
+        union_membership=membership,
+        kreds_id=membership.kreds_id,
+        subject=subject,
+        text=_inquiry_text(text, "text"),
+    )
+    set_history_user(inquiry, acting_user)
+    inquiry.save()
+    message = KredsMessage.objects.create(
+        kommune_id=membership.kommune_id,
+        kreds_id=membership.kreds_id,
+        inquiry=inquiry,
+        kind=KredsMessage.Kind.INQUIRY_RAISED,
+    )
+    outbox.enqueue(KREDS_MESSAGES, [message.pk])
+    return inquiry
+
+
+@transaction.atomic
+def inquiry_answer(inquiry: KredsInquiry, *, answer: str, acting_user) -> KredsInquiry:
+    """An officer of the kreds answers; the member reads it in the portal and gets an e-mail.
+    Answered once: a second answer (two officers at once) is refused and changes nothing.
+    The caller has checked access (unions.access.get_inquiry_for_officer)."""
+    answer = _inquiry_text(answer, "answer")
+    with tenant_scope(inquiry.kommune_id):
+        # Row-locked: of two officers answering at once, the second sees the first's answer.
+        locked = KredsInquiry.objects.select_for_update().get(pk=inquiry.pk)
+        if locked.is_answered:
+            raise ValidationError(_("Henvendelsen er allerede besvaret."))
+        locked.answer = answer
+        locked.answered_at = timezone.now()
+        locked.answered_by = acting_user
+        set_history_user(locked, acting_user)
+        locked.save(update_fields=["answer", "answered_at", "answered_by"])
+        message = KredsMessage.objects.create(
+            kommune_id=locked.kommune_id,
+            kreds_id=locked.kreds_id,
+            inquiry=locked,
+            kind=KredsMessage.Kind.INQUIRY_ANSWERED,
+        )
+    outbox.enqueue(KREDS_MESSAGES, [message.pk])
+    return locked
+
+
+def kreds_message_send(message_id: int) -> str:
+    return outbox.send_one(KREDS_MESSAGES, message_id)

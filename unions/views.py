@@ -4,7 +4,10 @@
   kommuner of the kreds, the CSV export, network groups and meetings. An officer belongs to the
   kreds, not to a kommune: nothing here depends on `request.kommune`; the reads go through
   `unions.selectors`, which enter no kommune's scope and filter on the kreds and the consent.
-- The person's own page (/kreds/mit-medlemskab/): state the kreds, give or withdraw consent.
+- The kreds' cadence (/kreds/<kreds>/moederytme/): the meetings the kreds owes this year
+  (unions.cadence); its inquiries from members (/kreds/<kreds>/henvendelser/), answered here.
+- The person's own page (/kreds/mit-medlemskab/): state the kreds, give or withdraw consent,
+  write to the kreds and read its answers, read the referat of the meetings they were invited to.
 - The leader's page (/kreds/valg/ny/): register an AMR/TR election in a committee covering a unit
   they lead.
 """
@@ -36,15 +39,23 @@ from organisations.models import Person
 
 from .access import (
     get_group_for_officer,
+    get_inquiry_for_member,
+    get_inquiry_for_officer,
     get_kreds_for_officer,
+    get_meeting_for_member,
     get_meeting_for_officer,
     officer_kredse,
 )
+from .cadence import DUE_SOON_DAYS, kreds_cadence
 from .forms import (
+    AnswerForm,
+    AttendanceForm,
     ElectionForm,
+    InquiryForm,
     MemberFilterForm,
     NetworkGroupForm,
     NetworkMeetingForm,
+    ReferatForm,
     UnionMembershipForm,
 )
 from .models import NetworkGroup
@@ -54,16 +65,26 @@ from .selectors import (
     ListPage,
     compliance_by_kommune,
     forwarded_incidents,
+    kreds_inquiries,
     kreds_structure,
+    meeting_attendance,
     meeting_invitations,
     member_page,
     member_rows,
+    own_inquiries,
+    own_meetings,
+    workplace_of,
 )
 from .services import (
+    inquiry_answer,
+    inquiry_raise,
     kredse_covering,
+    meeting_started,
     network_group_create,
+    network_meeting_attendance_record,
     network_meeting_create,
     network_meeting_invite,
+    network_meeting_referat_save,
     own_union_membership,
     union_consent_withdraw,
     union_membership_remove,
@@ -255,6 +276,8 @@ def network_groups(request, kreds_id):
                 name=form.cleaned_data["name"],
                 kommunegruppe=form.cleaned_data["kommunegruppe"],
                 roles=form.cleaned_data["roles"],
+                kind=form.cleaned_data["kind"],
+                meetings_per_year=form.cleaned_data["meetings_per_year"],
                 acting_user=request.user,
             )
         except ValidationError as error:
@@ -271,19 +294,10 @@ def network_groups(request, kreds_id):
         .prefetch_related("meetings")
         .order_by("name")
     )
-    minimum, maximum = NetworkGroup.MEETINGS_PER_YEAR
     return render(
         request,
         "unions/network.html",
-        {
-            "kreds": kreds,
-            "groups": groups,
-            "form": form,
-            "now": now,
-            "year": year,
-            "minimum": minimum,
-            "maximum": maximum,
-        },
+        {"kreds": kreds, "groups": groups, "form": form, "now": now, "year": year},
     )
 
 
@@ -320,16 +334,135 @@ def network_meeting_new(request, kreds_id, group_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def network_meeting_detail(request, kreds_id, meeting_id):
+    """The meeting: its invited members, who attended, the short referat. Three forms, told
+    apart by `action`; a refused one changes nothing and shows its Danish error."""
     kreds = get_kreds_for_officer(request.user, kreds_id)
     meeting = get_meeting_for_officer(kreds, meeting_id)
-    if request.method == "POST":
+    invitations = meeting_invitations(meeting)
+    action = request.POST.get("action", "invite") if request.method == "POST" else ""
+    attendance_form = AttendanceForm(
+        request.POST if action == "attendance" else None,
+        invitations=invitations,
+        initial={"attended": sorted(meeting_attendance(meeting))},
+    )
+    referat_form = ReferatForm(
+        request.POST if action == "referat" else None, initial={"referat": meeting.referat}
+    )
+    if action == "invite":
         added = network_meeting_invite(meeting, acting_user=request.user)
         messages.success(request, _("%(count)s nye invitationer sendes.") % {"count": added})
         return HttpResponseRedirect(request.path)
+    if action == "attendance" and attendance_form.is_valid():
+        try:
+            network_meeting_attendance_record(
+                meeting,
+                attended_ids=set(attendance_form.cleaned_data["attended"]),
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            attendance_form.add_error(None, error)
+        else:
+            messages.success(request, _("Fremmødet er gemt."))
+            return HttpResponseRedirect(request.path)
+    if action == "referat" and referat_form.is_valid():
+        try:
+            network_meeting_referat_save(
+                meeting, referat=referat_form.cleaned_data["referat"], acting_user=request.user
+            )
+        except ValidationError as error:
+            referat_form.add_error(None, error)
+        else:
+            messages.success(request, _("Referatet er gemt."))
+            return HttpResponseRedirect(request.path)
+    attended = meeting_attendance(meeting)
     return render(
         request,
         "unions/meeting.html",
-        {"kreds": kreds, "meeting": meeting, "invitations": meeting_invitations(meeting)},
+        {
+            "kreds": kreds,
+            "meeting": meeting,
+            "invitations": invitations,
+            "attended": attended,
+            "started": meeting_started(meeting),
+            "attendance_form": attendance_form,
+            "referat_form": referat_form,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _year(request) -> int:
+    """The year asked for (?aar=2025): the current one when it is missing or not a year."""
+    today = timezone.localdate()
+    value = request.GET.get("aar")
+    if value is None:
+        return today.year
+    try:
+        year = int(value)
+    except ValueError:
+        year = 0
+    if not 2000 <= year <= today.year + 1:
+        messages.error(request, _("Ukendt år; viser i år."))
+        return today.year
+    return year
+
+
+@login_required
+def kreds_cadence_page(request, kreds_id):
+    """The meetings the kreds owes in a year (unions.cadence), due and overdue first."""
+    kreds = get_kreds_for_officer(request.user, kreds_id)
+    year = _year(request)
+    duties = kreds_cadence(kreds, year=year)
+    today = timezone.localdate()
+    return render(
+        request,
+        "unions/cadence.html",
+        {
+            "kreds": kreds,
+            "duties": duties,
+            "year": year,
+            "years": [y for y in (year - 1, year + 1) if 2000 <= y <= today.year + 1],
+            "due_soon_days": DUE_SOON_DAYS,
+        },
+    )
+
+
+@login_required
+def kreds_inquiries_page(request, kreds_id):
+    kreds = get_kreds_for_officer(request.user, kreds_id)
+    page = kreds_inquiries(kreds, number=_page_number(request))
+    return render(request, "unions/inquiries.html", {"kreds": kreds, "page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def kreds_inquiry_page(request, kreds_id, inquiry_id):
+    kreds = get_kreds_for_officer(request.user, kreds_id)
+    inquiry = get_inquiry_for_officer(kreds, inquiry_id)
+    membership = inquiry.union_membership
+    form = AnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            inquiry_answer(inquiry, answer=form.cleaned_data["answer"], acting_user=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Svaret er sendt til medlemmet."))
+            return HttpResponseRedirect(request.path)
+    with scopes_disabled():
+        workplace = workplace_of(membership.person)
+    return render(
+        request,
+        "unions/inquiry.html",
+        {
+            "kreds": kreds,
+            "inquiry": inquiry,
+            "person": membership.person,
+            "kommune": membership.kommune,
+            "workplace": workplace,
+            "form": form,
+        },
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -381,8 +514,63 @@ def my_union(request):
     return render(
         request,
         "unions/my_union.html",
-        {"membership": membership, "form": form, "has_kredse": kredse.exists()},
+        {
+            "membership": membership,
+            "form": form,
+            "has_kredse": kredse.exists(),
+            "inquiries": own_inquiries(membership),
+            "meetings": own_meetings(membership if membership and membership.has_consent else None),
+        },
     )
+
+
+@kommune_required
+@require_http_methods(["GET", "POST"])
+def my_inquiry_new(request):
+    """A consenting member writes to their kreds (seed 000: "Henvende sig til Kredsens
+    miljøansvarlige ved konkrete problemstillinger")."""
+    viewer = get_viewer(request)
+    if viewer.person is None:
+        raise Http404
+    membership = own_union_membership(viewer.person)
+    form = InquiryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if membership is None:
+            form.add_error(None, _("Oplys først din faglige organisation og kreds."))
+        else:
+            try:
+                inquiry = inquiry_raise(
+                    membership=membership,
+                    subject=form.cleaned_data["subject"],
+                    text=form.cleaned_data["text"],
+                    acting_user=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Din henvendelse er sendt til kredsen."))
+                return HttpResponseRedirect(reverse("unions:my_inquiry", args=[inquiry.public_id]))
+    return render(
+        request,
+        "unions/my_inquiry_form.html",
+        {"membership": membership, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@kommune_required
+def my_inquiry(request, inquiry_id):
+    viewer = get_viewer(request)
+    inquiry = get_inquiry_for_member(viewer.person, inquiry_id)
+    return render(request, "unions/my_inquiry.html", {"inquiry": inquiry})
+
+
+@kommune_required
+def my_meeting(request, meeting_id):
+    """A network meeting the member was invited to, with its referat."""
+    viewer = get_viewer(request)
+    meeting = get_meeting_for_member(viewer.person, meeting_id)
+    return render(request, "unions/my_meeting.html", {"meeting": meeting})
 
 
 # --- the leader registers an election ------------------------------------------------------------
