@@ -117,7 +117,7 @@ class Election(TenantModel):
 
     @property
     def role_short(self) -> str:
-        """"AMR" or "TR": the legal terms keep their names (headings, lists, subjects)."""
+        """The seat's short name, AMR or TR: the legal terms keep their names."""
         return self.role.upper()
 
     @property
