@@ -13,7 +13,7 @@ from committees.admin import covers_units
 from core.admin import TenantAdmin, TenantInline
 from core.admin_site import site
 
-from .models import Candidacy, Election
+from .models import Candidacy, Election, ElectionMessage
 
 
 class CandidacyInline(TenantInline):
@@ -22,6 +22,27 @@ class CandidacyInline(TenantInline):
     readonly_fields = fields
     extra = 0
     can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ElectionMessageInline(TenantInline):
+    """The election's e-mails: whether the call, the vote, the result and the employer's notice
+    went out (a notice that could not be sent leaves the seat without its protection date)."""
+
+    model = ElectionMessage
+    fields = ("kind", "person", "membership", "state", "to_email", "sent_at", "last_error")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("e-mails om valget")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("person", "membership__person")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -44,7 +65,7 @@ class ElectionAdmin(TenantAdmin):
     list_select_related = ("committee",)
     search_fields = ("committee__name",)
     unit_lookups = ("committee__coverage__unit",)
-    inlines = [CandidacyInline]
+    inlines = [CandidacyInline, ElectionMessageInline]
     fields = (
         "committee",
         "role",

@@ -393,3 +393,17 @@ def test_the_pages_queries_do_not_grow_with_the_electorate(client, org_a, staff,
             [Voter(kommune=org_a.kommune, election=election, person=p) for p in more]
         )
     assert count(more[:6]) == small
+
+
+def test_hr_sees_the_election_and_whether_its_e_mails_went_out(client, org_a, staff):
+    """HR reads the election in the admin with its candidates and e-mails (an employer's notice
+    that failed shows here), and changes nothing there."""
+    election = open_amr_election(org_a, staff)
+    client.force_login(staff["hr"])
+    url = reverse("admin:elections_election_change", args=[election.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    # One call per eligible employee, each with its state.
+    assert page.text.count("Indkaldelse af kandidater") == 5
+    assert "E-mails om valget" in page.text or "e-mails om valget" in page.text
+    assert client.post(url, {}).status_code == 403
