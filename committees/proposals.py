@@ -41,6 +41,7 @@ from core.history import set_history_user
 from deadlines.engine import refresh
 from deadlines.models import Deadline
 from organisations.models import Person, Unit, path_ids
+from organisations.selectors import leaders_by_unit, nearest_leader
 
 from .access import PROPOSER_ROLES
 from .models import AmoProposal, Committee, CommitteeUnit, Membership, ProposalMessage
@@ -316,20 +317,9 @@ def employer_of(proposal: AmoProposal) -> set[int]:
             )
         ).values_list("path", flat=True)
     )
-    ancestors = {pk for path in paths for pk in path_ids(path)}
-    leader_of = dict(
-        Unit.objects.filter(
-            pk__in=ancestors, leader__isnull=False, leader__left_on__isnull=True
-        ).values_list("pk", "leader_id")
-    )
-    found = set()
-    for path in paths:
-        for pk in reversed(path_ids(path)):
-            leader = leader_of.get(pk)
-            if leader is not None and leader != proposal.submitted_by_id:
-                found.add(leader)
-                break
-    return found
+    leaders = leaders_by_unit({pk for path in paths for pk in path_ids(path)})
+    found = {nearest_leader(path, leaders, passing=proposal.submitted_by_id) for path in paths}
+    return found - {None}
 
 
 def members_of(proposal: AmoProposal, *, exclude: Person | None = None) -> set[int]:

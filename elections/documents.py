@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.utils import timezone
 
 from core.pdf import render_pdf
-from organisations.models import Person, Unit, path_ids
+from organisations.models import Person, path_ids
+from organisations.selectors import leaders_by_unit, nearest_leader
 
 from .models import Election
 
@@ -35,18 +36,9 @@ def employer_of(person: Person) -> list[Person]:
     person (their own unit's leader, else the unit above …), never the person themself."""
     if person.unit_id is None:
         return []
-    ancestors = path_ids(person.unit.path) or [person.unit_id]
-    units = {
-        u.pk: u
-        for u in Unit.objects.filter(pk__in=ancestors, leader__isnull=False).select_related(
-            "leader"
-        )
-    }
-    for unit_id in reversed(ancestors):
-        unit = units.get(unit_id)
-        if unit is not None and unit.leader_id != person.pk and unit.leader.left_on is None:
-            return [unit.leader]
-    return []
+    path = person.unit.path
+    leader = nearest_leader(path, leaders_by_unit(path_ids(path)), passing=person.pk)
+    return list(Person.objects.filter(pk=leader)) if leader else []
 
 
 def employer_notice_pdf(election: Election, seat, day=None) -> bytes:

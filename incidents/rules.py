@@ -17,10 +17,11 @@ from deadlines.actions import IncidentsAction
 from deadlines.dates import add_months
 from deadlines.engine import Action, Param, Rule, Want, register
 from organisations.models import path_ids
+from organisations.selectors import leaders_by_unit, nearest_leader
 
 from .easy import easy_due_date
 from .models import ACCIDENT_KINDS, Incident, IncidentMeasure, InspectionOrder
-from .selectors import UDVALG_KINDS, leaders_by_unit, nearest_leader
+from .selectors import UDVALG_KINDS
 
 # A duty done longer ago than this is settled history: the engine keeps done rows as they are
 # (only open rows lapse), so the rules need not re-derive every old case on each evaluation.

@@ -63,23 +63,6 @@ def udvalg_above(committee: Committee) -> Committee | None:
     return None
 
 
-def leaders_by_unit(unit_ids=None) -> dict[int, int]:
-    """unit id -> its leader's person id, for units with an active leader (one query); only
-    for `unit_ids` when given (a case's ancestors, instead of every unit of the kommune)."""
-    queryset = Unit.objects.filter(leader__isnull=False, leader__left_on__isnull=True)
-    if unit_ids is not None:
-        queryset = queryset.filter(pk__in=unit_ids)
-    return dict(queryset.values_list("pk", "leader_id"))
-
-
-def nearest_leader(path: str, leaders: dict[int, int]) -> int | None:
-    """The leader of the unit, or of the nearest unit above it that has one."""
-    for pk in reversed(path_ids(path)):
-        if pk in leaders:
-            return leaders[pk]
-    return None
-
-
 def incident_queryset():
     return Incident.objects.select_related(
         "unit", "committee", "injured", "reported_by", "escalated_to"

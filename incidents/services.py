@@ -16,6 +16,7 @@ from core import events, outbox
 from core.history import set_history_user
 from deadlines.engine import refresh
 from organisations.models import Person, Unit, path_ids
+from organisations.selectors import leaders_by_unit, nearest_leader
 
 from .models import (
     HealthDataAccess,
@@ -28,12 +29,7 @@ from .models import (
     InspectionOrder,
     InspectionVisit,
 )
-from .selectors import (
-    handling_committee,
-    leaders_by_unit,
-    nearest_leader,
-    udvalg_above,
-)
+from .selectors import handling_committee, udvalg_above
 
 logger = logging.getLogger(__name__)
 
