@@ -9,6 +9,7 @@ import io
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from core.tenancy import tenant_scope
@@ -49,7 +50,7 @@ def test_an_amr_election_from_opening_to_printed_result(page, new_page, org_a, w
     page.get_by_label("Besked til de ansatte").fill("Valget drøftes på personalemødet.")
     page.get_by_role("button", name="Åbn valget og send indkaldelsen").click()
     page.wait_for_url("**/valg/*/")
-    assert "Valget er åbnet" in page.content()
+    expect(page.locator("ul.messages")).to_contain_text("Valget er åbnet")
     with tenant_scope(org_a.kommune):
         election = Election.objects.get()
     assert election.opened_by.username == "lene"
@@ -60,16 +61,16 @@ def test_an_amr_election_from_opening_to_printed_result(page, new_page, org_a, w
     birte.wait_for_url("**/")
     birte.locator("#panel-elections").get_by_role("link").first.click()
     birte.get_by_role("button", name="Jeg stiller op").click()
-    assert "Du stiller op." in birte.content()
+    expect(birte.locator("ul.messages")).to_contain_text("Du stiller op.")
     birte.get_by_label("Foreslå en kollega").select_option(label="Carl Alfa")
     birte.get_by_role("button", name="Foreslå").click()
-    assert "Carl Alfa er foreslået" in birte.content()
+    expect(birte.locator("ul.messages")).to_contain_text("Carl Alfa er foreslået")
     carl = new_page()
     log_in(carl, "carl")
     carl.wait_for_url("**/")
     carl.goto(f"/valg/{election.public_id}/")
     carl.get_by_role("button", name="Ja, jeg stiller op").click()
-    assert "Du stiller op." in carl.content()
+    expect(carl.locator("ul.messages")).to_contain_text("Du stiller op.")
 
     # The nomination deadline passes (the beat's tick): two candidates for one seat, a vote.
     with tenant_scope(org_a.kommune):
@@ -83,14 +84,16 @@ def test_an_amr_election_from_opening_to_printed_result(page, new_page, org_a, w
     assert "ingen kan se" in dorte.content().lower() or "Stemmerne tælles op" in dorte.content()
     dorte.get_by_label("Birte Alfa").check()
     dorte.get_by_role("button", name="Afgiv stemme").click()
-    assert "din stemme er afgivet" in dorte.content()
+    expect(dorte.locator("ul.messages")).to_contain_text("din stemme er afgivet")
     assert dorte.get_by_role("button", name="Afgiv stemme").count() == 0
     carl.goto(f"/valg/{election.public_id}/")
     carl.get_by_label("Carl Alfa").check()
     carl.get_by_role("button", name="Afgiv stemme").click()
+    expect(carl.locator("ul.messages")).to_contain_text("din stemme er afgivet")
     birte.goto(f"/valg/{election.public_id}/")
     birte.get_by_label("Birte Alfa").check()
     birte.get_by_role("button", name="Afgiv stemme").click()
+    expect(birte.locator("ul.messages")).to_contain_text("din stemme er afgivet")
     # While the vote is open nobody sees a count.
     page.goto(f"/valg/{election.public_id}/")
     assert "2 har stemt" not in page.content() and "3 har stemt" in page.content()

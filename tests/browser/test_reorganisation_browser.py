@@ -8,6 +8,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from committees.models import Committee
 from core.tenancy import tenant_scope
@@ -52,7 +53,7 @@ def test_hr_proposes_hovedmed_approves_and_the_chart_follows(page, new_page, org
         [str(library.pk), str(org_a.med.pk)],
     )
     page.get_by_role("button", name="Gem", exact=True).click()
-    assert "blev tilføjet" in page.content()
+    expect(page.locator(".messagelist")).to_contain_text("blev tilføjet")
     with tenant_scope(k):
         change = OrganisationChange.objects.get()
     assert change.state == OrganisationChange.State.ON_AGENDA
@@ -78,7 +79,7 @@ def test_hr_proposes_hovedmed_approves_and_the_chart_follows(page, new_page, org
         label="Registrér HovedMED's godkendelse (referatet er godkendt)"
     )
     page.get_by_role("button", name="Udfør").click()
-    assert "registreret" in page.content()
+    expect(page.locator(".messagelist")).to_contain_text("registreret")
     with tenant_scope(k):
         change.refresh_from_db()
         assert change.state == OrganisationChange.State.APPLIED
