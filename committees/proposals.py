@@ -37,7 +37,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import outbox
-from core.history import set_history_user
+from core.history import save_with_history
 from deadlines.engine import refresh
 from deadlines.models import Deadline
 from organisations.models import Person, Unit, path_ids
@@ -158,9 +158,7 @@ def _save(proposal: AmoProposal, reason: str, acting_user, update_fields=None) -
     """Check the invariants (`AmoProposal.clean`), then save with a history row naming the
     acting user and the event."""
     proposal.full_clean()
-    set_history_user(proposal, acting_user)
-    proposal._change_reason = reason
-    proposal.save(update_fields=update_fields)
+    save_with_history(proposal, acting_user, reason, update_fields)
 
 
 @transaction.atomic

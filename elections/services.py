@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from committees.elections import election_register
 from committees.models import Committee, CommitteeUnit, Membership
 from core import outbox
-from core.history import set_history_user
+from core.history import save_with_history
 from organisations.models import Person, Unit
 
 from .models import Ballot, Candidacy, Election, ElectionMessage, Voter
@@ -72,13 +72,6 @@ def _message(election: Election, kind: str, people: Iterable[int] = (), **extra)
     pks = [row.pk for row in rows]
     outbox.enqueue(MESSAGES, pks)
     return pks
-
-
-def _save(instance, acting_user, reason: str = "") -> None:
-    set_history_user(instance, acting_user)
-    if reason:
-        instance._change_reason = reason
-    instance.save()
 
 
 # --- opening -------------------------------------------------------------------------------------
@@ -142,7 +135,7 @@ def election_open(
         opened_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
     )
     election.full_clean()
-    _save(election, acting_user, _("Valget er åbnet"))
+    save_with_history(election, acting_user, _("Valget er åbnet"))
     Voter.objects.bulk_create(
         [Voter(kommune_id=election.kommune_id, election=election, person_id=p) for p in voters]
     )
@@ -159,7 +152,9 @@ def election_cancel(election: Election, *, reason: str, acting_user) -> Election
         raise ValidationError({"reason": _("Skriv hvorfor valget aflyses.")})
     election.state = Election.State.CANCELLED
     election.closed_at = timezone.now()
-    _save(election, acting_user, _("Aflyst: %(reason)s") % {"reason": reason.strip()[:80]})
+    save_with_history(
+        election, acting_user, _("Aflyst: %(reason)s") % {"reason": reason.strip()[:80]}
+    )
     return election
 
 
@@ -215,11 +210,11 @@ def candidacy_nominate(
     if own:
         candidacy.state = Candidacy.State.ACCEPTED
         candidacy.answered_at = timezone.now()
-        _save(candidacy, acting_user, _("Stiller op"))
+        save_with_history(candidacy, acting_user, _("Stiller op"))
     else:
         candidacy.state = Candidacy.State.PROPOSED
         candidacy.answered_at = None
-        _save(candidacy, acting_user, _("Foreslået"))
+        save_with_history(candidacy, acting_user, _("Foreslået"))
         _message(election, ElectionMessage.Kind.NOMINATED, [person.pk])
     return candidacy
 
@@ -248,7 +243,7 @@ def candidacy_answer(
         )
         reason = _("Stiller ikke op")
     candidacy.answered_at = timezone.now()
-    _save(candidacy, acting_user, reason)
+    save_with_history(candidacy, acting_user, reason)
     return candidacy
 
 
@@ -272,18 +267,18 @@ def nomination_close(election: Election, *, acting_user=None, today: datetime.da
     # Proposals nobody answered lapse.
     for candidacy in election.candidacies.filter(state=Candidacy.State.PROPOSED):
         candidacy.state = Candidacy.State.DECLINED
-        _save(candidacy, acting_user, _("Ikke besvaret inden kandidatfristen"))
+        save_with_history(candidacy, acting_user, _("Ikke besvaret inden kandidatfristen"))
     if not accepted:
         election.state = Election.State.NO_CANDIDATES
         election.closed_at = timezone.now()
         election.result = {"eligible": election.voters.count(), "cast": 0, "candidates": []}
-        _save(election, acting_user, _("Ingen kandidater"))
+        save_with_history(election, acting_user, _("Ingen kandidater"))
         return election
     if len(accepted) <= election.seats:
         return _conclude(election, accepted, [], acting_user, today, unopposed=True)
     election.state = Election.State.VOTING
     election.voting_closes_on = today + datetime.timedelta(days=election.voting_days - 1)
-    _save(election, acting_user, _("Afstemningen er åbnet"))
+    save_with_history(election, acting_user, _("Afstemningen er åbnet"))
     _message(
         election,
         ElectionMessage.Kind.VOTING,
@@ -362,7 +357,9 @@ def _conclude(election, winners, counted, acting_user, today, unopposed=False, l
             )
             candidacy.membership = seat
             _message(election, ElectionMessage.Kind.EMPLOYER, membership=seat)
-        _save(candidacy, acting_user, _("Valgt") if candidacy.elected else _("Ikke valgt"))
+        save_with_history(
+            candidacy, acting_user, _("Valgt") if candidacy.elected else _("Ikke valgt")
+        )
     if election.replaces_id and election.replaces.ended_on is None:
         old = election.replaces
         if old.person_id not in {c.person_id for c in winners}:
@@ -385,7 +382,7 @@ def _conclude(election, winners, counted, acting_user, today, unopposed=False, l
             for c in counted
         ],
     }
-    _save(
+    save_with_history(
         election, acting_user, _("Valgt ved fredsvalg") if unopposed else _("Stemmerne er talt op")
     )
     _message(

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from committees.models import Committee, CommitteeUnit
 from committees.services import committee_members_changed, committee_save
-from core.history import set_history_user
+from core.history import save_with_history, set_history_user
 from meetings.models import Meeting, Referat
 from meetings.services import agenda_lock_reason, item_add
 from organisations.models import Person, Unit
@@ -25,12 +25,6 @@ from .models import OrganisationChange
 
 Kind = OrganisationChange.Kind
 State = OrganisationChange.State
-
-
-def _save(change: OrganisationChange, acting_user, reason: str) -> None:
-    set_history_user(change, acting_user)
-    change._change_reason = reason
-    change.save()
 
 
 def hovedmed() -> Committee | None:
@@ -88,7 +82,7 @@ def change_propose(change: OrganisationChange, *, units=(), acting_user=None) ->
     change.state = State.PROPOSED
     if getattr(acting_user, "is_authenticated", False):
         change.proposed_by = acting_user
-    _save(change, acting_user, _("Foreslået"))
+    save_with_history(change, acting_user, _("Foreslået"))
     change.units.set(units)
     change_schedule(change, acting_user=acting_user)
     return change
@@ -129,7 +123,7 @@ def change_schedule(change: OrganisationChange, *, acting_user=None, today=None)
     )
     change.agenda_item = item
     change.state = State.ON_AGENDA
-    _save(
+    save_with_history(
         change,
         acting_user,
         _("Sat på dagsordenen for HovedMED %(day)s") % {"day": meeting.date.strftime("%d.%m.%Y")},
@@ -163,7 +157,9 @@ def change_decide(
     change.decision = (decision.strip() or "\n".join(texts))[:2000]
     change.decided_on = meeting.date
     change.state = State.APPROVED if approved else State.REJECTED
-    _save(change, acting_user, _("Godkendt af HovedMED") if approved else _("Ikke godkendt"))
+    save_with_history(
+        change, acting_user, _("Godkendt af HovedMED") if approved else _("Ikke godkendt")
+    )
     if approved and change.effective_on <= today:
         change_apply(change, acting_user=acting_user, today=today)
     return change
@@ -225,7 +221,7 @@ def change_apply(change: OrganisationChange, *, acting_user=None, today=None):
         committee_save(committee, acting_user=acting_user)
     change.state = State.APPLIED
     change.applied_on = max(change.effective_on, today)
-    _save(change, acting_user, _("Gennemført"))
+    save_with_history(change, acting_user, _("Gennemført"))
     return change
 
 
