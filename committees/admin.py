@@ -76,7 +76,7 @@ class CommitteeAdmin(TenantAdmin):
     list_select_related = ("parent",)
     search_fields = ("name", "code")
     autocomplete_fields = ("parent",)
-    fields = ("name", "code", "kind", "parent", "established_on", "closed_on")
+    fields = ("name", "code", "kind", "parent", "established_on", "ends_on", "closed_on")
     prepopulated_fields = {"code": ("name",)}
     inlines = [CommitteeUnitInline, MembershipInline]
     unit_lookups = ("coverage__unit",)

@@ -51,6 +51,14 @@ class Committee(TenantModel):
     )
     established_on = models.DateField(_("oprettet den"), default=timezone.localdate)
     closed_on = models.DateField(_("nedlagt den"), null=True, blank=True)
+    # An ad hoc MED committee lives for its project: it is closed on this day by the daily
+    # tick (committees.tasks).
+    ends_on = models.DateField(
+        _("nedlægges den"),
+        null=True,
+        blank=True,
+        help_text=_("Ad hoc-udvalg: den sidste dag, udvalget findes. Tom: ingen slutdato."),
+    )
 
     history = tenant_history()
 

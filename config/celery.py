@@ -49,6 +49,13 @@ app.conf.beat_schedule = {
     "reorganisation-tick": entry(
         "reorganisation.tick", crontab(hour=1, minute=45), period=DAY, expires=20 * 3600
     ),
+    # The budget procedure (budget/): the hearing on the catalogue goes out on its day, points
+    # waiting for a meeting go on the agendas now planned.
+    "budget-tick": entry("budget.tick", crontab(hour=1, minute=55), period=DAY, expires=20 * 3600),
+    # Ad hoc MED committees are closed after their last day.
+    "committees-close-ended": entry(
+        "committees.close_ended", crontab(hour=0, minute=35), period=DAY, expires=20 * 3600
+    ),
     # The kreds' cadence (unions.cadence): reminds the kreds officers of the network meetings
     # and the yearly AMR + TR meeting that are due soon or overdue. Each reminder is a row
     # unique per kreds, due date and stage, so a run that is late or repeated sends it once.

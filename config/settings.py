@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "unions",
     "elections",
     "reorganisation",
+    "budget",
     "portal",
     "rest_framework",
     "drf_spectacular",

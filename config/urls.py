@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("paamindelser/", include("reminders.urls")),
     path("uddannelse/", include("training.urls")),
     path("valg/", include("elections.urls")),
+    path("budget/", include("budget.urls")),
     path("frister/", include("deadlines.urls")),
     path("", include("portal.urls")),
     prefix_default_language=False,

@@ -17,6 +17,7 @@ HR_APPS = (
     "accounts",
     "elections",
     "reorganisation",
+    "budget",
 )
 # Identity providers are installation configuration: superusers only.
 # Nobody reads an election's ballots or its list of who voted, HR included.

@@ -31,6 +31,7 @@ __all__ = [
     "tenant_history",
     "tenant_scope",
     "current_kommune_id",
+    "in_each_kommune",
 ]
 
 SESSION_KEY = "kommune_id"
@@ -44,6 +45,16 @@ def tenant_scope(kommune: models.Model | int) -> Iterator[None]:
         raise ScopeError("tenant_scope() needs a saved kommune.")
     with scope(kommune=kommune_id):
         yield
+
+
+def in_each_kommune(kommune_ids, work) -> int:
+    """Run `work()` in the scope of each kommune (each once, in id order) and add up what it
+    returns: the daily ticks of the procedures, whose work is per kommune."""
+    done = 0
+    for kommune_id in sorted(set(kommune_ids)):
+        with tenant_scope(kommune_id):
+            done += work()
+    return done
 
 
 def current_kommune_id() -> int | None:

@@ -11,6 +11,7 @@ from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import Committee, CommitteeUnit, Membership
+from committees.selectors import hovedmed
 from organisations.models import Unit, path_ids
 from organisations.selectors import omraade_of, unit_nodes
 
@@ -43,11 +44,7 @@ def handling_committee(unit: Unit) -> Committee | None:
             best = (rank, row.committee)
     if best is not None:
         return best[1]
-    return (
-        Committee.objects.filter(kind=Committee.Kind.HOVEDMED, closed_on__isnull=True)
-        .order_by("pk")
-        .first()
-    )
+    return hovedmed()
 
 
 def udvalg_above(committee: Committee) -> Committee | None:

@@ -379,3 +379,20 @@ def covered_unit_paths(committee_ids) -> dict[int, list[str]]:
     ).values_list("committee_id", "unit__path"):
         paths[committee_id].append(path)
     return paths
+
+
+def next_open_meeting(committee: Committee, on_or_after: datetime.date) -> Meeting | None:
+    """The committee's next planned meeting, on or after the day, whose agenda still takes
+    items: not settled, not dispatched (`services.agenda_lock_reason`). One query. Procedures
+    that put a point before a committee (an organisation change, a budget step) ask it."""
+    return (
+        Meeting.objects.filter(
+            committee=committee,
+            date__gte=on_or_after,
+            status=Meeting.Status.PLANNED,
+            dispatched_at__isnull=True,
+            agenda_settled_at__isnull=True,
+        )
+        .order_by("date", "pk")
+        .first()
+    )

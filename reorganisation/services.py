@@ -5,8 +5,6 @@ saves nothing on error; each writes a history row with the acting user."""
 
 from __future__ import annotations
 
-import datetime
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -14,10 +12,12 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from committees.models import Committee, CommitteeUnit
+from committees.selectors import hovedmed
 from committees.services import committee_members_changed, committee_save
 from core.history import save_with_history, set_history_user
-from meetings.models import Meeting, Referat
-from meetings.services import agenda_lock_reason, item_add
+from meetings.models import Referat
+from meetings.selectors import next_open_meeting
+from meetings.services import item_add
 from organisations.models import Person, Unit
 from organisations.services import unit_save
 
@@ -25,14 +25,6 @@ from .models import OrganisationChange
 
 Kind = OrganisationChange.Kind
 State = OrganisationChange.State
-
-
-def hovedmed() -> Committee | None:
-    return (
-        Committee.objects.filter(kind=Committee.Kind.HOVEDMED, closed_on__isnull=True)
-        .order_by("pk")
-        .first()
-    )
 
 
 def _validate(change: OrganisationChange, units: list[Unit]) -> None:
@@ -88,16 +80,6 @@ def change_propose(change: OrganisationChange, *, units=(), acting_user=None) ->
     return change
 
 
-def _next_open_meeting(committee: Committee, today: datetime.date) -> Meeting | None:
-    """HovedMED's next meeting whose agenda is still open for items."""
-    for meeting in Meeting.objects.filter(
-        committee=committee, date__gte=today, status=Meeting.Status.PLANNED
-    ).order_by("date", "pk")[:5]:
-        if agenda_lock_reason(meeting) is None:
-            return meeting
-    return None
-
-
 @transaction.atomic
 def change_schedule(change: OrganisationChange, *, acting_user=None, today=None):
     """Put a proposed change on HovedMED's next open agenda; without one, it waits (the daily
@@ -107,7 +89,7 @@ def change_schedule(change: OrganisationChange, *, acting_user=None, today=None)
     if change.state != State.PROPOSED:
         return change
     committee = hovedmed()
-    meeting = _next_open_meeting(committee, today) if committee else None
+    meeting = next_open_meeting(committee, today) if committee else None
     if meeting is None:
         return change
     item = item_add(

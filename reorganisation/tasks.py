@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from core.tenancy import scopes_disabled, tenant_scope
+from core.tenancy import in_each_kommune, scopes_disabled
 
 from .models import OrganisationChange
 
@@ -15,15 +15,8 @@ def reorganisation_tick() -> int:
     from .services import changes_tick
 
     with scopes_disabled():
-        kommune_ids = sorted(
-            set(
-                OrganisationChange.objects.filter(
-                    state__in=[OrganisationChange.State.PROPOSED, OrganisationChange.State.APPROVED]
-                ).values_list("kommune_id", flat=True)
-            )
-        )
-    done = 0
-    for kommune_id in kommune_ids:
-        with tenant_scope(kommune_id):
-            done += changes_tick()
-    return done
+        kommune_ids = OrganisationChange.objects.filter(
+            state__in=[OrganisationChange.State.PROPOSED, OrganisationChange.State.APPROVED]
+        ).values_list("kommune_id", flat=True)
+        kommune_ids = list(kommune_ids)
+    return in_each_kommune(kommune_ids, changes_tick)

@@ -24,6 +24,7 @@ from unions.models import (
 from unions.models import Union as TradeUnion
 from unions.services import union_membership_state
 
+from .samples_budget import make_message as make_budget_message
 from .samples_elections import make_message
 from .samples_incidents import make_incident
 from .samples_meetings import _sample_message
@@ -39,6 +40,7 @@ ADDRESSES = {
     "elections.messages": "arne@a.dk",
     "committees.proposal": "lene@a.dk",
     "unions.kreds_message": "arne@a.dk",
+    "budget.messages": "lene@a.dk",
 }
 
 
@@ -59,6 +61,7 @@ def rows_for_every_outbox(org) -> dict[str, tuple[type, int]]:
         )
         cycle = apv_cycle_start(committee=org.amg, method=ApvCycle.Method.SURVEY)
         rows["elections.messages"] = make_message(org)
+        rows["budget.messages"] = make_budget_message(org)
         rows["apv.survey_invitation"] = SurveyInvitation.objects.create(
             kommune=kommune, cycle=cycle, person=leader
         )

@@ -24,6 +24,7 @@ from meetings.selectors import agenda_for
 from training.models import CourseDate, Enrolment
 
 from . import factories as f
+from .samples_budget import make_case, make_process
 from .samples_elections import make_election
 
 # Patterns whose id is not an object of a kommune: each answers its own page for a bad token.
@@ -131,7 +132,11 @@ def foreign_ids(org_a, org_b):
             submitted_on=today,
             submitted_by=org_b.amr.person,
         )
+        budget_process = make_process(org_b)
+        budget_case = make_case(org_b)
     return [
+        budget_process.public_id,
+        budget_case.public_id,
         proposal.public_id,
         election.public_id,
         candidacy.public_id,

@@ -1,0 +1,35 @@
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.panels import register_panel
+
+from .access import sits_in_med
+from .models import AgendaPoint, BudgetProcess, HearingResponse
+from .services import ANSWERING_ROLES
+
+
+@register_panel("budget", _("Budget"), "budget/panels/budget.html", order=44)
+def budget_panel(request, viewer):
+    """This year's budget for the MED committees' members and the leaders: where the process
+    is, and for a formandskab of a heard committee the response still to give. Hidden for
+    others, and when no budget year is recorded. Three queries at most."""
+    if viewer.person is None or not (sits_in_med(viewer) or viewer.is_leader):
+        return None
+    process = BudgetProcess.objects.order_by("-year").first()
+    if process is None:
+        return None
+    answering = {s.committee_id: s.committee for s in viewer.seats if s.role in ANSWERING_ROLES}
+    owed = []
+    if answering and process.hearing_open:
+        heard = set(
+            AgendaPoint.objects.filter(
+                process=process, step=AgendaPoint.Step.HEARING, committee_id__in=answering
+            ).values_list("committee_id", flat=True)
+        )
+        answered = set(
+            HearingResponse.objects.filter(process=process, committee_id__in=heard).values_list(
+                "committee_id", flat=True
+            )
+        )
+        owed = sorted((answering[pk] for pk in heard - answered), key=lambda c: c.name)
+    return {"process": process, "owed": owed, "today": timezone.localdate()}
