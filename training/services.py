@@ -98,6 +98,8 @@ def enrolment_book(*, person, course_date: CourseDate, acting_user=None, today=N
     enrolment.full_clean()
     set_history_user(enrolment, acting_user)
     enrolment.save()
+    # A booking on a course that starts in time meets a "start within" deadline at once.
+    refresh(person.kommune, persons=[person], acting_user=acting_user, today=today)
     return enrolment
 
 
@@ -115,9 +117,11 @@ def enrolment_cancel(enrolment: Enrolment, *, acting_user=None) -> Enrolment | N
     enrolment.status = Enrolment.Status.CANCELLED
     set_history_user(enrolment, acting_user)
     enrolment.save(update_fields=["status"])
-    if not freed:
-        return None
-    return _promote(course_date, acting_user)
+    promoted = _promote(course_date, acting_user) if freed else None
+    # The cancelled booking no longer meets a deadline; the one who moved up now does.
+    persons = [enrolment.person_id] + ([promoted.person_id] if promoted else [])
+    refresh(course_date.kommune, persons=persons, acting_user=acting_user)
+    return promoted
 
 
 def _promote(course_date: CourseDate, acting_user) -> Enrolment | None:

@@ -25,7 +25,6 @@ from playwright.sync_api import expect
 
 from committees.models import Membership
 from core.tenancy import tenant_scope
-from deadlines.engine import evaluate_kommune
 from deadlines.models import Deadline
 from tests import factories as f
 from training.models import CourseDate, CourseKind, CourseType, Enrolment
@@ -152,10 +151,7 @@ def test_the_amr_sees_both_dates_and_a_booking_in_time_meets_the_start_date(page
         booking = Enrolment.objects.get(person=amr.person, course_date=amr.in_time)
         assert booking.status == Enrolment.Status.ENROLLED
 
-    # The nightly evaluation (deadlines.evaluate_all, run here directly for the kommune) takes
-    # the booking into account. See test_a_booking_shows_on_the_deadline_at_once for the
-    # portal's view right after booking.
-    evaluate_kommune(org_a.kommune)
+    # The booking refreshed the AMR's deadlines at once (training.services.enrolment_book).
     today = timezone.localdate()
     with tenant_scope(org_a.kommune):
         start, first = amr.deadline(START), amr.deadline(FIRST)
@@ -178,16 +174,6 @@ def test_the_amr_sees_both_dates_and_a_booking_in_time_meets_the_start_date(page
     expect(first_line.locator(".badge")).not_to_have_text("Opfyldt")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    # Only the failed expectation counts as the known gap; a broken set-up fails the test.
-    raises=AssertionError,
-    reason=(
-        "training.services.enrolment_book (and enrolment_cancel) do not call "
-        "deadlines.engine.refresh: a booking fulfils the start date only after the nightly "
-        "evaluation, so the AMR still sees it open right after booking."
-    ),
-)
 def test_a_booking_shows_on_the_deadline_at_once(page, org_a):
     """The engine's contract (deadlines/engine.py): services refresh the deadlines of the people
     a change touches at once; the nightly run only repairs what was missed."""
