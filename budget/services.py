@@ -100,7 +100,7 @@ def validate_process(process: BudgetProcess) -> None:
         raise ValidationError(errors)
 
 
-def _points(process: BudgetProcess) -> list[AgendaPoint]:
+def _points(process: BudgetProcess, today: datetime.date) -> list[AgendaPoint]:
     """The points the process's dates call for, before adoption: KommuneMED hears the timeline
     and later the catalogue with the responses; each local MED committee is heard."""
     points = []
@@ -110,7 +110,7 @@ def _points(process: BudgetProcess) -> list[AgendaPoint]:
             AgendaPoint(
                 step=Step.TIMELINE,
                 committee=top,
-                start_on=min(process.timeline_by, timezone.localdate()),
+                start_on=min(process.timeline_by, today),
                 due_on=process.timeline_by,
             )
         )
@@ -171,7 +171,7 @@ def process_save(process: BudgetProcess, *, acting_user=None, today=None) -> Bud
     save_with_history(
         process, acting_user, _("Tidsplanen registreret") if new else _("Tidsplanen ændret")
     )
-    touched = _sync_points(process, _points(process))
+    touched = _sync_points(process, _points(process, today))
     if process.adopted_on is not None and adopted_before is None:
         touched |= _adopt(process, acting_user=acting_user, today=today)
     elif process.adopted_on is not None:
@@ -400,7 +400,8 @@ def _item_texts(point: AgendaPoint) -> dict[str, str]:
 def points_schedule(points, *, acting_user=None, today=None) -> int:
     """Put each point not yet on an agenda on its committee's next meeting (on or after the
     point's first day) whose agenda is still open. Without one it waits; the daily tick tries
-    again. The number placed."""
+    again. A late step is still taken late, but a hearing is only put on a meeting before its
+    last day. The number placed."""
     today = today or timezone.localdate()
     placed = 0
     for point in points.filter(agenda_item__isnull=True).select_related(
@@ -409,6 +410,8 @@ def points_schedule(points, *, acting_user=None, today=None) -> int:
         meeting = next_open_meeting(point.committee, max(today, point.start_on))
         if meeting is None:
             continue
+        if point.step == Step.HEARING and meeting.date > point.due_on:
+            continue  # a hearing point after the hearing's last day would be of no use
         point.agenda_item = item_add(meeting, **_item_texts(point), acting_user=acting_user)
         point.save(update_fields=["agenda_item"])
         placed += 1

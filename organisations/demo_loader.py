@@ -887,6 +887,10 @@ def load_demo(today: datetime.date | None = None) -> LoadStats:
     from reorganisation.demo import load_reorganisation_demo
 
     load_reorganisation_demo(albertslund_kommune, today)
+    # This year's budget procedure and a rationalisation case (budget/).
+    from budget.demo import load_budget_demo
+
+    load_budget_demo(albertslund_kommune, today)
     return stats
 
 

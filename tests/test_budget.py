@@ -455,3 +455,33 @@ def test_a_rationalisation_case_goes_before_kommunemed_and_sets_up_an_ad_hoc_com
     with tenant_scope(k):
         ad_hoc.refresh_from_db()
         assert ad_hoc.closed_on == datetime.date(2027, 3, 31)
+
+
+def test_the_demo_has_this_years_budget_timeline(db):
+    """Loaded on 22 November 2026: budget 2027 adopted on 8 October, the hearing answered by
+    most local committees, KommuneMED's April and September steps done, the orientation after
+    adoption on the committees' coming meetings; a case with its ad hoc MED committee."""
+    from organisations.demo_loader import load_demo
+    from organisations.models import Kommune
+
+    load_demo(today=datetime.date(2026, 11, 22))
+    with tenant_scope(Kommune.objects.get(code="albertslund")):
+        process = BudgetProcess.objects.get()
+        assert (process.year, process.adopted_on) == (2027, ADOPTION)
+        assert process.hearing_sent_on == CATALOGUE_ON
+        heard = AgendaPoint.objects.filter(process=process, step=Step.HEARING).count()
+        assert heard >= 2 and HearingResponse.objects.count() == heard - 1
+        done = {
+            d.params["title"]
+            for d in Deadline.objects.filter(rule="budget.med_point", state="done")
+        }
+        assert {
+            "Budget 2027: tidsplanen for budgetprocessen",
+            "Budget 2027: budgetkataloget og høringssvarene",
+        } <= done
+        told = AgendaPoint.objects.filter(process=process, step=Step.ADOPTED)
+        assert told.filter(agenda_item__isnull=False).exists()
+        assert all(p.due_on == datetime.date(2026, 12, 31) for p in told)
+        case = RationalisationCase.objects.get()
+        assert case.ad_hoc_committee.kind == Committee.Kind.ADHOC
+        assert case.points.get().agenda_item is not None
