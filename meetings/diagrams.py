@@ -349,7 +349,9 @@ A3_LANDSCAPE = (1190.55, 841.89)  # points
 DRAWING_INCHES = "15.6,10.6"  # A3 landscape less 14 mm margins: dot scales a larger page down
 
 
-def _page_label(kommune: str, heading: str, title: str, subtitle: str, legend, footer) -> str:
+def _page_label(
+    kommune: str, heading: str, title: str, subtitle: str, legend, footer, proposals=()
+) -> str:
     swatches = "".join(
         f'<TD BGCOLOR="{colour}" BORDER="1" COLOR="#6b7785" WIDTH="10" HEIGHT="10"></TD>'
         f'<TD ALIGN="LEFT"><FONT POINT-SIZE="8"> {html.escape(label)}   </FONT></TD>'
@@ -366,6 +368,18 @@ def _page_label(kommune: str, heading: str, title: str, subtitle: str, legend, f
         rows.append(
             '<TR><TD ALIGN="LEFT"><TABLE BORDER="0" CELLSPACING="2" CELLPADDING="0"><TR>'
             f"{swatches}</TR></TABLE></TD></TR>"
+        )
+    if proposals:
+        # The drawing is the approved structure; what awaits HovedMED is listed, marked as such.
+        rows.append(
+            '<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="9" COLOR="#8a4b00"><B>'
+            f"{html.escape(str(_('Foreslåede ændringer – afventer HovedMED (ikke vist i diagrammet)')))}"
+            "</B></FONT></TD></TR>"
+        )
+        rows.extend(
+            f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="9" COLOR="#8a4b00">• {html.escape(line)}'
+            "</FONT></TD></TR>"
+            for line in proposals
         )
     rows.append(
         f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="8" COLOR="#555555">{html.escape(footer)}'
@@ -384,11 +398,13 @@ def pdf(
     whole: bool | None = None,
     overview: bool = True,
     sections: bool = True,
+    proposals: list[str] = (),
 ) -> bytes:
     """The chart as a PDF of A3 landscape pages, drawn by Graphviz itself (cairo: vector lines,
     real text) and joined with pypdf — a København chart of ~50 pages in well under 2 s, where
     HTML/SVG through WeasyPrint takes 20 s. Each page carries the kommune, the title, the
-    område, the legend, when it was printed and its number."""
+    område, the legend, the proposed changes awaiting HovedMED, when it was printed and its
+    number."""
     import io
 
     from django.utils import formats, timezone
@@ -420,7 +436,7 @@ def pdf(
             size=DRAWING_INCHES,
             labelloc="t",
             labeljust="l",
-            label=_page_label(kommune, heading, title, subtitle, legend, footer),
+            label=_page_label(kommune, heading, title, subtitle, legend, footer, proposals),
         )
         graphs.append(graph)
     writer = PdfWriter()

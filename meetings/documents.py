@@ -115,7 +115,23 @@ def chart_context(kind: str, kommune, omraade: Unit | None = None) -> dict:
         "chart": chart,
         "legend": legend(chart),
         "today": timezone.localdate(),
+        "proposals": proposed_changes(),
     }
+
+
+def proposed_changes() -> list[str]:
+    """The changes to the charts awaiting HovedMED, one line each (seed 003: every change to the
+    charts is approved by KommuneMED): printed beside the approved structure, marked as such."""
+    from django.utils import formats
+
+    from reorganisation.selectors import pending_changes
+
+    lines = []
+    for change in pending_changes():
+        day = formats.date_format(change.effective_on, "DATE_FORMAT")
+        line = _("%(title)s (fra %(day)s)") % {"title": change.title, "day": day}
+        lines.append(f"{line}: {change.summary}" if change.summary else line)
+    return lines
 
 
 def chart_pdf(kind: str, kommune, omraade: Unit | None = None) -> bytes:
@@ -140,6 +156,7 @@ def chart_pdf(kind: str, kommune, omraade: Unit | None = None) -> bytes:
             heading=str(context["title"]),
             subtitle=subtitle,
             legend=context["legend"],
+            proposals=context["proposals"],
             **({"whole": False, "overview": False} if omraade is not None else {}),
         )
         if data is not None:

@@ -193,3 +193,45 @@ def test_the_demo_has_a_change_awaiting_hovedmed(db):
         assert change.kind == OrganisationChange.Kind.NEW_AMG and change.units.exists()
         if change.agenda_item is not None:
             assert change.agenda_item.meeting.committee.kind == Committee.Kind.HOVEDMED
+
+
+def test_the_pdf_charts_list_the_proposed_changes_beside_the_approved_structure(org_a, hr_a):
+    """The charts HR prints show the approved structure and, marked as such, the changes that
+    await HovedMED; once applied, the change is in the drawing and no longer listed."""
+    import io
+    import unicodedata
+
+    from pypdf import PdfReader
+
+    from meetings import documents
+    from meetings.models import DocumentJob
+
+    def text(kind) -> str:
+        data = documents.chart_pdf(kind, org_a.kommune)
+        pages = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+        return unicodedata.normalize("NFKC", pages)  # cairo writes "fl" as a ligature
+
+    k = org_a.kommune
+    with tenant_scope(k), at(TODAY):
+        change = services.change_propose(
+            OrganisationChange(
+                kommune=k,
+                kind=OrganisationChange.Kind.MOVE_COMMITTEE,
+                title="AMG Syd flyttes under LokalMED",
+                description="Samme ledelse.",
+                effective_on=datetime.date(2026, 4, 1),
+                committee=org_a.other_amg,
+                new_parent=org_a.med,
+            ),
+            acting_user=hr_a,
+        )
+        for kind in (DocumentJob.Kind.MED_CHART, DocumentJob.Kind.AMO_CHART):
+            printed = " ".join(text(kind).split())
+            assert "Foreslåede ændringer – afventer HovedMED (ikke vist i diagrammet)" in printed
+            assert "AMG Syd flyttes under LokalMED (fra 1. april 2026)" in printed
+        OrganisationChange.objects.filter(pk=change.pk).update(
+            state=OrganisationChange.State.APPROVED
+        )
+        services.change_apply(change, acting_user=hr_a)
+        printed = " ".join(text(DocumentJob.Kind.AMO_CHART).split())
+        assert "Foreslåede ændringer" not in printed
