@@ -1,4 +1,6 @@
-"""Registering a new AMR/TR election: one service used by HR (admin page) and by leaders (portal).
+"""Registering a new AMR/TR election: one service used by HR (admin page) and by leaders (portal),
+and by an election held in the product (elections), which also elects the employee side of a MED
+committee (medarbejderrepræsentanter).
 
 The employer must be told of the election: an AMR's and a TR's protection against dismissal
 (AML § 9 a and the TR-aftale / Hovedaftalen) runs from when the employer knows of it, so the date
@@ -21,7 +23,13 @@ from organisations.models import Person, Unit
 from .models import Committee, Membership
 from .services import membership_save
 
+# The seats whose election the employer must know of (their protection runs from then) and the
+# kreds is told of; the ones HR and leaders register by hand.
 ELECTION_ROLES = (Membership.Role.AMR, Membership.Role.TR)
+# Also registered by an election held in the product: a MED committee's employee side. Neither
+# the employer's notice nor the kreds' concerns it (the notice is the AMR's and TR's protection
+# date), so neither is asked for nor sent.
+REGISTERED_ROLES = (*ELECTION_ROLES, Membership.Role.MEDARBEJDERREPRAESENTANT)
 
 
 def _validate(
@@ -34,7 +42,7 @@ def _validate(
     employer_notice_pending: bool = False,
 ) -> None:
     errors: dict[str, str] = {}
-    if role not in ELECTION_ROLES:
+    if role not in REGISTERED_ROLES:
         errors["role"] = _("Vælg AMR eller TR.")
     if committee.kommune_id != person.kommune_id:
         errors["person"] = _("Vælg en gyldig værdi fra din egen kommune.")
@@ -42,7 +50,8 @@ def _validate(
         errors["committee"] = _("Udvalget er nedlagt.")
     if person.left_on is not None and person.left_on <= start_date:
         errors["person"] = _("Personen er fratrådt.")
-    if employer_notified_on is None and not employer_notice_pending:
+    # A medarbejderrepræsentant has no employer's notice to date (see REGISTERED_ROLES).
+    if role in ELECTION_ROLES and employer_notified_on is None and not employer_notice_pending:
         errors["employer_notified_on"] = _("Angiv hvornår arbejdsgiveren fik besked om valget.")
     elif employer_notified_on is not None and employer_notified_on > timezone.localdate():
         errors["employer_notified_on"] = _("Datoen for underretningen kan ikke ligge i fremtiden.")
@@ -66,14 +75,16 @@ def election_register(
     employer_notice_pending: bool = False,
     acting_user,
 ) -> Membership:
-    """Register that `person` was elected `role` (AMR/TR) in `committee` from `start_date`.
+    """Register that `person` was elected `role` (AMR/TR, or medarbejderrepræsentant by an
+    election held in the product) in `committee` from `start_date`.
 
     Ends the person's current seat with the same role in the committee the day before (so a
     re-election continues the tenure without a gap), creates the new seat through
     `membership_save` (an AMR's term end defaults to the kommune's AMR term; deadlines are
-    refreshed at once), records when the employer was told, and notifies the kreds if the person
-    consents. `employer_notice_pending`: the employer is told by the product itself (an
-    election held in it, elections.services), which records the date when the notice is sent.
+    refreshed at once), and for an AMR/TR records when the employer was told and notifies the
+    kreds if the person consents. `employer_notice_pending`: the employer is told by the product
+    itself (an election held in it, elections.services), which records the date when the notice
+    is sent.
     Raises ValidationError (keyed by field) and saves nothing on any error."""
     _validate(
         committee=committee,
@@ -115,12 +126,13 @@ def election_register(
         chosen=Membership.Chosen.ELECTED,
         start_date=start_date,
         term_end=term_end,
-        employer_notified_on=employer_notified_on,
+        employer_notified_on=employer_notified_on if role in ELECTION_ROLES else None,
     )
     seat.full_clean()
     membership_save(seat, acting_user=acting_user)
 
-    from unions.services import election_notify_kreds
+    if role in ELECTION_ROLES:
+        from unions.services import election_notify_kreds
 
-    election_notify_kreds(seat, acting_user=acting_user)
+        election_notify_kreds(seat, acting_user=acting_user)
     return seat

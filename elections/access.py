@@ -3,10 +3,11 @@
 Read: the eligible employees (they are called to stand and to vote), the candidates, whoever
 reads the committee (its members, the leaders of the units it covers) and HR of its units.
 Open it: HR who may change the committee, the leader of a unit it covers, and for an AMR
-election the committee's sitting AMR (the outgoing AMR opens the next election). Run it (cancel
-it): HR and the leaders as above, and whoever opened it — not every AMR of the committee, who may
-be a candidate. Votes are
-cast by the eligible only; nobody reads who voted for whom, the product included."""
+election the committee's sitting AMR (the outgoing AMR opens the next election). The employee
+side of a MED committee (only in a HovedMED, AfdelingsMED or LokalMED) is opened by the employer
+side only: HR and the leaders. Run it (cancel it): HR and the leaders as above, and whoever
+opened it — not every AMR of the committee, who may be a candidate. Votes are cast by the
+eligible only; nobody reads who voted for whom, the product included."""
 
 from __future__ import annotations
 
@@ -28,6 +29,8 @@ def _employer_side(request, committee: Committee) -> bool:
 
 
 def may_open(request, committee: Committee, role: str) -> bool:
+    if role == Election.Role.MED and committee.kind not in Election.MED_KINDS:
+        return False
     if _employer_side(request, committee):
         return True
     viewer = get_viewer(request)

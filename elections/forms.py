@@ -40,11 +40,13 @@ class OpenForm(forms.Form):
 
     def __init__(self, *args, committee, **kwargs):
         super().__init__(*args, **kwargs)
-        # Only this committee's sitting AMR and TR seats: a foreign key checked against scope.
+        # Only the seats an election can fill in this committee (an AMR in the AMO, the employee
+        # side in a MED committee, a TR anywhere).
+        roles = Election.roles_for(committee)
+        self.fields["role"].choices = [(r, Election.Role(r).label) for r in roles]
+        # Only this committee's sitting seats of those roles: a foreign key checked against scope.
         self.fields["replaces"].queryset = (
-            Membership.objects.filter(
-                committee=committee, role__in=Election.Role.values, ended_on__isnull=True
-            )
+            Membership.objects.filter(committee=committee, role__in=roles, ended_on__isnull=True)
             .select_related("person")
             .order_by("term_end")
         )

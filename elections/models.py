@@ -1,14 +1,17 @@
-"""Elections of AMR and TR: the call for candidates, candidacies, the secret ballot and the result.
+"""Elections of AMR, TR and the employee side of a MED committee (medarbejderrepræsentanter): the
+call for candidates, candidacies, the secret ballot and the result.
 
 An election moves through its states once: candidates are nominated until the nomination
 deadline (kandidatfrist); with no more accepted candidates than seats they are elected unopposed
 (fredsvalg), with more a secret ballot is held in the portal; then the result is registered as
-the membership (committees.elections.election_register) and the employer is told by e-mail with
-a PDF notice.
+the membership (committees.elections.election_register); for an AMR and a TR the employer is told
+by e-mail with a PDF notice (it starts their protection), for a medarbejderrepræsentant not.
 
 The ballot is secret by construction: `Voter` says only whether an eligible employee has voted
 (no time, no history), `Ballot` says only which candidate got a vote (a random primary key, no
-time, no voter, no history). Nothing links the two; the count is shown only once voting closed.
+time, no voter, no history). With several seats a voter marks up to `seats` different candidates on
+one ballot paper, one `Ballot` row per mark. Nothing links the two; the count is shown only once
+voting closed.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from committees.models import Membership
+from committees.models import Committee, Membership
 from core.models import OutboxRow
 from core.tenancy import TenantModel, tenant_history
 
@@ -30,6 +33,10 @@ class Election(TenantModel):
     class Role(models.TextChoices):
         AMR = Membership.Role.AMR.value, Membership.Role.AMR.label
         TR = Membership.Role.TR.value, Membership.Role.TR.label
+        MED = (
+            Membership.Role.MEDARBEJDERREPRAESENTANT.value,
+            Membership.Role.MEDARBEJDERREPRAESENTANT.label,
+        )
 
     class State(models.TextChoices):
         NOMINATION = "nomination", _("Kandidater opstilles")
@@ -39,6 +46,19 @@ class Election(TenantModel):
         CANCELLED = "cancelled", _("Aflyst")
 
     OPEN_STATES = (State.NOMINATION, State.VOTING)
+    # The MED committees whose employee side is elected among the employees of the units they
+    # cover. Not an AMG or a TRIO (no MED employee side), not a personalemøde med MED-status (all
+    # employees take part, nobody is elected to it) and not an ad hoc MED-udvalg (its members are
+    # appointed by the MED committee that sets it up).
+    MED_KINDS = (
+        Committee.Kind.HOVEDMED,
+        Committee.Kind.AFDELINGSMED,
+        Committee.Kind.LOKALMED,
+    )
+    # The seats whose election the employer is told of (the notice starts the protection against
+    # dismissal: AML § 9 a, the TR-aftale) and the union kreds is told of
+    # (committees.elections.election_register). Not the MED employee side.
+    NOTIFIED_ROLES = (Role.AMR, Role.TR)
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     committee = models.ForeignKey(
@@ -47,7 +67,7 @@ class Election(TenantModel):
         related_name="elections",
         verbose_name=_("udvalg"),
     )
-    role = models.CharField(_("valg af"), max_length=10, choices=Role.choices)
+    role = models.CharField(_("valg af"), max_length=30, choices=Role.choices)
     seats = models.PositiveSmallIntegerField(
         _("antal pladser"), default=1, validators=[MinValueValidator(1), MaxValueValidator(10)]
     )
@@ -115,10 +135,38 @@ class Election(TenantModel):
     def __str__(self) -> str:
         return f"{self.get_role_display()} · {self.committee}"
 
+    @classmethod
+    def roles_for(cls, committee: Committee) -> list[str]:
+        """The seats an election can fill in `committee`: an AMR in the AMO (a group or a MED
+        committee with AMO tasks), a TR anywhere, the employee side in a MED committee."""
+        roles = []
+        if committee.kind in Committee.AMO_KINDS:
+            roles.append(cls.Role.AMR)
+        if committee.kind in cls.MED_KINDS:
+            roles.append(cls.Role.MED)
+        roles.append(cls.Role.TR)
+        return roles
+
     @property
     def role_short(self) -> str:
-        """The seat's short name, AMR or TR: the legal terms keep their names."""
+        """The seat's name in a sentence ("Valg af …"): AMR or TR (the legal terms keep their
+        names), or "medarbejderrepræsentant(er)"."""
+        if self.role == self.Role.MED:
+            return (
+                _("medarbejderrepræsentanter") if self.seats > 1 else _("medarbejderrepræsentant")
+            )
         return self.role.upper()
+
+    @property
+    def role_name(self) -> str:
+        """The seat's full name in the e-mails' sentences ("Der skal vælges …")."""
+        if self.role == self.Role.MED:
+            return self.role_short
+        return self.get_role_display()
+
+    @property
+    def notifies_employer(self) -> bool:
+        return self.role in self.NOTIFIED_ROLES
 
     @property
     def is_open(self) -> bool:
@@ -195,7 +243,8 @@ class Voter(TenantModel):
 
 
 class Ballot(TenantModel):
-    """One vote for one candidate. A random key, no time, no voter: not linkable to anyone."""
+    """One mark for one candidate (a ballot paper of a several-seat election is several rows).
+    A random key, no time, no voter: not linkable to anyone."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="ballots")

@@ -18,7 +18,7 @@ personal_data(
         model=Candidacy,
         subject="person",
         fields=("election", "state", "votes", "elected"),
-        purpose=_("Valg af AMR og TR: kandidater og resultat"),
+        purpose=_("Valg af AMR, TR og medarbejderrepræsentanter: kandidater og resultat"),
         basis=BASIS,
         erasure="keep",
         kept_because=_("Valgresultatet dokumenterer, hvem der blev valgt, og med hvilke stemmer."),

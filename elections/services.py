@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import random
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,6 +22,7 @@ from committees.elections import election_register
 from committees.models import Committee, CommitteeUnit, Membership
 from core import outbox
 from core.history import save_with_history
+from deadlines.periods import term_last_day
 from organisations.models import Person, Unit
 
 from .models import Ballot, Candidacy, Election, ElectionMessage, Voter
@@ -35,7 +36,8 @@ MESSAGES = "elections.messages"
 def electorate(committee: Committee, role: str, day: datetime.date) -> Person.objects:
     """The employees the seat covers: everyone employed on `day` in the units the committee
     covers and the units below them. An AMR is elected by and among the employees (AML § 8), so
-    for an AMR the units' leaders neither vote nor stand. (A TR is elected by the colleagues under
+    for an AMR the units' leaders neither vote nor stand; nor for the employee side of a MED
+    committee, where the leaders sit on the ledelse side. (A TR is elected by the colleagues under
     the same overenskomst; the product does not know who they are, so the same employees are
     asked, and the union confirms the TR.)"""
     paths = list(
@@ -52,7 +54,7 @@ def electorate(committee: Committee, role: str, day: datetime.date) -> Person.ob
         Q(left_on__isnull=True) | Q(left_on__gt=day),
         Q(hired_on__isnull=True) | Q(hired_on__lte=day),
     )
-    if role == Election.Role.AMR:
+    if role in (Election.Role.AMR, Election.Role.MED):
         people = people.exclude(
             pk__in=Unit.objects.filter(leader__isnull=False).values("leader_id")
         )
@@ -96,10 +98,14 @@ def election_open(
     today = today or timezone.localdate()
     errors: dict[str, str] = {}
     if role not in Election.Role.values:
-        errors["role"] = _("Vælg AMR eller TR.")
+        errors["role"] = _("Vælg AMR, TR eller medarbejderrepræsentant.")
     elif role == Election.Role.AMR and committee.kind not in Committee.AMO_KINDS:
         errors["role"] = _(
             "En AMR vælges til en arbejdsmiljøgruppe eller et MED-udvalg med AMO-opgaver."
+        )
+    elif role == Election.Role.MED and committee.kind not in Election.MED_KINDS:
+        errors["role"] = _(
+            "Medarbejderrepræsentanter vælges til et HovedMED-, AfdelingsMED- eller LokalMED-udvalg."
         )
     if committee.closed_on is not None:
         errors["committee"] = _("Udvalget er nedlagt.")
@@ -289,11 +295,19 @@ def nomination_close(election: Election, *, acting_user=None, today: datetime.da
 
 @transaction.atomic
 def ballot_cast(
-    election: Election, *, voter: Person, candidacy: Candidacy, today: datetime.date | None = None
+    election: Election,
+    *,
+    voter: Person,
+    candidacies: Sequence[Candidacy] = (),
+    candidacy: Candidacy | None = None,
+    today: datetime.date | None = None,
 ) -> None:
-    """One vote of one eligible employee. The voter row is locked and marked; the ballot is
-    written without the voter, without a time and without a history row."""
+    """One ballot paper of one eligible employee: at least one and at most `seats` different
+    candidates (`candidacy` is the one mark of a one-seat election). The voter row is locked and
+    marked; each mark is written as a ballot without the voter, without a time and without a
+    history row."""
     today = today or timezone.localdate()
+    marks = [*candidacies, *([candidacy] if candidacy is not None else [])]
     election = Election.objects.select_for_update().get(pk=election.pk)
     if election.state != Election.State.VOTING or today > election.voting_closes_on:
         raise ValidationError(_("Afstemningen er ikke åben."))
@@ -302,16 +316,36 @@ def ballot_cast(
         raise ValidationError(_("Du er ikke stemmeberettiget ved dette valg."))
     if row.has_voted:
         raise ValidationError(_("Du har allerede stemt."))
-    if candidacy.election_id != election.pk or candidacy.state != Candidacy.State.ACCEPTED:
+    if not marks:
+        raise ValidationError({"candidacy": _("Sæt mindst ét kryds.")})
+    if len({c.pk for c in marks}) < len(marks):
+        raise ValidationError({"candidacy": _("Du kan kun sætte ét kryds ved hver kandidat.")})
+    if len(marks) > election.seats:
+        # "kryds" is both singular and plural.
+        raise ValidationError(
+            {
+                "candidacy": _("Du kan højst sætte %(n)s kryds, men har sat %(marked)s.")
+                % {"n": election.seats, "marked": len(marks)}
+            }
+        )
+    valid = set(
+        Candidacy.objects.filter(
+            election=election, state=Candidacy.State.ACCEPTED, pk__in=[c.pk for c in marks]
+        ).values_list("pk", flat=True)
+    )
+    if any(c.pk not in valid for c in marks):
         raise ValidationError({"candidacy": _("Vælg en af kandidaterne.")})
     Voter.objects.filter(pk=row.pk).update(has_voted=True)
-    Ballot.objects.create(kommune_id=election.kommune_id, election=election, candidacy=candidacy)
+    Ballot.objects.bulk_create(
+        [Ballot(kommune_id=election.kommune_id, election=election, candidacy=c) for c in marks]
+    )
 
 
 @transaction.atomic
 def voting_close(election: Election, *, acting_user=None, today: datetime.date | None = None):
     """After the last day of the vote: count, elect the `seats` candidates with most votes (a tie
-    for the last seat is settled by lot, and the result says so), register the result."""
+    for the last seat is settled by lot among all who have its number of votes, and the result
+    says so), register the result. With several seats each mark is one vote for its candidate."""
     today = today or timezone.localdate()
     election = Election.objects.select_for_update().get(pk=election.pk)
     if election.state != Election.State.VOTING:
@@ -338,8 +372,8 @@ def voting_close(election: Election, *, acting_user=None, today: datetime.date |
 
 
 def _conclude(election, winners, counted, acting_user, today, unopposed=False, lot=()):
-    """Register the elected as members with their term, notify the employer and the candidates,
-    and write the result."""
+    """Register the elected as members with their term, notify the employer (AMR and TR only)
+    and the candidates, and write the result."""
     start = max(election.term_start, today)
     counted = counted or winners
     for candidacy in counted:
@@ -351,12 +385,16 @@ def _conclude(election, winners, counted, acting_user, today, unopposed=False, l
                 person=candidacy.person,
                 role=election.role,
                 start_date=start,
+                term_end=_term_end(election, start),
                 employer_notified_on=None,
-                employer_notice_pending=True,
+                employer_notice_pending=election.notifies_employer,
                 acting_user=acting_user,
             )
             candidacy.membership = seat
-            _message(election, ElectionMessage.Kind.EMPLOYER, membership=seat)
+            if election.notifies_employer:
+                # The notice starts an AMR's or TR's protection (AML § 9 a, the TR-aftale); a
+                # medarbejderrepræsentant's seat has no such notice (Election.NOTIFIED_ROLES).
+                _message(election, ElectionMessage.Kind.EMPLOYER, membership=seat)
         save_with_history(
             candidacy, acting_user, _("Valgt") if candidacy.elected else _("Ikke valgt")
         )
@@ -375,7 +413,10 @@ def _conclude(election, winners, counted, acting_user, today, unopposed=False, l
         "unopposed": unopposed,
         "lot": list(lot),
         "eligible": election.voters.count(),
+        # The marks; with several seats a voter marks up to `seats` candidates, so the number
+        # of voters who voted is kept beside it.
         "cast": election.ballots.count(),
+        "voted": election.voters.filter(has_voted=True).count(),
         "term_start": start.isoformat(),
         "candidates": [
             {"id": c.pk, "name": c.person.full_name, "votes": c.votes, "elected": c.elected}
@@ -391,6 +432,17 @@ def _conclude(election, winners, counted, acting_user, today, unopposed=False, l
         {c.person_id for c in counted} | _opener_people(election),
     )
     return election
+
+
+def _term_end(election: Election, start: datetime.date) -> datetime.date | None:
+    """The elected seat's last day. An AMR's term defaults in committees.services (AML § 8: the
+    kommune's AMR term); a TR's has none. The employee side of a MED committee gets the
+    kommune's AMR term (2–4 years) too: the seeds set no MED term of their own, and so the
+    employee side is re-elected with the AMRs it works beside (in the enstrenget structure the
+    MED committee is also the arbejdsmiljøudvalg). HR may change a seat's term end in the admin."""
+    if election.role != Election.Role.MED:
+        return None
+    return term_last_day(start, election.kommune.amr_term_years)
 
 
 def _opener_people(election: Election) -> set[int]:

@@ -3,6 +3,8 @@ see the result and print it. Every page asks elections/access.py."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -135,9 +137,16 @@ def _history(election: Election) -> list[dict]:
 @require_http_methods(["GET", "POST"])
 def election_new(request, public_id):
     committee = Committee.objects.filter(public_id=public_id).first()
-    role = request.POST.get("role") or request.GET.get("role") or Election.Role.AMR
-    # HR of the committee's units, its leaders and its AMR; another kommune's committee, a
-    # missing one and one the user may not run an election in are the same 404.
+    role = request.POST.get("role") or request.GET.get("role")
+    if committee is not None and not role:
+        # The committee page links here without a role: the first seat that fits the committee
+        # and that the user may open an election of.
+        role = next(
+            (r for r in Election.roles_for(committee) if may_open(request, committee, r)),
+            Election.Role.AMR,
+        )
+    # HR of the committee's units, its leaders and (for an AMR) its AMR; another kommune's
+    # committee, a missing one and one the user may not run an election in are the same 404.
     if committee is None or not may_open(request, committee, role):
         raise Http404
     initial = {"role": role}
@@ -257,22 +266,30 @@ def answer(request, public_id):
 @kommune_required
 @require_POST
 def vote(request, public_id):
+    """One ballot paper: one mark (radio) with one seat, up to `seats` marks (checkboxes) with
+    several; ballot_cast says what is wrong with the paper, and nothing is saved then."""
     election = get_election_for_user(request, public_id)
     person = get_viewer(request).person
     if person is None:
         raise Http404
-    candidacy = (
-        Candidacy.objects.filter(
-            election=election, public_id=request.POST.get("candidacy") or None
-        ).first()
-        if _is_uuid(request.POST.get("candidacy"))
-        else None
-    )
-    if candidacy is None:
+    chosen = request.POST.getlist("candidacy")
+    if not all(_is_uuid(value) for value in chosen):
+        messages.error(request, _("Vælg en af kandidaterne."))
+        return _back(election)
+    found = {
+        str(c.public_id): c
+        for c in Candidacy.objects.filter(election=election, public_id__in=chosen)
+    }
+    if any(str(uuid.UUID(value)) not in found for value in chosen):
         messages.error(request, _("Vælg en af kandidaterne."))
         return _back(election)
     try:
-        ballot_cast(election, voter=person, candidacy=candidacy)
+        # Duplicates are kept: the service rejects a candidate marked twice.
+        ballot_cast(
+            election,
+            voter=person,
+            candidacies=[found[str(uuid.UUID(value))] for value in chosen],
+        )
     except ValidationError as error:
         _errors(request, error)
     else:
@@ -309,8 +326,6 @@ def result_document(request, public_id):
 
 
 def _is_uuid(value) -> bool:
-    import uuid
-
     try:
         uuid.UUID(str(value))
     except ValueError:

@@ -1,7 +1,9 @@
 """Issue 14: the election of an AMR/TR as a procedure — the call for candidates, candidacies,
 fredsvalg, the secret ballot, the result registered as the seat, the employer's notice by e-mail
 with a PDF (its sending is the protection date, AML § 9 a), the kreds told when the person
-consents, the 3-day course deadline starting at once (AML § 9), every step in the history."""
+consents, the 3-day course deadline starting at once (AML § 9), every step in the history.
+Also: several seats with several marks on one ballot paper, and the election of a MED
+committee's employee side (medarbejderrepræsentanter: no employer's notice, no kreds notice)."""
 
 from __future__ import annotations
 
@@ -407,3 +409,296 @@ def test_hr_sees_the_election_and_whether_its_e_mails_went_out(client, org_a, st
     assert page.text.count("Indkaldelse af kandidater") == 5
     assert "E-mails om valget" in page.text or "e-mails om valget" in page.text
     assert client.post(url, {}).status_code == 403
+
+
+# --- several seats, several votes ---------------------------------------------------------------
+
+
+def open_two_seat_election(org_a, staff, candidates):
+    """A 2-seat AMR election of the AMG whose vote is open: `candidates` stand."""
+    with tenant_scope(org_a.kommune):
+        with at(TODAY):
+            election = services.election_open(
+                committee=org_a.amg,
+                role=Election.Role.AMR,
+                nomination_deadline=TODAY + datetime.timedelta(days=14),
+                term_start=TODAY + datetime.timedelta(days=41),
+                seats=2,
+                acting_user=staff["hr"],
+            )
+            for p in candidates:
+                services.candidacy_nominate(election, person=p, by=p, acting_user=None)
+        with at(TODAY + datetime.timedelta(days=15)):
+            services.elections_advance()
+        election.refresh_from_db()
+        assert election.state == Election.State.VOTING
+    return election
+
+
+def test_two_seats_each_voter_marks_up_to_two_and_the_votes_decide_both(org_a, staff):
+    """Two seats, three candidates: each voter marks up to two different candidates on one
+    ballot paper; one ballot row per mark; the two with most votes are elected (a tie between
+    the two winners needs no lot)."""
+    birte, carl, dorte, emil = staff["people"]
+    arne = staff["amr"].person
+    election = open_two_seat_election(org_a, staff, (birte, carl, dorte))
+    with tenant_scope(org_a.kommune), at(TODAY + datetime.timedelta(days=16)):
+        b, c, d = (Candidacy.objects.get(election=election, person=p) for p in (birte, carl, dorte))
+        services.ballot_cast(election, voter=arne, candidacies=[b, c])
+        services.ballot_cast(election, voter=emil, candidacies=[c, b])
+        services.ballot_cast(election, voter=dorte, candidacies=[b, d])
+        services.ballot_cast(election, voter=carl, candidacies=[c])  # one mark is enough
+        assert Ballot.objects.filter(election=election).count() == 7
+        assert Voter.objects.filter(election=election, has_voted=True).count() == 4
+        with pytest.raises(ValidationError) as error:
+            services.ballot_cast(election, voter=emil, candidacies=[d])
+        assert "allerede stemt" in str(error.value)
+    with tenant_scope(org_a.kommune), at(TODAY + datetime.timedelta(days=30)):
+        services.elections_advance()
+        election.refresh_from_db()
+        assert election.state == Election.State.ELECTED
+        assert election.result["cast"] == 7 and election.result["voted"] == 4
+        assert election.result["lot"] == []
+        assert {(c["name"], c["votes"], c["elected"]) for c in election.result["candidates"]} == {
+            ("Birte Alfa", 3, True),
+            ("Carl Alfa", 3, True),
+            ("Dorte Alfa", 1, False),
+        }
+        elected = set(
+            Membership.objects.filter(
+                committee=org_a.amg, role=Membership.Role.AMR, ended_on__isnull=True
+            ).values_list("person_id", flat=True)
+        )
+        assert {birte.pk, carl.pk} <= elected and dorte.pk not in elected
+        text = pdf_text(services_result_pdf(election))
+        assert "Har stemt" in text and "Afgivne stemmer" in text
+
+
+def services_result_pdf(election):
+    from elections.documents import result_pdf
+
+    return result_pdf(election)
+
+
+def test_two_seats_a_tie_for_the_second_seat_is_settled_by_lot(org_a, staff):
+    birte, carl, dorte, emil = staff["people"]
+    election = open_two_seat_election(org_a, staff, (birte, carl, dorte))
+    with tenant_scope(org_a.kommune), at(TODAY + datetime.timedelta(days=16)):
+        b, c, d = (Candidacy.objects.get(election=election, person=p) for p in (birte, carl, dorte))
+        services.ballot_cast(election, voter=emil, candidacies=[b, c])
+        services.ballot_cast(election, voter=staff["amr"].person, candidacies=[b, d])
+    with tenant_scope(org_a.kommune), at(TODAY + datetime.timedelta(days=30)):
+        services.elections_advance()
+        election.refresh_from_db()
+        result = {c["name"]: c for c in election.result["candidates"]}
+        # Birte's 2 votes elect her; Carl and Dorte tie with 1 for the second seat: the lot.
+        assert result["Birte Alfa"]["elected"]
+        assert result["Carl Alfa"]["elected"] != result["Dorte Alfa"]["elected"]
+        assert sorted(election.result["lot"]) == sorted([c.pk, d.pk])
+
+
+def test_a_ballot_paper_with_too_many_or_repeated_marks_is_rejected_and_nothing_saved(
+    client, org_a, staff
+):
+    birte, carl, dorte, emil = staff["people"]
+    election = open_two_seat_election(org_a, staff, (birte, carl, dorte))
+    with tenant_scope(org_a.kommune), at(TODAY + datetime.timedelta(days=16)):
+        b, c, d = (Candidacy.objects.get(election=election, person=p) for p in (birte, carl, dorte))
+        with pytest.raises(ValidationError) as error:
+            services.ballot_cast(election, voter=emil, candidacies=[b, c, d])
+        assert error.value.message_dict["candidacy"] == [
+            "Du kan højst sætte 2 kryds, men har sat 3."
+        ]
+        with pytest.raises(ValidationError) as error:
+            services.ballot_cast(election, voter=emil, candidacies=[b, b])
+        assert error.value.message_dict["candidacy"] == [
+            "Du kan kun sætte ét kryds ved hver kandidat."
+        ]
+        with pytest.raises(ValidationError) as error:
+            services.ballot_cast(election, voter=emil, candidacies=[])
+        assert error.value.message_dict["candidacy"] == ["Sæt mindst ét kryds."]
+        assert Ballot.objects.filter(election=election).count() == 0
+        assert not Voter.objects.get(election=election, person=emil).has_voted
+
+    # The portal: checkboxes for two seats; three ticks give the error and save nothing.
+    url = reverse("elections:detail", args=[election.public_id])
+    vote_url = reverse("elections:vote", args=[election.public_id])
+    f.login_as(client, org_a, emil, "emil")
+    with at(TODAY + datetime.timedelta(days=16)):
+        page = client.get(url)
+        assert page.text.count('type="checkbox" name="candidacy"') == 3
+        assert 'type="radio"' not in page.text
+        ids = [str(x.public_id) for x in (b, c, d)]
+        response = client.post(vote_url, {"candidacy": ids}, follow=True)
+        assert "Du kan højst sætte 2 kryds, men har sat 3." in response.text
+        response = client.post(vote_url, {"candidacy": [ids[0], ids[0]]}, follow=True)
+        assert "Du kan kun sætte ét kryds ved hver kandidat." in response.text
+        with tenant_scope(org_a.kommune):
+            assert Ballot.objects.filter(election=election).count() == 0
+            assert not Voter.objects.get(election=election, person=emil).has_voted
+        response = client.post(vote_url, {"candidacy": ids[:2]}, follow=True)
+        assert "din stemme er afgivet" in response.text
+    with tenant_scope(org_a.kommune):
+        assert sorted(
+            Ballot.objects.filter(election=election).values_list("candidacy_id", flat=True)
+        ) == sorted([b.pk, c.pk])
+        assert Voter.objects.get(election=election, person=emil).has_voted
+
+
+# --- the employee side of a MED committee ---------------------------------------------------------
+
+
+def test_a_med_election_end_to_end(org_a, staff, eager_celery, django_capture_on_commit_callbacks):
+    """The employee side of the LokalMED: elected among the employees of the units it covers, the
+    leader neither votes nor stands; the seats are medarbejderrepræsentanter on the employee side
+    with the kommune's term; no employer's notice and no kreds notice (those are the AMR's and
+    the TR's); the MED course deadline (seed 003) starts."""
+    from deadlines.engine import evaluate_kommune
+    from deadlines.periods import period_last_day, term_last_day
+    from unions.models import Kreds, Union, UnionMembership
+
+    birte, carl, dorte, emil = staff["people"]
+    arne = staff["amr"].person
+    med = org_a.med
+    with tenant_scope(org_a.kommune), at(TODAY):
+        # A consenting union member stands: the kreds would be told of an AMR/TR election.
+        kreds = Kreds.objects.create(
+            union=Union.objects.create(name="FOA"), name="Kreds 2", email="kreds2@foa.dk"
+        )
+        kreds.kommuner.add(org_a.kommune)
+        UnionMembership.objects.create(
+            kommune=org_a.kommune,
+            person=birte,
+            kreds=kreds,
+            consent_given_at=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC),
+        )
+        # Not in an AMG: it has no MED employee side.
+        with pytest.raises(ValidationError) as error:
+            services.election_open(
+                committee=org_a.amg,
+                role=Election.Role.MED,
+                nomination_deadline=TODAY + datetime.timedelta(days=14),
+                term_start=TODAY + datetime.timedelta(days=41),
+                acting_user=staff["hr"],
+            )
+        assert "HovedMED-, AfdelingsMED- eller LokalMED" in error.value.message_dict["role"][0]
+        with django_capture_on_commit_callbacks(execute=True):
+            election = services.election_open(
+                committee=med,
+                role=Election.Role.MED,
+                nomination_deadline=TODAY + datetime.timedelta(days=14),
+                term_start=TODAY + datetime.timedelta(days=41),
+                seats=2,
+                acting_user=staff["hr"],
+            )
+        voters = set(Voter.objects.filter(election=election).values_list("person_id", flat=True))
+        assert voters == {arne.pk, birte.pk, carl.pk, dorte.pk, emil.pk}
+        call = next(m for m in mail.outbox if m.to == ["birte@a.dk"])
+        assert "Valg af medarbejderrepræsentanter i Alfa LokalMED Nord" in call.subject
+        assert "Der skal vælges medarbejderrepræsentanter i Alfa LokalMED Nord (2 pladser)" in (
+            call.body
+        )
+        mail.outbox.clear()
+        for p in (birte, carl, dorte):
+            services.candidacy_nominate(election, person=p, by=p, acting_user=None)
+        with pytest.raises(ValidationError) as error:
+            services.candidacy_nominate(election, person=staff["leader"], by=emil, acting_user=None)
+        assert "ikke valgbar" in str(error.value)
+
+    with tenant_scope(org_a.kommune), at(TODAY + datetime.timedelta(days=15)):
+        with django_capture_on_commit_callbacks(execute=True):
+            services.elections_advance()
+        election.refresh_from_db()
+        assert election.state == Election.State.VOTING
+        voting = next(m for m in mail.outbox if m.to == ["emil@a.dk"])
+        assert "op til 2 kryds" in voting.body
+        b, c, d = (Candidacy.objects.get(election=election, person=p) for p in (birte, carl, dorte))
+        services.ballot_cast(election, voter=emil, candidacies=[b, d])
+        services.ballot_cast(election, voter=arne, candidacies=[d, b])
+        services.ballot_cast(election, voter=carl, candidacies=[c])
+        with pytest.raises(ValidationError):
+            services.ballot_cast(election, voter=staff["leader"], candidacies=[c])
+
+    mail.outbox.clear()
+    count_day = election.voting_closes_on + datetime.timedelta(days=1)
+    with tenant_scope(org_a.kommune), at(count_day):
+        with django_capture_on_commit_callbacks(execute=True):
+            services.elections_advance()
+        election.refresh_from_db()
+        assert election.state == Election.State.ELECTED
+        assert {(c["name"], c["votes"], c["elected"]) for c in election.result["candidates"]} == {
+            ("Birte Alfa", 2, True),
+            ("Dorte Alfa", 2, True),
+            ("Carl Alfa", 1, False),
+        }
+        seats = Membership.objects.filter(
+            committee=med, role=Membership.Role.MEDARBEJDERREPRAESENTANT
+        )
+        assert {s.person_id for s in seats} == {birte.pk, dorte.pk}
+        for seat in seats:
+            assert seat.side == Membership.Side.MEDARBEJDER
+            assert seat.chosen == Membership.Chosen.ELECTED
+            # The term starts as agreed and runs for the kommune's term (2 years here).
+            assert seat.start_date == TODAY + datetime.timedelta(days=41)
+            assert seat.term_end == term_last_day(seat.start_date, 2)
+            assert seat.employer_notified_on is None
+        # No employer's notice (it starts an AMR's/TR's protection) and no kreds notice.
+        assert not ElectionMessage.objects.filter(
+            election=election, kind=ElectionMessage.Kind.EMPLOYER
+        ).exists()
+        assert not ElectionNotice.objects.filter(membership__in=seats).exists()
+        assert not any(m.to in (["lene.leder@a.dk"], ["kreds2@foa.dk"]) for m in mail.outbox)
+        # The candidates got the result.
+        results = [m for m in mail.outbox if "Resultat af valget" in m.subject]
+        assert sorted(m.to[0] for m in results) == ["birte@a.dk", "carl@a.dk", "dorte@a.dk"]
+        assert "Valg af medarbejderrepræsentanter" in pdf_text(results[0].attachments[0][1])
+    # From the first day of the term (the daily tick): the MED course in the first funktionsår
+    # (seed 003), not the AMR's 3-day course.
+    start = TODAY + datetime.timedelta(days=41)
+    with tenant_scope(org_a.kommune), at(start):
+        evaluate_kommune(org_a.kommune, today=start)
+        course = Deadline.objects.get(rule="training.med_course", person=birte)
+        assert course.due_date == period_last_day(start, months=12)
+        assert not Deadline.objects.filter(rule="training.amo_basic", person=birte).exists()
+
+
+def test_a_med_election_is_opened_by_hr_and_the_leaders_from_the_committee(client, org_a, staff):
+    """The leader of a unit the LokalMED covers opens the election of its employee side from the
+    committee page; the sitting AMR and a colleague may not (the same 404 as a missing
+    committee); an AMG offers no MED election."""
+    med_url = reverse("elections:new", args=[org_a.med.public_id])
+    f.login_as(client, org_a, staff["leader"], "lene")
+    with at(TODAY):
+        form = client.get(med_url)
+        assert form.status_code == 200
+        assert 'value="medarbejderrepraesentant"' in form.text
+        # The AMG's form offers AMR and TR only; a MED election there is a 404.
+        amg_url = reverse("elections:new", args=[org_a.amg.public_id])
+        assert 'value="medarbejderrepraesentant"' not in client.get(amg_url).text
+        assert client.get(amg_url + "?role=medarbejderrepraesentant").status_code == 404
+        response = client.post(
+            med_url,
+            {
+                "role": "medarbejderrepraesentant",
+                "seats": 2,
+                "nomination_deadline": "2026-03-16",
+                "voting_days": 7,
+                "term_start": "2026-04-01",
+                "message": "",
+            },
+        )
+    assert response.status_code == 302
+    with tenant_scope(org_a.kommune):
+        election = Election.objects.get(committee=org_a.med)
+        assert election.role == Election.Role.MED and election.seats == 2
+        assert election.history.get().history_user.username == "lene"
+        assert staff["leader"].pk not in set(election.voters.values_list("person_id", flat=True))
+    with at(TODAY):
+        page = client.get(response.url)
+    assert "Valg af medarbejderrepræsentanter" in page.text
+    client.logout()
+    for person, username in ((staff["amr"].person, "arne"), (staff["people"][0], "birte")):
+        f.login_as(client, org_a, person, username)
+        with at(TODAY):
+            assert client.get(med_url + "?role=medarbejderrepraesentant").status_code == 404
+        client.logout()

@@ -45,7 +45,7 @@ def test_an_amr_election_from_opening_to_printed_result(page, new_page, org_a, w
     log_in(page, "lene")
     page.wait_for_url("**/")
     page.goto(f"/udvalg/{org_a.amg.public_id}/")
-    page.get_by_role("link", name="Åbn et valg af AMR eller TR").click()
+    page.get_by_role("link", name="Åbn et valg").click()
     page.wait_for_url("**/valg/nyt/**")
     page.get_by_label("Besked til de ansatte").fill("Valget drøftes på personalemødet.")
     page.get_by_role("button", name="Åbn valget og send indkaldelsen").click()
@@ -112,3 +112,59 @@ def test_an_amr_election_from_opening_to_printed_result(page, new_page, org_a, w
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.body())).pages)
     assert "Valgresultat" in text and "Birte Alfa" in text and "Afgivne stemmer" in text
     assert timezone.localdate().year >= 2026
+
+
+def test_a_med_election_opened_from_the_committee_page_and_voted_with_two_marks(
+    page, new_page, org_a, workplace
+):
+    """The leader opens the election of the LokalMED's employee side (2 seats) from its page;
+    a colleague who ticks three candidates is told so and nothing is saved; two ticks are one
+    ballot paper; the two elected sit on the committee as medarbejderrepræsentanter."""
+    log_in(page, "lene")
+    page.wait_for_url("**/")
+    page.goto(f"/udvalg/{org_a.med.public_id}/")
+    page.get_by_role("link", name="Åbn et valg").click()
+    page.wait_for_url("**/valg/nyt/**")
+    page.get_by_label("Valg af").select_option(label="Medarbejderrepræsentant")
+    page.get_by_label("Antal pladser").fill("2")
+    page.get_by_role("button", name="Åbn valget og send indkaldelsen").click()
+    page.wait_for_url("**/valg/*/")
+    expect(page.locator("ul.messages")).to_contain_text("Valget er åbnet")
+    expect(page.locator("h1")).to_contain_text("Valg af medarbejderrepræsentanter")
+    with tenant_scope(org_a.kommune):
+        election = Election.objects.get(committee=org_a.med)
+        assert election.role == Election.Role.MED and election.seats == 2
+        for name in ("birte", "carl", "dorte"):
+            person = workplace[name]
+            services.candidacy_nominate(election, person=person, by=person, acting_user=None)
+        services.elections_advance(today=election.nomination_deadline + datetime.timedelta(days=1))
+        election.refresh_from_db()
+    assert election.state == Election.State.VOTING
+
+    dorte = new_page()
+    log_in(dorte, "dorte")
+    dorte.wait_for_url("**/")
+    dorte.goto(f"/valg/{election.public_id}/")
+    for name in ("Birte Alfa", "Carl Alfa", "Dorte Alfa"):
+        dorte.get_by_label(name).check()
+    dorte.get_by_role("button", name="Afgiv stemme").click()
+    expect(dorte.locator("ul.messages")).to_contain_text("Du kan højst sætte 2 kryds")
+    with tenant_scope(org_a.kommune):
+        assert Ballot.objects.filter(election=election).count() == 0
+    dorte.get_by_label("Birte Alfa").check()
+    dorte.get_by_label("Dorte Alfa").check()
+    dorte.get_by_role("button", name="Afgiv stemme").click()
+    expect(dorte.locator("ul.messages")).to_contain_text("din stemme er afgivet")
+    with tenant_scope(org_a.kommune):
+        assert sorted(
+            Ballot.objects.filter(election=election).values_list(
+                "candidacy__person__first_name", flat=True
+            )
+        ) == ["Birte", "Dorte"]
+        services.elections_advance(today=election.voting_closes_on + datetime.timedelta(days=1))
+    page.goto(f"/udvalg/{org_a.med.public_id}/")
+    members = page.locator("table").first
+    expect(members).to_contain_text("Birte Alfa")
+    expect(members).to_contain_text("Dorte Alfa")
+    expect(members).to_contain_text("Medarbejderrepræsentant")
+    assert "Carl Alfa" not in members.inner_text()
