@@ -150,6 +150,7 @@ def process_detail(request, public_id):
     answered = _answered(process)
     for point in points:
         point.answered = point.committee_id in answered
+        point.handled = point.answered if point.step == Step.HEARING else point.approved
     answering = _answering_committees(viewer, process)
     for committee in answering:
         committee.response = responses.get(committee.pk)
@@ -163,7 +164,7 @@ def process_detail(request, public_id):
         {
             "process": process,
             "timeline": _timeline(process, all_points, answered),
-            "points": points,
+            "groups": _groups(points),
             "answering": answering,
             "hearing_open": process.hearing_open,
             "responses": sorted(responses.values(), key=lambda r: r.committee.name),
@@ -171,6 +172,23 @@ def process_detail(request, public_id):
             "cases": list(process.cases.order_by("-announced_on")),
         },
     )
+
+
+def _groups(points: list[AgendaPoint]) -> list[dict]:
+    """The points by step, in the year's order, with how many committees have handled theirs
+    (answered the hearing; took the point at a meeting whose referat is finally approved)."""
+    groups = []
+    for step in (Step.TIMELINE, Step.HEARING, Step.CATALOGUE, Step.ADOPTED):
+        mine = [p for p in points if p.step == step]
+        if mine:
+            groups.append(
+                {
+                    "label": Step(step).label,
+                    "points": mine,
+                    "handled": sum(1 for p in mine if p.handled),
+                }
+            )
+    return groups
 
 
 def _answered(process: BudgetProcess) -> dict[int, bool]:
