@@ -60,6 +60,7 @@ class PointInline(admin.TabularInline):
     extra = 0
     can_delete = False
     fk_name = "process"
+    classes = ["collapse"]
     verbose_name_plural = _("punkter på MED-udvalgenes dagsordener")
 
     def has_add_permission(self, request, obj=None):
@@ -78,6 +79,7 @@ class ResponseInline(admin.StackedInline):
     fields = ("committee", "submitted_on", "submitted_by", "text")
     readonly_fields = fields
     extra = 0
+    classes = ["collapse"]
     can_delete = False
 
     def has_add_permission(self, request, obj=None):

@@ -13,8 +13,8 @@ Step = AgendaPoint.Step
 
 SOURCE = _("Aftale om trivsel og sundhed på arbejdspladsen § 5 (HovedMED-opgave B)")
 BUDGET_GUIDELINE = _(
-    "procedureretningslinjen for drøftelse af budgettets konsekvenser for arbejds- og "
-    "personaleforhold"
+    "procedureretningslinjerne for drøftelse af budgettets konsekvenser for arbejds- og "
+    "personaleforhold og for større rationaliserings- og omstillingsprojekter"
 )
 
 
@@ -87,8 +87,8 @@ class BudgetPointRule(Rule):
     statutory = False
     manual_done = True
     what_to_do = _(
-        "Tag punktet på udvalgets møde (det er sat på den næste dagsorden) og få referatet "
-        "godkendt."
+        "Punktet sættes selv på udvalgets næste møde med åben dagsorden: behandl det, og få "
+        "referatet godkendt."
     )
 
     def action(self, deadline):

@@ -256,6 +256,7 @@ def responses_pdf(request, public_id):
             "process": process,
             "kommune": process.kommune,
             "rows": [(p.committee, responses.get(p.committee_id)) for p in heard],
+            "answered": sum(1 for p in heard if p.committee_id in responses),
             "day": timezone.localdate(),
         },
     )

@@ -219,6 +219,8 @@ def test_a_budget_year_from_the_timeline_to_the_orientation_after_adoption(
     assert "Høringssvar til budget 2027" in text
     assert "LokalMED Nord fraråder spareforslag 1." in text
     assert "Alfa Personalemøde Syd" in text and "Intet høringssvar." in text
+    assert "Udvalg i høring 2" in " ".join(text.split())
+    assert "Høringssvar modtaget 1" in " ".join(text.split())
 
     # The kommunalbestyrelse adopts the budget: every MED committee is told, with a deadline.
     mail.outbox.clear()
