@@ -28,12 +28,14 @@ from committees.viewer import Viewer, get_viewer
 from core.access import NOT_YOURS, Access, decides, either
 
 from .models import (
+    EMPLOYEE_CHAIR_ROLES,
     ActionItem,
     AgendaItem,
     DocumentJob,
     ItemAttachment,
     ItemKind,
     Meeting,
+    PreMeeting,
     Referat,
 )
 from .selectors import meeting_queryset, referat_of
@@ -133,6 +135,17 @@ class CommitteeAccess:
     def is_employee_side(self) -> bool:
         return any(
             seat.committee_id == self.committee.pk and seat.side == Membership.Side.MEDARBEJDER
+            for seat in self.viewer.seats
+        )
+
+    @property
+    def is_employee_chair(self) -> bool:
+        """The formand or næstformand who sits for the medarbejderside: convenes the employee
+        side's formøde (seed 003: the næstformand "udpeges blandt medarbejdersiden")."""
+        return any(
+            seat.committee_id == self.committee.pk
+            and seat.side == Membership.Side.MEDARBEJDER
+            and seat.role in EMPLOYEE_CHAIR_ROLES
             for seat in self.viewer.seats
         )
 
@@ -295,6 +308,60 @@ def get_document_job_for_user(request, public_id) -> DocumentJob:
     return job
 
 
+@dataclass
+class PreMeetingAccess:
+    """The viewer's standing towards the employee side's formøde before one meeting.
+
+    - Whoever reads the meeting sees that a formøde is held, and when and where: it is held in
+      working time (seed 003), and the ledelse plans around it.
+    - Its note is the employees' own: the committee's members on the medarbejderside, and the
+      user who convened it (HR, who may convene it, reads what they wrote). Not the
+      ledelsesside, not the leaders of covered units, not HR at large.
+    - The employee side's chair (`is_employee_chair`) and HR who may change the committee
+      schedule or move it."""
+
+    meeting_access: MeetingAccess
+    hr_change: bool
+    pre_meeting: PreMeeting | None = None
+
+    @property
+    def can_read(self) -> bool:
+        return self.meeting_access.can_read_agenda
+
+    @property
+    def can_read_note(self) -> bool:
+        if self.meeting_access.is_employee_side:
+            return True
+        user = self.meeting_access.viewer.user
+        return (
+            self.pre_meeting is not None
+            and self.pre_meeting.convened_by_id is not None
+            and self.pre_meeting.convened_by_id == getattr(user, "pk", None)
+        )
+
+    @property
+    def can_convene(self) -> bool:
+        return self.meeting_access.is_employee_chair or self.hr_change
+
+
+def pre_meeting_access(request, access: MeetingAccess) -> PreMeetingAccess:
+    """The formøde of a meeting the viewer reads (`get_meeting_for_user`)."""
+    pre_meeting = PreMeeting.objects.filter(meeting_id=access.meeting.pk).first()
+    if pre_meeting is not None:
+        pre_meeting.meeting = access.meeting  # loaded with its committee already
+    hr_change = _hr(request, access.meeting.committee_id).change
+    return PreMeetingAccess(access, hr_change, pre_meeting)
+
+
+def get_meeting_for_convening(request, public_id) -> PreMeetingAccess:
+    """Schedule the formøde: not visible, 404; visible but not the employee side's chair or HR
+    of the committee's units, 403. *Whether* a formøde may be held (the forretningsorden, an
+    ordinary planned meeting) is the service's `pre_meeting_refusal`."""
+    standing = pre_meeting_access(request, get_meeting_for_user(request, public_id))
+    require(standing.can_convene)
+    return standing
+
+
 def get_person_for_feed(request):
     """The logged-in person of the request's kommune (their own calendar feed)."""
     person = get_viewer(request).person
@@ -385,3 +452,26 @@ def document_job_access(request, job: DocumentJob) -> Access:
     """A background document: only the user who ordered it."""
     own = job.requested_by_id == request.user.pk
     return Access(own, own, "" if own else NOT_YOURS.reason)
+
+
+@decides(PreMeeting)
+def pre_meeting_decision(request, pre_meeting: PreMeeting) -> Access:
+    """The formøde: read (date, time, place) by whoever reads its meeting; changed by the
+    employee side's chair and HR of the committee's units."""
+    standing = _meeting_standing(request, pre_meeting.meeting)
+    hr = _hr(request, pre_meeting.meeting.committee_id)
+    read = standing.can_read_agenda
+    portal = Access(read, read and standing.is_employee_chair)
+    return either(portal, hr)
+
+
+@decides(PreMeeting, "note")
+def pre_meeting_note_decision(request, pre_meeting: PreMeeting) -> Access:
+    """The formøde's note is the employees' own: the medarbejderside and whoever convened it
+    read it; the ledelsesside, covering leaders and HR at large do not."""
+    standing = _meeting_standing(request, pre_meeting.meeting)
+    hr = _hr(request, pre_meeting.meeting.committee_id)
+    note = PreMeetingAccess(standing, hr.change, pre_meeting)
+    if not note.can_read_note:
+        return NOT_YOURS
+    return Access(True, note.can_convene)

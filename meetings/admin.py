@@ -16,6 +16,7 @@ from core.admin import TenantAdmin, TenantInline
 from core.admin_site import site
 
 from .models import (
+    DEFAULT_FORMOEDE_DAYS,
     AgendaItem,
     Attendance,
     Meeting,
@@ -41,9 +42,23 @@ class StandingItemInline(TenantInline):
     verbose_name_plural = _("faste punkter på dagsordenen")
 
 
+class ProcedureAdminForm(forms.ModelForm):
+    """The formøde's number of days may be left empty (as forms posted before the setting
+    existed do): it is the forretningsorden's default then."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["formoede_days"].required = False
+
+    def clean_formoede_days(self):
+        value = self.cleaned_data.get("formoede_days")
+        return DEFAULT_FORMOEDE_DAYS if value is None else value
+
+
 @admin.register(Procedure, site=site)
 class ProcedureAdmin(CommitteeScopedAdmin):
-    list_display = ("committee", "meetings_per_year", "proposal_days", "dispatch_days")
+    form = ProcedureAdminForm
+    list_display = ("committee", "meetings_per_year", "proposal_days", "dispatch_days", "formoede")
     list_select_related = ("committee",)
     search_fields = ("committee__name",)
     autocomplete_fields = ("committee",)

@@ -51,6 +51,28 @@ class MeetingForm(forms.ModelForm):
         widgets = {"date": DATE, "start_time": TIME, "end_time": TIME}
 
 
+class PreMeetingForm(forms.Form):
+    """Schedule the employee side's formøde. The note only for those who read it
+    (meetings/access.py `PreMeetingAccess.can_read_note`): without it the note stays as it is."""
+
+    date = forms.DateField(label=_("Dato"), widget=DATE)
+    start_time = forms.TimeField(label=_("Starttidspunkt"), widget=TIME)
+    end_time = forms.TimeField(label=_("Sluttidspunkt"), widget=TIME)
+    location = forms.CharField(label=_("Sted"), max_length=200, required=False)
+    note = forms.CharField(
+        label=_("Bemærkning til medarbejdersiden"),
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Ses kun af medarbejdersiden."),
+    )
+
+    def __init__(self, *args, with_note: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not with_note:
+            del self.fields["note"]
+
+
 class ProposalForm(forms.Form):
     title = forms.CharField(label=_("Overskrift"), max_length=200)
     description = forms.CharField(

@@ -56,6 +56,8 @@ DEFAULT_STANDING_ITEMS = (
 
 DEFAULT_PROPOSAL_DAYS = 14
 DEFAULT_DISPATCH_DAYS = 7
+DEFAULT_FORMOEDE_DAYS = 1
+MAX_FORMOEDE_DAYS = 14
 
 
 class Procedure(TenantModel):
@@ -91,6 +93,23 @@ class Procedure(TenantModel):
         _("udsendelse af dagsorden (dage før mødet)"),
         default=DEFAULT_DISPATCH_DAYS,
         validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    # Seed 003 (KommuneMED's forretningsorden): "Medarbejderne kan afholde en 1 times formøde
+    # inden det planlagte møde." A right of the employee side, not a duty: off unless the
+    # committee's own forretningsorden grants it.
+    formoede = models.BooleanField(
+        _("medarbejdersiden kan holde formøde"),
+        default=False,
+        help_text=_(
+            "Medarbejdersiden har ret til at holde formøde i arbejdstiden før hvert ordinært "
+            "møde. Medarbejdersidens formand/næstformand indkalder til det fra mødesiden."
+        ),
+    )
+    formoede_days = models.PositiveSmallIntegerField(
+        _("formøde senest (dage før mødet)"),
+        default=DEFAULT_FORMOEDE_DAYS,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_FORMOEDE_DAYS)],
+        help_text=_("Hvor mange dage før mødet formødet senest holdes (0: samme dag, før mødet)."),
     )
 
     history = tenant_history()
@@ -663,6 +682,49 @@ class MeetingRequestSignature(TenantModel):
         ]
 
 
+# The seats that convene the employee side's formøde: the formand or næstformand who sits for
+# the medarbejderside (seed 003: the næstformand "udpeges blandt medarbejdersiden").
+EMPLOYEE_CHAIR_ROLES = ("formand", "naestformand")
+
+
+class PreMeeting(TenantModel):
+    """The employee side's formøde before an ordinary meeting, where the committee's
+    forretningsorden grants it (`Procedure.formoede`; seed 003: "Medarbejderne kan afholde en
+    1 times formøde inden det planlagte møde"). The note is the employees' own: the ledelsesside
+    does not read it (meetings/access.py)."""
+
+    meeting = models.OneToOneField(
+        Meeting, on_delete=models.CASCADE, related_name="pre_meeting", verbose_name=_("møde")
+    )
+    date = models.DateField(_("dato"))
+    start_time = models.TimeField(_("starttidspunkt"), default=datetime.time(8, 0))
+    end_time = models.TimeField(_("sluttidspunkt"), default=datetime.time(9, 0))
+    location = models.CharField(_("sted"), max_length=200, blank=True)
+    note = models.TextField(_("bemærkning til medarbejdersiden"), blank=True)
+    convened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("indkaldt af"),
+    )
+    convened_at = models.DateTimeField(_("indkaldt"), default=timezone.now)
+    # Raised when time or place change: the invitation goes out again (MeetingMessage's
+    # sequence), once per version.
+    sequence = models.PositiveIntegerField(_("version af indkaldelsen"), default=0, editable=False)
+
+    history = tenant_history()
+
+    class Meta:
+        verbose_name = _("formøde")
+        verbose_name_plural = _("formøder")
+        ordering = ["date", "start_time"]
+
+    def __str__(self) -> str:
+        return _("Formøde før %(meeting)s") % {"meeting": self.meeting}
+
+
 # --- sending --------------------------------------------------------------------------------------
 
 
@@ -676,6 +738,7 @@ class MeetingMessage(OutboxRow):
         UPDATE = "update", _("Ændret mødetidspunkt/-sted")
         CANCEL = "cancel", _("Aflysning")
         REFERAT = "referat", _("Referat til godkendelse")
+        FORMOEDE = "formoede", _("Indkaldelse til formøde")
 
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="messages", verbose_name=_("møde")

@@ -1,5 +1,6 @@
 """Duties around meetings (deadline rules): the forretningsorden's minimum number of meetings,
-next year's meeting plan, the dispatch of agendas, and the follow-up actions of referater.
+next year's meeting plan, the dispatch of agendas, the follow-up actions of referater, and the
+employee side's right to a formøde.
 
 Each loads what it needs in one or two queries per evaluation (flat for any kommune size)."""
 
@@ -8,17 +9,27 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from committees.models import Committee
+from committees.models import Committee, Membership
 from committees.rules import first_unit, open_committees
 from deadlines.actions import CommitteeMeetingsAction
 from deadlines.dates import add_months
-from deadlines.engine import Param, Rule, Want, register
+from deadlines.engine import Action, Param, Rule, Want, register
 
-from .models import DEFAULT_DISPATCH_DAYS, ActionItem, Meeting, MeetingPlan, Procedure, Referat
+from .models import (
+    DEFAULT_DISPATCH_DAYS,
+    EMPLOYEE_CHAIR_ROLES,
+    ActionItem,
+    Meeting,
+    MeetingPlan,
+    PreMeeting,
+    Procedure,
+    Referat,
+)
 
 # How far back meetings keep their dispatch duty in the evaluation (older rows stay as they are).
 DISPATCH_HORIZON_DAYS = 400
@@ -252,4 +263,85 @@ class ActionFollowUp(CommitteeMeetingsAction, Rule):
                 params={"action": text[:120]},
                 done_on=done_on,
                 fulfilled_by=(ActionItem, pk) if done_on else None,
+            )
+
+
+@register
+class PreMeetingRight(Rule):
+    """Seed 003 (Albertslund, KommuneMED's forretningsorden, the model for every MED
+    committee): "Medarbejderne kan afholde en 1 times formøde inden det planlagte møde." A right
+    of the medarbejderside where the committee's own forretningsorden grants it
+    (`Procedure.formoede`), not a duty: each planned ordinary meeting ahead has a row due
+    `formoede_days` before it, with the employee side's chair (the formand or næstformand who sits
+    for the medarbejderside) as responsible, done when a formøde is scheduled on or before that
+    day. A meeting cancelled, or held without a formøde, leaves no open row (it is no longer
+    wanted, and the engine cancels the open row)."""
+
+    code = "meetings.formoede"
+    title = _("Formøde før mødet %(date)s")
+    group_title = _("Medarbejdersidens formøde")
+    source = ""
+    local_source = _("forretningsorden: medarbejdersidens formøde før hvert ordinært møde")
+    subject = "committee"
+    statutory = False
+    what_to_do = _(
+        "Medarbejdersiden kan holde formøde i arbejdstiden før mødet; det er jeres ret, ikke en "
+        "pligt. Vil I holde det, indkalder medarbejdersidens formand eller næstformand fra "
+        "mødesiden."
+    )
+
+    def action(self, deadline):
+        meeting = (deadline.params or {}).get("id")
+        if not meeting:
+            return None
+        return Action(_("Åbn mødet"), reverse("meetings:meeting", args=[meeting]))
+
+    def wants(self, ctx):
+        # The employee side's chair on the day of the evaluation, as a subquery: the rule reads
+        # the meetings, their forretningsorden, their formøde and the chair in one query.
+        chair = (
+            Membership.objects.filter(
+                Q(ended_on__isnull=True) | Q(ended_on__gt=ctx.today),
+                committee_id=OuterRef("committee_id"),
+                side=Membership.Side.MEDARBEJDER,
+                role__in=EMPLOYEE_CHAIR_ROLES,
+                start_date__lte=ctx.today,
+            )
+            .order_by("start_date", "pk")
+            .values("person_id")[:1]
+        )
+        queryset = ctx.filter(
+            Meeting.objects.filter(
+                status=Meeting.Status.PLANNED,
+                kind=Meeting.Kind.ORDINARY,
+                date__gt=ctx.today,
+                committee__closed_on__isnull=True,
+                committee__procedure__formoede=True,
+            ),
+            "committee_id",
+            "committee",
+        ).annotate(chair_id=Subquery(chair))
+        rows = queryset.values_list(
+            "pk",
+            "public_id",
+            "committee_id",
+            "date",
+            "committee__procedure__formoede_days",
+            "pre_meeting__pk",
+            "pre_meeting__date",
+            "pre_meeting__convened_at",
+            "chair_id",
+        )
+        for pk, public_id, committee_id, day, days, pre_pk, pre_day, convened, chair_id in rows:
+            due = day - datetime.timedelta(days=days)
+            held = pre_pk is not None and pre_day <= due
+            yield Want(
+                key=f"m{pk}",
+                due_date=due,
+                person_id=chair_id,
+                committee_id=committee_id,
+                unit_id=first_unit(ctx, committee_id),
+                params={"date": day.strftime("%d.%m.%Y"), "id": str(public_id)},
+                done_on=min(timezone.localdate(convened), due) if held else None,
+                fulfilled_by=(PreMeeting, pre_pk) if held else None,
             )

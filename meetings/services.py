@@ -28,7 +28,7 @@ from simple_history.utils import bulk_create_with_history
 
 from committees.models import Committee
 from core import events, outbox
-from core.history import set_history_user
+from core.history import save_with_history, set_history_user
 from core.tenancy import scopes_disabled, tenant_scope
 from deadlines.engine import refresh
 from organisations.models import Kommune, Person, Unit
@@ -55,6 +55,7 @@ from .models import (
     MeetingRequest,
     MeetingRequestSignature,
     Placement,
+    PreMeeting,
     Procedure,
     Referat,
     StandingItem,
@@ -1197,6 +1198,139 @@ def meeting_request_call(request: MeetingRequest, *, acting_user=None, **fields)
     return meeting
 
 
+# --- the employee side's formøde -------------------------------------------------------------------
+
+# Fields whose change makes an earlier formøde invitation stale (a new version is sent).
+PRE_MEETING_INVITATION_FIELDS = ("date", "start_time", "end_time", "location")
+
+
+def pre_meeting_due(meeting: Meeting, procedure: Procedure) -> datetime.date:
+    """The last day the formøde may be held: `formoede_days` before the meeting (the committee's
+    forretningsorden)."""
+    return meeting.date - datetime.timedelta(days=procedure.formoede_days)
+
+
+def pre_meeting_refusal(meeting: Meeting, procedure: Procedure | None = None) -> str | None:
+    """Why no formøde can be scheduled before this meeting, or None. Seed 003: "Medarbejderne
+    kan afholde en 1 times formøde inden det planlagte møde" — only where the committee's
+    forretningsorden grants it, and only before an ordinary meeting that is still planned.
+    `procedure`: the committee's, when the caller has it loaded."""
+    if procedure is None:
+        procedure = Procedure.objects.filter(committee_id=meeting.committee_id).first()
+    if procedure is None or not procedure.formoede:
+        return _("Udvalgets forretningsorden giver ikke medarbejdersiden ret til formøde.")
+    if meeting.is_cancelled:
+        return _("Mødet er aflyst.")
+    if meeting.kind != Meeting.Kind.ORDINARY:
+        return _("Formøde holdes før udvalgets ordinære møder.")
+    return None
+
+
+def pre_meeting_recipients(meeting: Meeting, day: datetime.date) -> list[Person]:
+    """The committee's members on the medarbejderside on the formøde's day, each once."""
+    return list(
+        Person.objects.filter(
+            pk__in=employee_side_ids(meeting.committee, day), left_on__isnull=True
+        ).order_by("last_name", "first_name", "pk")
+    )
+
+
+@transaction.atomic
+def pre_meeting_schedule(
+    meeting: Meeting,
+    *,
+    date: datetime.date,
+    start_time: datetime.time,
+    end_time: datetime.time,
+    location: str = "",
+    note: str | None = None,
+    acting_user=None,
+    now=None,
+):
+    """Schedule (or move) the employee side's formøde before `meeting` and invite the committee's
+    members on the medarbejderside by e-mail. `note=None` keeps the note as it is (HR may move a
+    formøde without reading the employees' note, meetings/access.py).
+
+    Nothing is saved when a check fails: the errors are keyed by field. Fulfils the rule
+    `meetings.formoede` when the formøde lies on or before its last day."""
+    refusal = pre_meeting_refusal(meeting)
+    if refusal:
+        raise ValidationError(refusal)
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    procedure = Procedure.objects.get(committee_id=meeting.committee_id)
+    last_day = pre_meeting_due(meeting, procedure)
+    errors: dict[str, str] = {}
+    if date is None:
+        errors["date"] = _("Angiv formødets dato.")
+    elif date < today:
+        errors["date"] = _("Formødet kan ikke holdes i fortiden.")
+    elif date > last_day:
+        errors["date"] = _(
+            "Formødet holdes senest %(day)s (%(days)s dage før mødet efter forretningsordenen)."
+        ) % {"day": last_day.strftime("%d.%m.%Y"), "days": procedure.formoede_days}
+    if start_time is None:
+        errors["start_time"] = _("Angiv formødets starttidspunkt.")
+    if end_time is None:
+        errors["end_time"] = _("Angiv formødets sluttidspunkt.")
+    elif start_time is not None and end_time <= start_time:
+        errors["end_time"] = _("Formødet skal slutte, efter det begynder.")
+    elif date == meeting.date and end_time > meeting.start_time:
+        errors["end_time"] = _("Formødet skal slutte, før mødet begynder kl. %(time)s.") % {
+            "time": meeting.start_time.strftime("%H.%M")
+        }
+    location = (location or "").strip()
+    if len(location) > 200:
+        errors["location"] = _("Stedet må højst være 200 tegn.")
+    if errors:
+        raise ValidationError(errors)
+
+    pre_meeting = PreMeeting.objects.select_for_update().filter(meeting=meeting).first()
+    created = pre_meeting is None
+    if created:
+        pre_meeting = PreMeeting(kommune_id=meeting.kommune_id, meeting=meeting, convened_at=now)
+    values = {"date": date, "start_time": start_time, "end_time": end_time, "location": location}
+    changed = created or any(getattr(pre_meeting, k) != v for k, v in values.items())
+    for name, value in values.items():
+        setattr(pre_meeting, name, value)
+    if note is not None:
+        pre_meeting.note = note.strip()
+    if changed and not created:
+        pre_meeting.sequence += 1
+    pre_meeting.convened_by = acting_user if getattr(acting_user, "pk", None) else None
+    save_with_history(
+        pre_meeting,
+        acting_user,
+        _("Formøde indkaldt") if created else _("Formøde ændret"),
+    )
+    if changed:
+        _queue_pre_meeting_invitations(pre_meeting)
+        transaction.on_commit(lambda: _enqueue("meetings.send_messages", meeting.pk), robust=True)
+    _refresh(meeting, acting_user)
+    return pre_meeting
+
+
+def _queue_pre_meeting_invitations(pre_meeting) -> int:
+    """One outbox row per member of the medarbejderside; the unique key (meeting, recipient,
+    kind, sequence) makes queueing a version twice a no-op."""
+    meeting = pre_meeting.meeting
+    rows = []
+    for person in pre_meeting_recipients(meeting, pre_meeting.date):
+        row = MeetingMessage(
+            kommune_id=meeting.kommune_id,
+            meeting=meeting,
+            recipient=person,
+            kind=MeetingMessage.Kind.FORMOEDE,
+            sequence=pre_meeting.sequence,
+        )
+        if not person.email:
+            row.state = MeetingMessage.State.SKIPPED
+            row.last_error = _stored_text(gettext_lazy("Personen har ingen e-mailadresse."))
+        rows.append(row)
+    MeetingMessage.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
 # --- calendar feed -------------------------------------------------------------------------------
 
 
@@ -1459,7 +1593,10 @@ def _shared_content(message: MeetingMessage, cache: dict) -> dict:
     ics = None
     context = {"meeting": meeting, "committee": meeting.committee, "url": url}
     stem = f"{meeting.date:%Y-%m-%d}"
-    if message.kind in (Kind.AGENDA, Kind.UPDATE, Kind.CANCEL):
+    if message.kind == Kind.FORMOEDE:
+        # The employees' own meeting: only its invitees get this e-mail (the note included).
+        context["pre_meeting"] = meeting.pre_meeting
+    elif message.kind in (Kind.AGENDA, Kind.UPDATE, Kind.CANCEL):
         agenda = agenda_for(meeting)
         context["agenda"] = agenda
         description = "\n".join(f"{i.number}. {i.title}" for i in agenda.items)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("<uuid:public_id>/forslag/", views.item_propose, name="propose"),
     path("<uuid:public_id>/forslag/behandl/", views.item_decide, name="decide"),
     path("<uuid:public_id>/fastlaeg/", views.agenda_settle, name="settle"),
+    path("<uuid:public_id>/formoede/", views.pre_meeting_schedule, name="formoede"),
     path("<uuid:public_id>/afbud/", views.afbud, name="afbud"),
     path("<uuid:public_id>/fremmoede/", views.attendance, name="attendance"),
     path("<uuid:public_id>/dagsorden.pdf", views.meeting_agenda_pdf, name="agenda_pdf"),

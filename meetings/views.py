@@ -35,9 +35,11 @@ from .access import (
     get_document_job_for_user,
     get_item_for_editing,
     get_item_for_user,
+    get_meeting_for_convening,
     get_meeting_for_user,
     get_person_for_feed,
     get_referat_for_user,
+    pre_meeting_access,
     require,
 )
 from .documents import agenda_pdf, referat_pdf, training_pdf
@@ -53,6 +55,7 @@ from .forms import (
     MinutesForm,
     MoveForm,
     NotesForm,
+    PreMeetingForm,
     ProposalForm,
     RequestForm,
     TrioForm,
@@ -307,8 +310,48 @@ def meeting_detail(request, public_id):
         "adjacent": list(meeting.adjacent_meetings.select_related("committee")),
         "previous_referat": previous_referat(meeting),
         "referat": referat_of(meeting),
+        **_pre_meeting_context(request, access, today),
     }
     return render(request, "meetings/meeting.html", context)
+
+
+def _pre_meeting_context(request, access, today: datetime.date) -> dict:
+    """The employee side's formøde, where the committee's forretningsorden grants it: when and
+    where for the meeting's readers, the note for the medarbejderside, the form for its chair
+    and HR (meetings/access.py `PreMeetingAccess`)."""
+    meeting = access.meeting
+    procedure = getattr(meeting.committee, "procedure", None)  # loaded with the meeting
+    if procedure is None or not procedure.formoede or meeting.kind != Meeting.Kind.ORDINARY:
+        return {}
+    standing = pre_meeting_access(request, access)
+    pre_meeting = standing.pre_meeting
+    concerned = standing.meeting_access.is_employee_side or standing.can_convene
+    if not standing.can_read or not (pre_meeting or concerned):
+        return {}
+    due = services.pre_meeting_due(meeting, procedure)
+    form = None
+    if (
+        standing.can_convene
+        and meeting.date > today
+        and services.pre_meeting_refusal(meeting, procedure) is None
+    ):
+        if pre_meeting is not None:
+            initial = {
+                "date": pre_meeting.date,
+                "start_time": pre_meeting.start_time,
+                "end_time": pre_meeting.end_time,
+                "location": pre_meeting.location,
+                "note": pre_meeting.note if standing.can_read_note else "",
+            }
+        else:
+            initial = {
+                "date": due,
+                "start_time": datetime.time(8, 0),
+                "end_time": datetime.time(9, 0),
+                "location": meeting.location,
+            }
+        form = PreMeetingForm(initial=initial, with_note=standing.can_read_note or not pre_meeting)
+    return {"formoede": standing, "formoede_due": due, "formoede_form": form}
 
 
 @kommune_required
@@ -355,6 +398,35 @@ def meeting_cancel(request, public_id):
         ),
         _("Mødet er aflyst."),
         _meeting_url(access.meeting),
+    )
+
+
+@kommune_required
+@require_POST
+def pre_meeting_schedule(request, public_id):
+    """The employee side's chair (or HR) schedules or moves the formøde before the meeting; the
+    medarbejderside is invited by e-mail."""
+    standing = get_meeting_for_convening(request, public_id)
+    meeting = standing.meeting_access.meeting
+    with_note = standing.can_read_note or standing.pre_meeting is None
+    form = PreMeetingForm(request.POST, with_note=with_note)
+    if not form.is_valid():
+        form_errors_to_messages(request, form)
+        return HttpResponseRedirect(_meeting_url(meeting))
+    data = form.cleaned_data
+    return run_service(
+        request,
+        lambda: services.pre_meeting_schedule(
+            meeting,
+            date=data["date"],
+            start_time=data["start_time"],
+            end_time=data["end_time"],
+            location=data["location"],
+            note=data.get("note") if with_note else None,
+            acting_user=request.user,
+        ),
+        _("Formødet er indkaldt; medarbejdersiden får besked pr. e-mail."),
+        _meeting_url(meeting),
     )
 
 

@@ -23,8 +23,10 @@ MINIMUM = "meetings.minimum_per_year"
 PLAN = "meetings.next_year_plan"
 DISPATCH = "meetings.agenda_dispatch"
 ACTION = "meetings.action_follow_up"
+# The formøde rule is proven in tests/test_formoede.py.
+FORMOEDE = "meetings.formoede"
 # The rules this module and its sibling meeting tests prove (for the engine's coverage test).
-COVERED = {MINIMUM, PLAN, DISPATCH, ACTION}
+COVERED = {MINIMUM, PLAN, DISPATCH, ACTION, FORMOEDE}
 
 
 @pytest.fixture
