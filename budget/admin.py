@@ -89,6 +89,13 @@ class ResponseInline(admin.StackedInline):
         return False
 
 
+def _portal_link(url_name: str, obj) -> str:
+    """The object's page in the portal, where the MED committees see it."""
+    if obj is None or obj.pk is None:
+        return "–"
+    return format_html('<a href="{}">{}</a>', reverse(url_name, args=[obj.public_id]), _("Åbn"))
+
+
 def _meeting_link(point):
     if point.agenda_item_id is None:
         return _("Venter på et møde med åben dagsorden")
@@ -142,11 +149,7 @@ class BudgetProcessAdmin(WholeKommuneAdmin):
 
     @admin.display(description=_("I portalen"))
     def portal_link(self, obj):
-        if obj is None or obj.pk is None:
-            return "–"
-        return format_html(
-            '<a href="{}">{}</a>', reverse("budget:process", args=[obj.public_id]), _("Åbn")
-        )
+        return _portal_link("budget:process", obj)
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -213,11 +216,7 @@ class RationalisationCaseAdmin(WholeKommuneAdmin):
 
     @admin.display(description=_("I portalen"))
     def portal_link(self, obj):
-        if obj is None or obj.pk is None:
-            return "–"
-        return format_html(
-            '<a href="{}">{}</a>', reverse("budget:case", args=[obj.public_id]), _("Åbn")
-        )
+        return _portal_link("budget:case", obj)
 
     @admin.display(description=_("KommuneMED's behandling"))
     def med_points(self, obj):

@@ -11,11 +11,10 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from committees.models import Committee, CommitteeUnit, Membership
-from committees.selectors import hovedmed
+from committees.selectors import free_code, hovedmed
 from committees.services import committee_members_changed, committee_save
 from core import outbox
 from core.history import save_with_history
@@ -510,7 +509,7 @@ def case_set_up_committee(
     validate_ad_hoc(case, name=name, ends_on=ends_on, parent=parent, units=units, today=today)
     committee = Committee(
         kommune_id=case.kommune_id,
-        code=_free_code(name),
+        code=free_code(name, "ad-hoc"),
         name=name.strip()[:200],
         kind=Kind.ADHOC,
         parent=parent,
@@ -529,15 +528,6 @@ def case_set_up_committee(
         _("Ad hoc MED-udvalg nedsat til og med %(day)s") % {"day": _day(ends_on)},
     )
     return committee
-
-
-def _free_code(name: str) -> str:
-    base = (slugify(name) or "ad-hoc")[:70]
-    code, n = base, 1
-    while Committee.objects.filter(code=code).exists():
-        n += 1
-        code = f"{base}-{n}"
-    return code
 
 
 # --- the daily tick -----------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.text import slugify
+
 from .models import Committee
 
 
@@ -13,3 +15,15 @@ def hovedmed() -> Committee | None:
         .order_by("pk")
         .first()
     )
+
+
+def free_code(name: str, fallback: str = "udvalg") -> str:
+    """A committee code (unique in the kommune) made from a new committee's name: the slug,
+    with -2, -3 … when it is taken. For committees the procedures set up (a new AMG, an ad hoc
+    MED committee)."""
+    base = (slugify(name) or fallback)[:70]
+    code, n = base, 1
+    while Committee.objects.filter(code=code).exists():
+        n += 1
+        code = f"{base}-{n}"
+    return code

@@ -487,3 +487,90 @@ def test_the_demo_has_this_years_budget_timeline(db):
         case = RationalisationCase.objects.get()
         assert case.ad_hoc_committee.kind == Committee.Kind.ADHOC
         assert case.points.get().agenda_item is not None
+
+
+def _admin_post(client, url, data, inlines=()):
+    """The admin's add form as a browser posts it: the fields, and empty inline formsets."""
+    payload = dict(data)
+    for prefix in inlines:
+        payload.update(
+            {
+                f"{prefix}-TOTAL_FORMS": "0",
+                f"{prefix}-INITIAL_FORMS": "0",
+                f"{prefix}-MIN_NUM_FORMS": "0",
+                f"{prefix}-MAX_NUM_FORMS": "1000",
+            }
+        )
+    return client.post(url, payload)
+
+
+def test_hr_records_the_timeline_in_the_admin_and_errors_save_nothing(
+    client, org_a, hr_a, budget_org
+):
+    client.force_login(hr_a)
+    url = reverse("admin:budget_budgetprocess_add")
+    page = client.get(url)
+    assert page.status_code == 200
+    inlines = [i.formset.prefix for i in page.context["inline_admin_formsets"]]
+    data = {
+        "year": "2027",
+        "timeline_by": "30.04.2026",
+        "catalogue_on": "20.08.2026",
+        "hearing_deadline": "01.08.2026",
+        "adoption_planned": "08.10.2026",
+        "catalogue": "Spareforslag.",
+    }
+    with at(datetime.date(2026, 3, 2)):
+        bad = _admin_post(client, url, data, inlines)
+        assert bad.status_code == 200
+        assert "Høringsfristen ligger efter, at kataloget er sendt ud." in bad.text
+        with tenant_scope(org_a.kommune):
+            assert not BudgetProcess.objects.exists()
+        data["hearing_deadline"] = "10.09.2026"
+        good = _admin_post(client, url, data, inlines)
+        assert good.status_code == 302
+    with tenant_scope(org_a.kommune):
+        process = BudgetProcess.objects.get()
+        assert process.history.get().history_user == hr_a
+        steps = set(
+            AgendaPoint.objects.filter(process=process).values_list("step", "committee__name")
+        )
+        assert steps == {
+            (Step.TIMELINE, "Alfa HovedMED"),
+            (Step.CATALOGUE, "Alfa HovedMED"),
+            (Step.HEARING, "Alfa LokalMED Nord"),
+            (Step.HEARING, "Alfa Personalemøde Syd"),
+        }
+
+
+def test_hr_registers_a_case_with_its_ad_hoc_committee_in_the_admin(
+    client, org_a, hr_a, budget_org
+):
+    client.force_login(hr_a)
+    url = reverse("admin:budget_rationalisationcase_add")
+    page = client.get(url)
+    assert page.status_code == 200
+    data = {
+        "kind": "organisation",
+        "title": "Sekretariaterne samles",
+        "description": "To sekretariater bliver ét.",
+        "units": [str(org_a.workplace.pk)],
+        "announced_on": "04.05.2026",
+        "ad_hoc_name": "Ad hoc-udvalg for sekretariaterne",
+        "ad_hoc_ends_on": "01.05.2026",
+    }
+    with at(datetime.date(2026, 5, 4)):
+        bad = client.post(url, data)
+        assert bad.status_code == 200
+        assert "Slutdatoen skal ligge efter i dag." in bad.text
+        with tenant_scope(org_a.kommune):
+            assert not RationalisationCase.objects.exists()
+            assert not Committee.objects.filter(kind=Committee.Kind.ADHOC).exists()
+        data["ad_hoc_ends_on"] = "31.12.2026"
+        assert client.post(url, data).status_code == 302
+    with tenant_scope(org_a.kommune):
+        case = RationalisationCase.objects.get()
+        assert case.ad_hoc_committee.name == "Ad hoc-udvalg for sekretariaterne"
+        assert case.ad_hoc_committee.ends_on == datetime.date(2026, 12, 31)
+        assert list(case.ad_hoc_committee.units.all()) == [org_a.workplace]
+        assert case.points.get().committee == budget_org["hoved"]
