@@ -203,6 +203,13 @@ class MinutesForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
+    # Only read for an item that asks the committee's approval (AgendaItem.asks_approval);
+    # optional: a committee may postpone the item instead of deciding it.
+    outcome = forms.ChoiceField(
+        label=_("Udvalgets afgørelse"),
+        choices=[("", _("Ikke afgjort"))] + AgendaItem.Outcome.choices,
+        required=False,
+    )
 
     def decision_list(self) -> list[str]:
         return [line for line in self.cleaned_data["decisions"].splitlines() if line.strip()]

@@ -359,6 +359,10 @@ class AgendaItem(TenantModel):
         ACCEPTED = "accepted", _("På dagsordenen")
         REJECTED = "rejected", _("Ikke optaget")
 
+    class Outcome(models.TextChoices):
+        APPROVED = "approved", _("Godkendt")
+        REJECTED = "rejected", _("Ikke godkendt")
+
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="items", verbose_name=_("møde")
@@ -395,6 +399,19 @@ class AgendaItem(TenantModel):
         blank=True,
         choices=[(letter, letter) for letter in "ABCDEFGHIJK"],
         help_text=_("Den af HovedMED's opgaver A–K, punktet behandler."),
+    )
+    # Set by the procedure that put the item on the agenda when it waits for the committee's
+    # yes or no (an organisation change: reorganisation.services.change_schedule). The referent
+    # records the answer in `outcome`; the finally approved referat makes it binding, and the
+    # procedure reads it from there (reorganisation.services.changes_decided_by_referat).
+    asks_approval = models.BooleanField(
+        _("kræver udvalgets afgørelse"),
+        default=False,
+        editable=False,
+        help_text=_("Udvalget skal godkende eller afvise punktet i referatet."),
+    )
+    outcome = models.CharField(
+        _("udvalgets afgørelse"), max_length=10, choices=Outcome.choices, blank=True
     )
 
     history = tenant_history()

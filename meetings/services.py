@@ -463,10 +463,12 @@ def item_add(
     recommendation: str = "",
     person: Person | None = None,
     files=(),
+    asks_approval: bool = False,
     acting_user=None,
 ) -> AgendaItem:
     """The formandskab or the sekretær puts an item straight on the agenda (until it is
-    settled or dispatched: then it is locked)."""
+    settled or dispatched: then it is locked). `asks_approval`: a procedure waits for the
+    committee's yes or no, recorded in the referat (`minutes_write(..., outcome=...)`)."""
     _require_open_meeting(meeting)
     meeting = _require_open_agenda(meeting)
     if not title.strip():
@@ -482,6 +484,7 @@ def item_add(
         status=AgendaItem.Status.ACCEPTED,
         proposed_by=person,
         proposed_at=timezone.now(),
+        asks_approval=asks_approval,
     )
     set_history_user(item, acting_user)
     item.save()
@@ -908,16 +911,37 @@ def referat_notes_write(meeting: Meeting, *, notes: str, acting_user=None) -> Re
 
 @transaction.atomic
 def minutes_write(
-    item: AgendaItem, *, minutes: str, decisions: list[str], acting_user=None
+    item: AgendaItem,
+    *,
+    minutes: str,
+    decisions: list[str],
+    outcome: str | None = None,
+    acting_user=None,
 ) -> AgendaItem:
-    """The referat of one item and its numbered decisions (replacing the earlier ones)."""
+    """The referat of one item and its numbered decisions (replacing the earlier ones).
+
+    `outcome`: for an item that asks the committee's approval, its answer ("approved",
+    "rejected", or "" while not decided); None leaves it as it is. It binds once the referat is
+    finally approved (the procedure that asked reads it then)."""
+    if outcome is not None:
+        outcome = outcome.strip()
+        if outcome and not item.asks_approval:
+            raise ValidationError({"outcome": _("Punktet skal ikke have en afgørelse.")})
+        if outcome and outcome not in AgendaItem.Outcome.values:
+            raise ValidationError({"outcome": _("Vælg Godkendt eller Ikke godkendt.")})
     _note_referent(_require_editable(item.meeting), acting_user)
     if item.status != AgendaItem.Status.ACCEPTED:
         raise ValidationError(_("Kun punkter på dagsordenen kan have referat."))
+    changed = []
     if item.minutes != minutes.strip():
         item.minutes = minutes.strip()
+        changed.append("minutes")
+    if outcome is not None and item.outcome != outcome:
+        item.outcome = outcome
+        changed.append("outcome")
+    if changed:
         set_history_user(item, acting_user)
-        item.save(update_fields=["minutes"])
+        item.save(update_fields=changed)
     texts = [t.strip() for t in decisions if t and t.strip()]
     existing = list(Decision.objects.filter(item=item).order_by("position", "pk"))
     for index, text in enumerate(texts, start=1):

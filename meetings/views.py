@@ -778,11 +778,18 @@ def minutes_save(request, public_id):
             item,
             minutes=form.cleaned_data["minutes"],
             decisions=form.decision_list(),
+            outcome=_posted_outcome(item, form),
             acting_user=request.user,
         ),
         _("Referatet af punktet er gemt."),
         _referat_url(access.meeting) + f"#punkt-{item.public_id}",
     )
+
+
+def _posted_outcome(item: AgendaItem, form: MinutesForm) -> str | None:
+    """The committee's decision is only asked for (and only changed) on an item that needs
+    one; other items' forms have no such field, and their outcome stays as it is."""
+    return form.cleaned_data["outcome"] if item.asks_approval else None
 
 
 def _minutes_autosave(request, item, form) -> HttpResponse:
@@ -799,6 +806,7 @@ def _minutes_autosave(request, item, form) -> HttpResponse:
                 item,
                 minutes=form.cleaned_data["minutes"],
                 decisions=form.decision_list(),
+                outcome=_posted_outcome(item, form),
                 acting_user=request.user,
             )
         except ValidationError as exc:

@@ -1,6 +1,7 @@
 """Organisation changes in HR's admin (HR of the whole kommune: the charts are the kommune's).
-HR proposes; the change goes on HovedMED's agenda by itself; after the meeting HR registers the
-decision as the approved referat records it (an action on the list)."""
+HR proposes; the change goes on HovedMED's agenda by itself; HovedMED's decision recorded in the
+finally approved referat decides and applies it. Only when the referat records no decision does
+HR register it (an action on the list)."""
 
 from __future__ import annotations
 
@@ -50,7 +51,18 @@ class OrganisationChangeAdmin(WholeKommuneAdmin):
                 ),
             },
         ),
-        (_("HovedMED's behandling"), {"fields": SHOWN}),
+        (
+            _("HovedMED's behandling"),
+            {
+                "fields": SHOWN,
+                "description": _(
+                    "Referenten registrerer HovedMED's afgørelse (Godkendt / Ikke godkendt) på "
+                    "punktet i referatet. Når referatet er endeligt godkendt, afgør det "
+                    "ændringen, og en godkendt ændring gennemføres på datoen for ikrafttræden. "
+                    "Handlingerne på listen bruges kun, når referatet ikke har en afgørelse."
+                ),
+            },
+        ),
     ]
 
     @admin.display(description=_("Dagsorden"))
@@ -90,6 +102,8 @@ class OrganisationChangeAdmin(WholeKommuneAdmin):
             else:
                 messages.success(request, f"{change}: {_('registreret')}")
 
+    # The fallback: a referat that records no outcome on the item (the referat's own outcome
+    # decides the change by itself, and change_decide refuses to contradict it).
     @admin.action(description=_("Registrér HovedMED's godkendelse (referatet er godkendt)"))
     def register_approved(self, request, queryset):
         self._decide(request, queryset, True)

@@ -2,10 +2,12 @@
 
 Seed 003 (Albertslund's MED-aftale): "Enhver ændring i organisationsdiagrammerne skal godkendes
 af KommuneMED." HR proposes a change (a new AMG, units merged, a committee moved under another);
-it is put on HovedMED's next agenda by itself; once the referat of that meeting is approved by
-the formandskab, HR registers the approval and the change is applied on the day it was approved
-for (at once when that day has come, else by the daily tick). Until then the charts show the
-approved structure, and the proposal beside it, marked as such."""
+it is put on HovedMED's next agenda by itself, as an item that asks for the committee's decision.
+The referent records HovedMED's decision on that item in the referat (Godkendt / Ikke godkendt);
+once the referat is finally approved, that decision decides the change (the daily tick) and an
+approved change is applied on the day it was approved for (at once when that day has come, else
+by the daily tick). When the referat records no decision, HR registers it in the admin instead.
+Until then the charts show the approved structure, and the proposal beside it, marked as such."""
 
 from __future__ import annotations
 

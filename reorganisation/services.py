@@ -5,23 +5,26 @@ saves nothing on error; each writes a history row with the acting user."""
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from committees.models import Committee, CommitteeUnit
-from committees.selectors import hovedmed
+from committees.selectors import free_code, hovedmed
 from committees.services import committee_members_changed, committee_save
 from core.history import save_with_history, set_history_user
-from meetings.models import Referat
+from meetings.models import AgendaItem, Referat
 from meetings.selectors import next_open_meeting
 from meetings.services import item_add
 from organisations.models import Person, Unit
 from organisations.services import unit_save
 
 from .models import OrganisationChange
+
+logger = logging.getLogger(__name__)
 
 Kind = OrganisationChange.Kind
 State = OrganisationChange.State
@@ -101,6 +104,9 @@ def change_schedule(change: OrganisationChange, *, acting_user=None, today=None)
             "enhver ændring i organisationsdiagrammerne godkendes af HovedMED)."
         )
         % {"day": change.effective_on.strftime("%d.%m.%Y")},
+        # The referent records HovedMED's yes or no on the item; the finally approved referat
+        # decides the change (changes_decided_by_referat).
+        asks_approval=True,
         acting_user=acting_user,
     )
     change.agenda_item = item
@@ -119,11 +125,14 @@ def change_decide(
     *,
     approved: bool,
     decision: str = "",
+    reason: str = "",
     acting_user=None,
     today=None,
 ) -> OrganisationChange:
-    """Register HovedMED's decision, as the formandskab approved it in the meeting's referat.
-    An approved change is applied at once when its day has come."""
+    """Register HovedMED's decision as the meeting's referat records it: by the daily tick from
+    the outcome in the finally approved referat (changes_decided_by_referat, `reason` says so in
+    the history), or by HR when the referat records no outcome. An approved change is applied at
+    once when its day has come."""
     today = today or timezone.localdate()
     change = OrganisationChange.objects.select_for_update().get(pk=change.pk)
     if change.state != State.ON_AGENDA or change.agenda_item_id is None:
@@ -135,13 +144,20 @@ def change_decide(
             _("Referatet af HovedMED's møde %(day)s er ikke godkendt endnu.")
             % {"day": meeting.date.strftime("%d.%m.%Y")}
         )
+    outcome = change.agenda_item.outcome
+    if outcome and (outcome == AgendaItem.Outcome.APPROVED) != approved:
+        # The referat is HovedMED's record: HR's fallback may not contradict it.
+        raise ValidationError(
+            _("Referatet siger, at HovedMED har truffet afgørelsen: %(outcome)s.")
+            % {"outcome": change.agenda_item.get_outcome_display()}
+        )
     texts = [d.text for d in change.agenda_item.decisions.all()]
     change.decision = (decision.strip() or "\n".join(texts))[:2000]
     change.decided_on = meeting.date
     change.state = State.APPROVED if approved else State.REJECTED
-    save_with_history(
-        change, acting_user, _("Godkendt af HovedMED") if approved else _("Ikke godkendt")
-    )
+    if not reason:
+        reason = _("Godkendt af HovedMED") if approved else _("Ikke godkendt")
+    save_with_history(change, acting_user, reason)
     if approved and change.effective_on <= today:
         change_apply(change, acting_user=acting_user, today=today)
     return change
@@ -160,7 +176,7 @@ def change_apply(change: OrganisationChange, *, acting_user=None, today=None):
     if change.kind == Kind.NEW_AMG:
         committee = Committee(
             kommune_id=change.kommune_id,
-            code=_free_code(change.new_name),
+            code=free_code(change.new_name, "amg"),
             name=change.new_name,
             kind=Committee.Kind.AMG,
             parent=change.new_parent,
@@ -207,23 +223,53 @@ def change_apply(change: OrganisationChange, *, acting_user=None, today=None):
     return change
 
 
+def changes_decided_by_referat(today=None) -> int:
+    """In a kommune's scope: the changes on HovedMED's agenda whose item the finally approved
+    referat records an outcome for are decided by it, without HR (seed 003: the referat is
+    binding once approved at the next meeting). An approved change whose day has come is applied
+    at once (change_decide); a later one by the tick on its day. A referat that is not final yet,
+    or an item without an outcome (postponed, or a referat written before outcomes), leaves the
+    change on the agenda: HR's admin action remains for that."""
+    today = today or timezone.localdate()
+    Outcome = AgendaItem.Outcome
+    due = OrganisationChange.objects.filter(
+        state=State.ON_AGENDA,
+        agenda_item__outcome__in=Outcome.values,
+        agenda_item__meeting__referat__state__in=Referat.LOCKED_STATES,
+    ).select_related("agenda_item")
+    count = 0
+    for change in due:
+        approved = change.agenda_item.outcome == Outcome.APPROVED
+        reason = (
+            _("Godkendt i HovedMED's referat")
+            if approved
+            else _("Ikke godkendt i HovedMED's referat")
+        )
+        try:
+            # change_decide re-checks the state under a row lock: a run that overlaps another
+            # (or HR's action) finds the change decided and is refused, never decides twice.
+            change_decide(change, approved=approved, reason=reason, acting_user=None, today=today)
+        except ValidationError:
+            logger.info("reorganisation: change %s already decided", change.pk)
+            continue
+        except Exception:
+            # One bad change is logged and skipped; it never stops the batch.
+            logger.exception("reorganisation: could not decide change %s", change.pk)
+            continue
+        count += 1
+    return count
+
+
 def changes_tick(today=None) -> int:
-    """In a kommune's scope, daily: schedule what waits for a meeting, apply what is due."""
+    """In a kommune's scope, daily: schedule what waits for a meeting, decide what the finally
+    approved referat decided, apply what is due."""
     today = today or timezone.localdate()
     count = 0
     for change in OrganisationChange.objects.filter(state=State.PROPOSED):
         if change_schedule(change, today=today).state == State.ON_AGENDA:
             count += 1
+    count += changes_decided_by_referat(today)
     for change in OrganisationChange.objects.filter(state=State.APPROVED, effective_on__lte=today):
         change_apply(change, today=today)
         count += 1
     return count
-
-
-def _free_code(name: str) -> str:
-    base = (slugify(name) or "amg")[:70]
-    code, n = base, 1
-    while Committee.objects.filter(code=code).exists():
-        n += 1
-        code = f"{base}-{n}"
-    return code

@@ -1,5 +1,6 @@
 """The daily tick of the organisation changes: waiting proposals go on HovedMED's next open
-agenda, approved changes are applied on their day."""
+agenda, changes the finally approved referat decided are decided, approved changes are applied on
+their day."""
 
 from __future__ import annotations
 
@@ -16,7 +17,11 @@ def reorganisation_tick() -> int:
 
     with scopes_disabled():
         kommune_ids = OrganisationChange.objects.filter(
-            state__in=[OrganisationChange.State.PROPOSED, OrganisationChange.State.APPROVED]
+            state__in=[
+                OrganisationChange.State.PROPOSED,
+                OrganisationChange.State.ON_AGENDA,
+                OrganisationChange.State.APPROVED,
+            ]
         ).values_list("kommune_id", flat=True)
         kommune_ids = list(kommune_ids)
     return in_each_kommune(kommune_ids, changes_tick)

@@ -1,8 +1,9 @@
 """Issue 14: a change to the organisation charts is approved by HovedMED before it takes effect
 (seed 003, Albertslund's MED-aftale: "Enhver ændring i organisationsdiagrammerne skal godkendes af
 KommuneMED"). HR proposes; the change goes on HovedMED's next open agenda by itself; the charts
-show it as a proposal; after the approved referat HR registers the decision and the change is
-applied on its day."""
+show it as a proposal; the referent records HovedMED's decision on the item, and once the referat
+is finally approved the daily tick decides the change and applies it on its day (HR registers
+the decision only when the referat records none)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from django.urls import reverse
 from committees.models import Committee, Membership
 from core.tenancy import tenant_scope
 from meetings import services as meeting_services
-from meetings.models import Referat
+from meetings.models import AgendaItem, Referat
 from organisations.models import Person, Unit
 from reorganisation import services
 from reorganisation.models import OrganisationChange
@@ -235,3 +236,203 @@ def test_the_pdf_charts_list_the_proposed_changes_beside_the_approved_structure(
         services.change_apply(change, acting_user=hr_a)
         printed = " ".join(text(DocumentJob.Kind.AMO_CHART).split())
         assert "Foreslåede ændringer" not in printed
+
+
+# --- the referat decides (the issue: "approval in the referat applies it on the chosen date") ---
+
+
+def finally_approve_referat(meeting):
+    """The referat approved at the next meeting and locked (the flow itself:
+    tests/test_meetings_referat.py)."""
+    referat = meeting_services.referat_for(meeting)
+    Referat.objects.filter(pk=referat.pk).update(state=Referat.State.FINAL)
+
+
+def _move_amg_nord(org, acting_user, effective_on):
+    change = services.change_propose(
+        OrganisationChange(
+            kommune=org.kommune,
+            kind=OrganisationChange.Kind.MOVE_COMMITTEE,
+            title="AMG Nord under HovedMED",
+            description="Direkte under HovedMED.",
+            effective_on=effective_on,
+            committee=org.amg,
+            new_parent=Committee.objects.get(kind=Committee.Kind.HOVEDMED),
+        ),
+        acting_user=acting_user,
+    )
+    change.refresh_from_db()  # scheduled on a locked copy of the row
+    return change
+
+
+def test_it_applies_a_change_the_final_referat_approved_on_its_day_without_hr(org_a, hoved, hr_a):
+    k = org_a.kommune
+    with tenant_scope(k), at(TODAY):
+        meeting = meeting_services.meeting_create(committee=hoved, date=datetime.date(2026, 3, 20))
+        change = _move_amg_nord(org_a, hr_a, effective_on=datetime.date(2026, 4, 1))
+        item = change.agenda_item
+        assert item.asks_approval and item.outcome == ""
+
+    with tenant_scope(k), at(datetime.date(2026, 3, 21)):
+        meeting_services.minutes_write(
+            item,
+            minutes="Drøftet.",
+            decisions=["AMG Nord placeres direkte under HovedMED."],
+            outcome="approved",
+            acting_user=hr_a,
+        )
+        item.refresh_from_db()
+        assert item.outcome == AgendaItem.Outcome.APPROVED
+        assert item.history.latest().history_user == hr_a
+        # Approved by the formandskab, not yet finally: the decision is not binding yet.
+        approve_referat(meeting)
+        assert reorganisation_tick() == 0
+        change.refresh_from_db()
+        assert change.state == OrganisationChange.State.ON_AGENDA
+
+    with tenant_scope(k), at(datetime.date(2026, 3, 25)):
+        finally_approve_referat(meeting)
+        assert reorganisation_tick() == 1
+        change.refresh_from_db()
+        # Decided by the referat; its day has not come.
+        assert change.state == OrganisationChange.State.APPROVED
+        assert change.decided_on == datetime.date(2026, 3, 20)
+        assert change.decision == "AMG Nord placeres direkte under HovedMED."
+        assert Committee.objects.get(pk=org_a.amg.pk).parent == org_a.med
+        decided = change.history.latest()
+        assert decided.history_change_reason == "Godkendt i HovedMED's referat"
+        assert decided.history_user is None
+        assert reorganisation_tick() == 0  # a second run decides nothing again
+
+    with tenant_scope(k), at(datetime.date(2026, 4, 1)):
+        assert reorganisation_tick() == 1
+        change.refresh_from_db()
+        assert change.state == OrganisationChange.State.APPLIED
+        assert change.applied_on == datetime.date(2026, 4, 1)
+        assert Committee.objects.get(pk=org_a.amg.pk).parent == hoved
+        reasons = [h.history_change_reason for h in change.history.order_by("history_date")]
+        assert reasons == [
+            "Foreslået",
+            "Sat på dagsordenen for HovedMED 20.03.2026",
+            "Godkendt i HovedMED's referat",
+            "Gennemført",
+        ]
+        assert reorganisation_tick() == 0
+
+
+def test_it_applies_at_once_when_the_day_has_come_and_shows_the_outcome(client, org_a, hoved, hr_a):
+    """Decided on or after its day: the tick that reads the final referat applies it; the
+    referat page and PDF say what HovedMED decided."""
+    import io
+
+    from pypdf import PdfReader
+
+    from meetings import documents
+
+    k = org_a.kommune
+    with tenant_scope(k), at(TODAY):
+        meeting = meeting_services.meeting_create(committee=hoved, date=datetime.date(2026, 3, 20))
+        change = _move_amg_nord(org_a, hr_a, effective_on=datetime.date(2026, 3, 21))
+        f.membership(org_a.leader_person, hoved, Membership.Role.FORMAND)
+    with tenant_scope(k), at(datetime.date(2026, 4, 2)):
+        meeting_services.minutes_write(
+            change.agenda_item, minutes="Drøftet.", decisions=[], outcome="approved"
+        )
+        finally_approve_referat(meeting)
+        assert reorganisation_tick() == 1
+        change.refresh_from_db()
+        assert change.state == OrganisationChange.State.APPLIED
+        assert change.applied_on == datetime.date(2026, 4, 2)
+        assert Committee.objects.get(pk=org_a.amg.pk).parent == hoved
+        referat = Referat.objects.get(meeting=meeting)
+        pdf = PdfReader(io.BytesIO(documents.referat_pdf(meeting, referat)))
+        assert "Afgørelse: Godkendt" in " ".join(p.extract_text() for p in pdf.pages)
+
+    f.login_as(client, org_a, org_a.leader_person, "lene_formand")
+    with at(datetime.date(2026, 4, 2)):
+        page = client.get(reverse("meetings:referat", args=[meeting.public_id]))
+    assert page.status_code == 200
+    assert "Afgørelse:</strong> Godkendt" in page.text
+    assert 'name="i' not in page.text  # locked: no editor
+
+
+def test_a_change_the_final_referat_rejected_is_rejected(org_a, hoved, hr_a):
+    k = org_a.kommune
+    with tenant_scope(k), at(TODAY):
+        meeting = meeting_services.meeting_create(committee=hoved, date=TODAY)
+        change = _move_amg_nord(org_a, hr_a, effective_on=TODAY)
+        meeting_services.minutes_write(
+            change.agenda_item,
+            minutes="Ændringen afventer en ny leder.",
+            decisions=[],
+            outcome="rejected",
+            acting_user=hr_a,
+        )
+        finally_approve_referat(meeting)
+        # HR's fallback may not contradict what the referat records.
+        with pytest.raises(ValidationError) as error:
+            services.change_decide(change, approved=True, acting_user=hr_a)
+        assert "Referatet siger, at HovedMED har truffet afgørelsen: Ikke godkendt." in str(
+            error.value
+        )
+        assert reorganisation_tick() == 1
+        change.refresh_from_db()
+        assert change.state == OrganisationChange.State.REJECTED
+        assert change.history.latest().history_change_reason == (
+            "Ikke godkendt i HovedMED's referat"
+        )
+        assert Committee.objects.get(pk=org_a.amg.pk).parent == org_a.med
+        assert reorganisation_tick() == 0
+
+
+def test_a_final_referat_without_an_outcome_leaves_the_change_to_hr(org_a, hoved, hr_a):
+    k = org_a.kommune
+    with tenant_scope(k), at(TODAY):
+        meeting = meeting_services.meeting_create(committee=hoved, date=TODAY)
+        change = _move_amg_nord(org_a, hr_a, effective_on=TODAY)
+        meeting_services.minutes_write(
+            change.agenda_item, minutes="Udsat til næste møde.", decisions=[]
+        )
+        finally_approve_referat(meeting)
+        assert reorganisation_tick() == 0
+        change.refresh_from_db()
+        assert change.state == OrganisationChange.State.ON_AGENDA
+        services.change_decide(change, approved=True, acting_user=hr_a)
+        change.refresh_from_db()
+        assert change.state == OrganisationChange.State.APPLIED
+        assert (
+            change.history.filter(history_change_reason="Godkendt af HovedMED").get().history_user
+            == hr_a
+        )
+
+
+def test_an_invalid_outcome_is_refused_and_nothing_is_saved(org_a, hoved, hr_a):
+    k = org_a.kommune
+    with tenant_scope(k), at(TODAY):
+        meeting = meeting_services.meeting_create(committee=hoved, date=TODAY)
+        change = _move_amg_nord(org_a, hr_a, effective_on=TODAY)
+        item = change.agenda_item
+        versions = item.history.count()
+        with pytest.raises(ValidationError) as error:
+            meeting_services.minutes_write(
+                item, minutes="Drøftet.", decisions=["Godkendt"], outcome="maybe", acting_user=hr_a
+            )
+        assert error.value.message_dict["outcome"] == ["Vælg Godkendt eller Ikke godkendt."]
+        # An item that asks for no decision gets none.
+        plain = meeting_services.item_add(meeting, title="Orientering om budget")
+        assert not plain.asks_approval
+        with pytest.raises(ValidationError) as error:
+            meeting_services.minutes_write(
+                plain, minutes="Taget til efterretning.", decisions=[], outcome="approved"
+            )
+        assert error.value.message_dict["outcome"] == ["Punktet skal ikke have en afgørelse."]
+        for row in (item, plain):
+            row.refresh_from_db()
+            assert (row.minutes, row.outcome) == ("", "")
+            assert not row.decisions.exists()
+        assert item.history.count() == versions
+        assert not Referat.objects.filter(meeting=meeting).exists()  # refused before any write
+        finally_approve_referat(meeting)
+        assert reorganisation_tick() == 0
+        change.refresh_from_db()
+        assert change.state == OrganisationChange.State.ON_AGENDA

@@ -1,20 +1,25 @@
 """Issue 14: an organisation change's main path in a real browser — HR proposes a new AMG in the
 admin, an employee sees it on the organisation page marked as a proposal with its HovedMED
-meeting, HR registers HovedMED's approval after the referat, and the new AMG is there."""
+meeting, HR registers HovedMED's approval after the referat (the fallback when the referat records
+no decision), and the new AMG is there; and the main path since: HovedMED's referent records the
+approval in the referat, and the finally approved referat applies the change."""
 
 from __future__ import annotations
 
 import datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from committees.models import Committee
+from committees.models import Committee, Membership
 from core.tenancy import tenant_scope
 from meetings import services as meeting_services
-from meetings.models import Referat
+from meetings.models import AgendaItem, Meeting, Referat
+from reorganisation import services
 from reorganisation.models import OrganisationChange
+from reorganisation.tasks import reorganisation_tick
 from tests import factories as f
 
 from .conftest import log_in
@@ -86,3 +91,70 @@ def test_hr_proposes_hovedmed_approves_and_the_chart_follows(page, new_page, org
         assert Committee.objects.filter(name="Alfa AMG Bibliotek", parent=org_a.med).exists()
     eva.goto("/moeder/organisation/")
     assert eva.locator("#h-proposed").count() == 0
+
+
+def test_the_referent_records_hovedmeds_approval_and_the_tick_applies_it(page, org_a, hr_a):
+    """The issue: "approval in the referat applies it on the chosen date". HovedMED's formand
+    marks the change's item "Godkendt" while writing the referat; once the referat is finally
+    approved, the daily tick applies the change without HR."""
+    today = timezone.localdate()
+    k = org_a.kommune
+    with tenant_scope(k):
+        hoved = Committee.objects.get(kind=Committee.Kind.HOVEDMED)
+        formand = f.person(k, "Hanne", "Hovedformand", unit=org_a.workplace, user=f.user("hanne"))
+        f.membership(formand, hoved, Membership.Role.FORMAND, side=Membership.Side.LEDELSE)
+        meeting = meeting_services.meeting_create(
+            committee=hoved, date=today + datetime.timedelta(days=30)
+        )
+        change = services.change_propose(
+            OrganisationChange(
+                kommune=k,
+                kind=OrganisationChange.Kind.MOVE_COMMITTEE,
+                title="AMG Syd flyttes under LokalMED",
+                description="Samme ledelse som Skole Nord.",
+                effective_on=today,
+                committee=org_a.other_amg,
+                new_parent=org_a.med,
+            ),
+            acting_user=hr_a,
+        )
+        change.refresh_from_db()
+        item = change.agenda_item
+        assert change.state == OrganisationChange.State.ON_AGENDA and item.asks_approval
+        # The meeting has been held since (the live server runs on the real clock).
+        Meeting.objects.filter(pk=meeting.pk).update(date=today - datetime.timedelta(days=2))
+
+    log_in(page, "hanne")
+    page.wait_for_url("**/")
+    page.goto(reverse("meetings:referat", args=[meeting.public_id]))
+    section = page.locator(f"#punkt-{item.public_id}")
+    expect(section).to_contain_text("Organisationsændring: AMG Syd flyttes under LokalMED")
+    section.get_by_label("Beslutninger (én pr. linje)").fill("AMG Syd flyttes under LokalMED.")
+    section.get_by_label("Udvalgets afgørelse").select_option(label="Godkendt")
+    section.get_by_role("button", name="Gem punktet").click()
+    expect(page.locator("ul.messages")).to_contain_text("Referatet af punktet er gemt.")
+    expect(page.locator(f"#o-{item.pk}")).to_have_value("approved")
+    # Other items ask for no decision.
+    assert page.get_by_label("Udvalgets afgørelse").count() == 1
+    with tenant_scope(k):
+        item.refresh_from_db()
+        assert item.outcome == AgendaItem.Outcome.APPROVED
+        # Approved by the formandskab but not finally: nothing is decided yet.
+        referat = meeting_services.referat_for(meeting)
+        Referat.objects.filter(pk=referat.pk).update(state=Referat.State.SENT)
+        assert reorganisation_tick() == 0
+        change.refresh_from_db()
+        assert change.state == OrganisationChange.State.ON_AGENDA
+        # Finally approved at the next meeting (that flow: tests/browser/test_meetings_browser.py).
+        Referat.objects.filter(pk=referat.pk).update(state=Referat.State.FINAL)
+        assert reorganisation_tick() == 1
+        change.refresh_from_db()
+        assert change.state == OrganisationChange.State.APPLIED
+        assert change.decision == "AMG Syd flyttes under LokalMED."
+        assert Committee.objects.get(pk=org_a.other_amg.pk).parent == org_a.med
+        assert change.history.filter(history_change_reason="Godkendt i HovedMED's referat").exists()
+
+    # The locked referat states HovedMED's decision on the item.
+    page.reload()
+    expect(page.locator(f"#punkt-{item.public_id} .outcome")).to_have_text("Afgørelse: Godkendt")
+    expect(page.locator("#h-state + p")).to_have_text("Endeligt godkendt")
