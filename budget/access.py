@@ -17,11 +17,14 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from committees.access import hr_committee_access
-from committees.models import Committee, CommitteeUnit
+from committees.models import Committee, CommitteeUnit, Membership
 from committees.viewer import Viewer, get_viewer
 from core.access import FULL, Access, decides, either, hr_area
 
-from .models import BudgetProcess, HearingResponse, RationalisationCase
+from .models import AgendaPoint, BudgetProcess, HearingResponse, RationalisationCase
+
+# Who answers the hearing for a committee: its formandskab.
+ANSWERING_ROLES = (Membership.Role.FORMAND, Membership.Role.NAESTFORMAND)
 
 
 def sits_in_med(viewer: Viewer) -> bool:
@@ -72,6 +75,20 @@ def case_access(request, case: RationalisationCase) -> Access:
         or bool(viewer.led_unit_ids & unit_ids)
     )
     return either(Access(readable, False), hr_whole_kommune(request))
+
+
+def answering_committees(viewer: Viewer, process: BudgetProcess) -> list[Committee]:
+    """The committees heard in the process whose formandskab the viewer is in (they give the
+    response: `services.may_answer`). One query, none without such a seat."""
+    mine = {seat.committee_id for seat in viewer.seats if seat.role in ANSWERING_ROLES}
+    if not mine:
+        return []
+    return [
+        point.committee
+        for point in AgendaPoint.objects.filter(
+            process=process, step=AgendaPoint.Step.HEARING, committee_id__in=mine
+        ).select_related("committee")
+    ]
 
 
 def responses_readable(request, process: BudgetProcess) -> list[HearingResponse]:

@@ -3,9 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.panels import register_panel
 
-from .access import sits_in_med
-from .models import AgendaPoint, BudgetProcess, HearingResponse
-from .services import ANSWERING_ROLES
+from .access import answering_committees, sits_in_med
+from .models import BudgetProcess, HearingResponse
 
 
 @register_panel("budget", _("Budget"), "budget/panels/budget.html", order=44)
@@ -18,18 +17,13 @@ def budget_panel(request, viewer):
     process = BudgetProcess.objects.order_by("-year").first()
     if process is None:
         return None
-    answering = {s.committee_id: s.committee for s in viewer.seats if s.role in ANSWERING_ROLES}
     owed = []
-    if answering and process.hearing_open:
-        heard = set(
-            AgendaPoint.objects.filter(
-                process=process, step=AgendaPoint.Step.HEARING, committee_id__in=answering
-            ).values_list("committee_id", flat=True)
-        )
+    if process.hearing_open:
+        heard = answering_committees(viewer, process)
         answered = set(
-            HearingResponse.objects.filter(process=process, committee_id__in=heard).values_list(
+            HearingResponse.objects.filter(process=process, committee__in=heard).values_list(
                 "committee_id", flat=True
             )
         )
-        owed = sorted((answering[pk] for pk in heard - answered), key=lambda c: c.name)
+        owed = sorted((c for c in heard if c.pk not in answered), key=lambda c: c.name)
     return {"process": process, "owed": owed, "today": timezone.localdate()}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from committees.rules import first_unit
 from deadlines.engine import Action, Rule, Want, register
 from meetings.models import Meeting, Referat
 
@@ -48,12 +49,6 @@ def _points(ctx, steps):
         )
 
     return [p for p in ctx.memo("budget_points", load) if p["step"] in steps]
-
-
-def _unit(ctx, committee_id):
-    from committees.rules import first_unit
-
-    return first_unit(ctx, committee_id)
 
 
 def _title(point) -> str:
@@ -115,7 +110,7 @@ class BudgetPointRule(Rule):
                 key=f"bp{point['pk']}",
                 due_date=point["due_on"],
                 committee_id=point["committee_id"],
-                unit_id=_unit(ctx, point["committee_id"]),
+                unit_id=first_unit(ctx, point["committee_id"]),
                 params=params,
                 done_on=point["agenda_item__meeting__date"] if approved else None,
                 fulfilled_by=(Meeting, point["agenda_item__meeting_id"]) if approved else None,
@@ -168,7 +163,7 @@ class HearingResponseRule(Rule):
                 key=f"bh{point['pk']}",
                 due_date=point["due_on"],
                 committee_id=point["committee_id"],
-                unit_id=_unit(ctx, point["committee_id"]),
+                unit_id=first_unit(ctx, point["committee_id"]),
                 params={
                     "year": point["process__year"],
                     "process": str(point["process__public_id"]),

@@ -22,6 +22,7 @@ from deadlines.engine import refresh
 from meetings.selectors import next_open_meeting
 from meetings.services import item_add
 
+from .access import ANSWERING_ROLES
 from .models import AgendaPoint, BudgetMessage, BudgetProcess, HearingResponse, RationalisationCase
 
 Step = AgendaPoint.Step
@@ -35,8 +36,6 @@ MESSAGES = "budget.messages"
 HEARD_KINDS = (Kind.AFDELINGSMED, Kind.LOKALMED, Kind.PERSONALEMOEDE)
 # Told of the adopted budget: KommuneMED, AfdelingsMED, ArbejdspladsMED and personalemøder.
 TOLD_KINDS = (Kind.HOVEDMED, *HEARD_KINDS)
-# Who answers the hearing for a committee: its formandskab.
-ANSWERING_ROLES = (Membership.Role.FORMAND, Membership.Role.NAESTFORMAND)
 TEXT_LIMIT = 20_000
 # After adoption, the committees are told "når budgettet er vedtaget": within 8 weeks unless HR
 # sets another day (the MED-aftale gives no number).
@@ -89,9 +88,7 @@ def validate_process(process: BudgetProcess) -> None:
     if process.adopted_on is not None and process.adopted_on > timezone.localdate():
         errors["adopted_on"] = _("Vedtagelsen registreres, når den har fundet sted.")
     if process.adopted_on is not None:
-        if process.orientation_by is None:
-            process.orientation_by = process.adopted_on + datetime.timedelta(days=ORIENTATION_DAYS)
-        elif process.orientation_by < process.adopted_on:
+        if process.orientation_by is not None and process.orientation_by < process.adopted_on:
             errors["orientation_by"] = _("Orienteringen ligger efter vedtagelsen.")
     elif process.orientation_by is not None:
         errors["orientation_by"] = _("Fristen for orienteringen sættes, når budgettet er vedtaget.")
@@ -167,6 +164,8 @@ def process_save(process: BudgetProcess, *, acting_user=None, today=None) -> Bud
         adopted_before, process.hearing_sent_on = BudgetProcess.objects.filter(
             pk=process.pk
         ).values_list("adopted_on", "hearing_sent_on")[0]
+    if process.adopted_on is not None and process.orientation_by is None:
+        process.orientation_by = process.adopted_on + datetime.timedelta(days=ORIENTATION_DAYS)
     save_with_history(
         process, acting_user, _("Tidsplanen registreret") if new else _("Tidsplanen ændret")
     )

@@ -14,12 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
-from committees.models import Committee
 from committees.viewer import get_viewer
 from core.pdf import render_pdf
 from core.tenancy import kommune_required
 
 from .access import (
+    answering_committees,
     case_access,
     get_case_for_user,
     get_process_for_user,
@@ -28,7 +28,7 @@ from .access import (
     responses_readable,
 )
 from .models import AgendaPoint, BudgetProcess, HearingResponse, RationalisationCase
-from .services import ANSWERING_ROLES, TEXT_LIMIT, hearing_respond
+from .services import TEXT_LIMIT, hearing_respond
 
 Step = AgendaPoint.Step
 
@@ -40,19 +40,6 @@ class ResponseForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         error_messages={"required": _("Skriv udvalgets høringssvar.")},
     )
-
-
-def _answering_committees(viewer, process: BudgetProcess) -> list[Committee]:
-    """The heard committees whose formandskab the viewer is in."""
-    mine = {seat.committee_id for seat in viewer.seats if seat.role in ANSWERING_ROLES}
-    if not mine:
-        return []
-    return [
-        point.committee
-        for point in AgendaPoint.objects.filter(
-            process=process, step=Step.HEARING, committee_id__in=mine
-        ).select_related("committee")
-    ]
 
 
 @kommune_required
@@ -151,7 +138,7 @@ def process_detail(request, public_id):
     for point in points:
         point.answered = point.committee_id in answered
         point.handled = point.answered if point.step == Step.HEARING else point.approved
-    answering = _answering_committees(viewer, process)
+    answering = answering_committees(viewer, process)
     for committee in answering:
         committee.response = responses.get(committee.pk)
         committee.form = ResponseForm(
@@ -204,11 +191,7 @@ def respond(request, public_id, committee_id):
     process = get_process_for_user(request, public_id)
     viewer = get_viewer(request)
     committee = next(
-        (
-            c
-            for c in _answering_committees(viewer, process)
-            if str(c.public_id) == str(committee_id)
-        ),
+        (c for c in answering_committees(viewer, process) if str(c.public_id) == str(committee_id)),
         None,
     )
     if committee is None:
