@@ -155,14 +155,19 @@ class AttendanceRow:
 
 def attendance_rows(meeting: Meeting) -> list[AttendanceRow]:
     """The invitees with their roles and what was recorded (afbud, present, absent)."""
-    people = invitees(meeting)
-    roles: dict[int, list[str]] = defaultdict(list)
-    for person_id, role in (
+    # The invitees (as `invitees`) and their roles in one read of their seats.
+    seats = (
         active_seats_on(meeting.committee_id, meeting.date)
-        .order_by("role")
-        .values_list("person_id", "role")
-    ):
-        roles[person_id].append(str(Membership.Role(role).label))
+        .filter(person__left_on__isnull=True)
+        .select_related("person")
+        .order_by("person__last_name", "person__first_name", "person_id", "role")
+    )
+    people: list[Person] = []
+    roles: dict[int, list[str]] = defaultdict(list)
+    for seat in seats:
+        if seat.person_id not in roles:
+            people.append(seat.person)
+        roles[seat.person_id].append(str(Membership.Role(seat.role).label))
     recorded = {a.person_id: a for a in Attendance.objects.filter(meeting=meeting)}
     rows = []
     for person in people:
@@ -184,14 +189,20 @@ def attendance_rows(meeting: Meeting) -> list[AttendanceRow]:
 # --- the agenda and the referat ------------------------------------------------------------------
 
 
-def items_queryset(include_pending: bool = False):
+def items_queryset(include_pending: bool = False, *, outcomes: bool = True):
+    """Agenda items with their material and, with `outcomes`, the referat's decisions and
+    actions (the meeting page shows neither)."""
     queryset = AgendaItem.objects.select_related("proposed_by").prefetch_related(
-        Prefetch("attachments", queryset=ItemAttachment.objects.order_by("pk")),
-        Prefetch("decisions", queryset=Decision.objects.order_by("position", "pk")),
-        Prefetch(
-            "actions", queryset=ActionItem.objects.select_related("owner").order_by("due_on", "pk")
-        ),
+        Prefetch("attachments", queryset=ItemAttachment.objects.order_by("pk"))
     )
+    if outcomes:
+        queryset = queryset.prefetch_related(
+            Prefetch("decisions", queryset=Decision.objects.order_by("position", "pk")),
+            Prefetch(
+                "actions",
+                queryset=ActionItem.objects.select_related("owner").order_by("due_on", "pk"),
+            ),
+        )
     if not include_pending:
         queryset = queryset.filter(status=AgendaItem.Status.ACCEPTED)
     return queryset.order_by("position", "pk")
@@ -205,15 +216,18 @@ class Agenda:
     rejected: list[AgendaItem] = field(default_factory=list)
 
 
-def agenda_for(meeting: Meeting, *, include_pending: bool = False) -> Agenda:
+def agenda_for(meeting: Meeting, *, include_pending: bool = False, outcomes: bool = True) -> Agenda:
     """The numbered agenda (accepted items), and — for the formandskab — the proposals waiting
-    to be settled and those not taken up. Items are numbered 1…n, decisions n.1, n.2 …"""
-    items = list(items_queryset(include_pending).filter(meeting=meeting))
+    to be settled and those not taken up. Items are numbered 1…n, decisions n.1, n.2 … (with
+    `outcomes`: the referat's decisions and actions loaded)."""
+    items = list(items_queryset(include_pending, outcomes=outcomes).filter(meeting=meeting))
     for item in items:
         item.meeting = meeting  # the pages ask each item about its meeting: no query per item
     accepted = [i for i in items if i.status == AgendaItem.Status.ACCEPTED]
     for number, item in enumerate(accepted, start=1):
         item.number = number
+        if not outcomes:
+            continue
         for index, decision in enumerate(item.decisions.all(), start=1):
             decision.number = f"{number}.{index}"
     return Agenda(
@@ -264,21 +278,6 @@ def next_meeting(meeting: Meeting) -> Meeting | None:
         )
         .filter(Q(date__gt=meeting.date) | Q(date=meeting.date, start_time__gt=meeting.start_time))
         .order_by("date", "start_time")
-        .first()
-    )
-
-
-def previous_referat(meeting: Meeting) -> Referat | None:
-    """The referat of the committee's previous meeting (finally approved at this one)."""
-    return (
-        Referat.objects.filter(meeting__committee_id=meeting.committee_id)
-        .filter(
-            Q(meeting__date__lt=meeting.date)
-            | Q(meeting__date=meeting.date, meeting__start_time__lt=meeting.start_time)
-        )
-        .exclude(meeting__status=Meeting.Status.CANCELLED)
-        .select_related("meeting")
-        .order_by("-meeting__date", "-meeting__start_time")
         .first()
     )
 

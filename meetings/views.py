@@ -60,7 +60,7 @@ from .forms import (
     RequestForm,
     TrioForm,
 )
-from .models import AgendaItem, CalendarFeed, ItemKind, Meeting, MeetingRequest
+from .models import AgendaItem, CalendarFeed, ItemKind, Meeting, MeetingRequest, Referat
 from .selectors import (
     adjacent_meetings,
     agenda_for,
@@ -72,11 +72,9 @@ from .selectors import (
     meetings_for_person,
     next_meeting,
     open_requests,
-    previous_referat,
     procedure_for,
     proposal_deadline,
     proposals_by,
-    referat_of,
 )
 
 
@@ -256,7 +254,8 @@ def meeting_detail(request, public_id):
     meeting = access.meeting
     settings_ = procedure_for(meeting.committee)
     today = timezone.localdate()
-    agenda = agenda_for(meeting, include_pending=access.can_chair)
+    # The page shows the agenda and its material; decisions and actions are the referat's.
+    agenda = agenda_for(meeting, include_pending=access.can_chair, outcomes=False)
     person = access.viewer.person
     rows = attendance_rows(meeting)
     mine = next((r for r in rows if person is not None and r.person.pk == person.pk), None)
@@ -308,8 +307,8 @@ def meeting_detail(request, public_id):
         "afbud_form": AfbudForm(),
         "attendance_form": AttendanceForm(rows=rows) if access.can_write else None,
         "adjacent": list(meeting.adjacent_meetings.select_related("committee")),
-        "previous_referat": previous_referat(meeting),
-        "referat": referat_of(meeting),
+        # The page only links to the referat: whether there is one, not the referat itself.
+        "referat": Referat.objects.filter(meeting=meeting).values_list("pk", flat=True).first(),
         **_pre_meeting_context(request, access, today),
     }
     return render(request, "meetings/meeting.html", context)
