@@ -25,14 +25,23 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--sizes", default="S,L", help="comma-separated: S,L,XL")
         parser.add_argument("--seconds", type=float, default=10.0, help="load per page and run")
-        parser.add_argument("--concurrency", type=int, default=4, help="clients of the load run")
+        parser.add_argument("--concurrency", type=int, default=16, help="clients of the load run")
+        parser.add_argument(
+            "--load-seconds", type=float, default=60.0, help="length of each page's load run"
+        )
+        parser.add_argument(
+            "--load-sizes",
+            default="L",
+            help="sizes whose load runs take --load-seconds (the others take --seconds)",
+        )
         parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
         parser.add_argument("--senders", type=int, default=2, help="reminder sender processes")
         parser.add_argument("--out", default=str(Path(settings.BASE_DIR) / "docs"))
         parser.add_argument(
             "--skip",
             default="",
-            help="comma-separated parts to leave out: pages,engine,overview_recount,reminders,pdf",
+            help="comma-separated parts to leave out: "
+            "pages,engine,overview_recount,reminders,pdf,sync",
         )
 
     def handle(self, *args, **options):
@@ -53,6 +62,8 @@ class Command(BaseCommand):
             "settings": {
                 "seconds per run": options["seconds"],
                 "load clients": options["concurrency"],
+                "load seconds per page": options["load_seconds"],
+                "sizes with the long load run": options["load_sizes"],
                 "gunicorn workers": options["workers"],
                 "reminder senders": options["senders"],
             },
@@ -112,15 +123,20 @@ class Command(BaseCommand):
         if server is not None:
             self.stdout.write(f"Measuring pages at {size} …")
             data["queries"] = {p.key: benchmark.count_queries(fixture, p) for p in benchmark.PAGES}
+            long_load = size in {x.strip().upper() for x in options["load_sizes"].split(",")}
             data["pages"] = benchmark.measure_pages(
-                fixture, server, seconds=options["seconds"], concurrency=options["concurrency"]
+                fixture,
+                server,
+                seconds=options["seconds"],
+                concurrency=options["concurrency"],
+                load_seconds=options["load_seconds"] if long_load else options["seconds"],
             )
         if "engine" not in skip:
             self.stdout.write(f"Deadline engine at {size} …")
             data["engine"] = benchmark.measure_engine(kommuner)
             data["incremental"] = benchmark.measure_incremental(kommuner[0])
-        for name, measure in benchmark.EXTRA_MEASUREMENTS:
-            if name in skip:
+        for name, measure, sizes in benchmark.EXTRA_MEASUREMENTS:
+            if name in skip or (sizes is not None and size not in sizes):
                 continue
             self.stdout.write(f"{name} at {size} …")
             try:
