@@ -30,6 +30,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from committees.models import Membership
 from core import events
+from core.cache import clear_kommune_caches
 from deadlines.engine import refresh
 from organisations.models import Person, Unit
 from organisations.services import unit_save
@@ -335,6 +336,9 @@ def sync(kommune, *, units, people, full, dry_run, acting_user) -> SyncResult:
         if dry_run:
             transaction.set_rollback(True)
         elif touched:
+            # Bulk writes send no signals: the values cached from the kommune's people (the
+            # organisation diagrams, their names) are dropped here (core.cache).
+            clear_kommune_caches([kommune.pk])
             refresh(kommune, persons=touched, acting_user=acting_user)
     return result
 

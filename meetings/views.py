@@ -15,14 +15,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from committees.models import Committee
 from core.access import require_read
 from core.admin_site import is_kommune_staff
+from core.cache import KommuneCache
 from core.tenancy import kommune_required, scopes_disabled, tenant_scope
 from core.views import form_errors_to_messages, run_service
 from organisations.models import Person
@@ -1036,28 +1039,57 @@ def documents(request):
 @require_GET
 def organisation(request):
     """The MED and AMO organisation as diagrams: zoom, pan, a box opens the committee where
-    the viewer may read it, the viewer's own committees highlighted."""
-    from committees.viewer import get_viewer
+    the viewer may read it, the viewer's own committees highlighted.
 
-    from . import diagrams
+    The diagrams and the list are drawn once per kommune structure, chart, område, language
+    and viewer standing (the committees the viewer may open and their own), and kept in the
+    kommune cache until the structure or a name in it changes (core.cache): dot and the list of
+    a København-sized kommune take some 100 ms."""
+    from committees.viewer import get_viewer
 
     if not _may_order_documents(request):
         raise Http404
     viewer = get_viewer(request)
-    readable = viewer.visible_committee_ids
+    readable, mine = viewer.visible_committee_ids, viewer.committee_ids
+    kind = "amo" if request.GET.get("diagram") == "amo" else "med"
+    omraade = request.GET.get("omraade", "")
+    parts = (
+        "meetings.organisation",
+        kind,
+        omraade if omraade.isdigit() else "",
+        get_language(),
+        tuple(sorted(readable)),
+        tuple(sorted(mine)),
+    )
+    drawn = KommuneCache(request.kommune.pk).get_or_set(
+        parts, lambda: _organisation_drawn(request, readable, mine)
+    )
+    # Changes to the charts awaiting HovedMED (seed 003: every change is approved by it), shown
+    # beside the approved structure and marked as proposals.
+    from reorganisation.selectors import pending_changes
+
+    return render(
+        request,
+        "meetings/organisation.html",
+        {**drawn, "pending_changes": pending_changes()},
+    )
+
+
+def _organisation_drawn(request, readable: set[int], mine: set[int]) -> dict:
+    """The organisation page's heading, diagrams and list as HTML (what the cache keeps)."""
+    from . import diagrams
 
     def link(committee):
         if committee.pk in readable and committee.public_id:
             return reverse("portal:committee", args=[committee.public_id])
         return None
 
-    context = diagrams.page_context(request, link=link, mine=viewer.committee_ids)
-    # Changes to the charts awaiting HovedMED (seed 003: every change is approved by it), shown
-    # beside the approved structure and marked as proposals.
-    from reorganisation.selectors import pending_changes
-
-    context["pending_changes"] = pending_changes()
-    return render(request, "meetings/organisation.html", context)
+    context = diagrams.page_context(request, link=link, mine=mine)
+    return {
+        "title": str(context["title"]),
+        "omraade_name": context["omraade"].name if context["omraade"] else "",
+        "diagram_html": render_to_string("meetings/_organisation_diagram.html", context),
+    }
 
 
 @kommune_required

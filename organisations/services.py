@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from core.cache import clear_kommune_caches
 from core.history import set_history_user
 
 from .models import Unit
@@ -97,6 +98,7 @@ def person_anonymise(person) -> None:
         language="",
         user=None,
     )
+    clear_kommune_caches([person.kommune_id])  # the name is gone from cached diagrams too
 
 
 def person_erase(person, *, acting_user=None):

@@ -187,12 +187,20 @@ def test_the_page_runs_the_same_queries_whatever_the_size(org_a, client):
     url = reverse("meetings:organisation")
     client.get(url, {"diagram": "amo"})
 
-    def count() -> int:
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(url, {"diagram": "amo"}).status_code == 200
-        return len(queries)
+    def count() -> tuple[int, int]:
+        """Queries when the page is drawn, and when it is read from the kommune cache."""
+        from django.core.cache import cache
+
+        cache.clear()
+        counts = []
+        for _drawn_then_cached in range(2):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url, {"diagram": "amo"}).status_code == 200
+            counts.append(len(queries))
+        return tuple(counts)
 
     small = count()
+    assert small[1] < small[0]
     with tenant_scope(org_a.kommune):
         for n in range(12):
             amg = f.committee(org_a.kommune, f"Alfa AMG mere {n}", parent=org_a.med)
@@ -223,3 +231,64 @@ def test_a_page_dot_cannot_route_orthogonally_is_drawn_with_polylines(org_a, mon
         (text,), _reader = pdf_text(documents.chart_pdf(DocumentJob.Kind.AMO_CHART, org_a.kommune))
     assert tried == ["ortho", "polyline"]
     assert "Alfa AMG Nord" in text
+
+
+def test_the_page_is_drawn_once_and_again_when_the_structure_or_a_name_changes(
+    org_a, client, monkeypatch
+):
+    """The diagrams and the list are kept in the kommune cache: a second visit draws nothing,
+    and a new committee, a renamed person or an anonymised person is shown at the
+    next visit (core.cache: the kommune's token is replaced by each of them)."""
+    from organisations.services import person_anonymise, person_save
+
+    with tenant_scope(org_a.kommune):
+        person = org_a.amr.person
+        other = f.person(org_a.kommune, "Olga", "Anden", unit=org_a.workplace)
+        f.membership(other, org_a.other_amg, "amr")
+    f.login_as(client, org_a, person, "arne")
+    url = reverse("meetings:organisation")
+    drawn = []
+    real = diagrams.page_context
+    monkeypatch.setattr(diagrams, "page_context", lambda *a, **k: drawn.append(1) or real(*a, **k))
+
+    def visit(**params) -> str:
+        """The page's content (the header carries a fresh CSRF token each time)."""
+        response = client.get(url, params)
+        assert response.status_code == 200
+        body = response.content.decode()
+        return body[body.index("<h1>") :]
+
+    first = visit(diagram="amo")
+    assert visit(diagram="amo") == first and len(drawn) == 1
+    visit(diagram="med")  # another chart is drawn on its own
+    assert len(drawn) == 2
+
+    with tenant_scope(org_a.kommune):
+        f.committee(org_a.kommune, "Alfa AMG Ny", parent=org_a.med, kind="amg")
+    assert "Alfa AMG Ny" in visit(diagram="amo") and len(drawn) == 3
+
+    with tenant_scope(org_a.kommune):
+        other.first_name = "Omdøbt"
+        person_save(other)
+    assert "Omdøbt" in visit(diagram="amo") and len(drawn) == 4
+
+    with tenant_scope(org_a.kommune):
+        person_anonymise(other)
+    assert "Omdøbt" not in visit(diagram="amo") and len(drawn) == 5
+
+
+def test_each_viewer_gets_their_own_links_from_the_cache(org_a, client):
+    """Two viewers of the same chart: each sees the links and the highlight of their own
+    standing, not the drawing cached for the other."""
+    with tenant_scope(org_a.kommune):
+        amr = org_a.amr.person
+        other = f.person(org_a.kommune, "Olga", "Anden", unit=org_a.workplace)
+        f.membership(other, org_a.other_amg, "amr")
+    url = reverse("meetings:organisation")
+    f.login_as(client, org_a, amr, "arne")
+    mine = set(HREF.findall(client.get(url, {"diagram": "amo"}).content.decode()))
+    client.logout()
+    f.login_as(client, org_a, other, "olga")
+    theirs = set(HREF.findall(client.get(url, {"diagram": "amo"}).content.decode()))
+    assert mine == {reverse("portal:committee", args=[org_a.amg.public_id])}
+    assert theirs == {reverse("portal:committee", args=[org_a.other_amg.public_id])}
