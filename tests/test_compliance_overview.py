@@ -349,3 +349,24 @@ def test_a_local_rule_can_be_changed_and_switched_off(client, org_a, hr_a):
     assert response.status_code == 302
     talk.refresh_from_db()
     assert talk.state == Deadline.State.CANCELLED
+
+
+def test_the_printed_tables_are_kept_and_follow_the_counts(client, org_a, hr_a):
+    """The tables' HTML is kept in the kommune cache with the counts: the numbers printed are
+    the counts of the request, before and after a change."""
+    client.force_login(hr_a)
+    url = reverse("admin:compliance_overview")
+
+    def printed(response) -> None:
+        body = response.content.decode()
+        for status, n in response.context["total"].cells():
+            assert f'status={status}">{n}</a>' in body
+
+    before = client.get(url)
+    printed(before)
+    assert client.get(url).context["tables"] == before.context["tables"]
+    add_deadlines(org_a, 6)
+    clear_kommune_caches([org_a.kommune.pk])
+    after = client.get(url)
+    printed(after)
+    assert after.context["total"].total == before.context["total"].total + 6
