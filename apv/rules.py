@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import Committee
-from committees.rules import first_unit, open_committees
+from committees.rules import COMMITTEES, first_unit, open_committees
 from deadlines.actions import ApvAction
 from deadlines.dates import add_months
 from deadlines.engine import Param, Rule, Want, register
@@ -93,6 +93,7 @@ class ApvRevision(ApvAction, Rule):
         Param("months", _("Højst måneder mellem to APV'er"), 36, minimum=1, maximum=36),
         Param("change_months", _("Måneder efter en væsentlig ændring"), 3, minimum=1, maximum=12),
     )
+    reads = COMMITTEES + ("apv.ApvCycle", "apv.ApvMajorChange")
 
     def wants(self, ctx):
         months = ctx.param(self, "months")
@@ -136,6 +137,7 @@ class ApvPlanFollowUp(ApvAction, Rule):
     statutory = False
     what_to_do = _("Gennemgå handlingsplanen i arbejdsmiljøgruppen og registrér opfølgningen.")
     parameters = (Param("months", _("Interval i måneder"), 12, minimum=1, maximum=12),)
+    reads = COMMITTEES + ("apv.ApvCycle", "apv.ApvFollowUp")
 
     def wants(self, ctx):
         months = ctx.param(self, "months")
@@ -178,6 +180,7 @@ class ApvActionItemDue(ApvAction, Rule):
     local_source = _("APV-procedure, fase 3–4")
     subject = "committee"
     what_to_do = _("Gennemfør tiltaget i handlingsplanen og luk punktet.")
+    reads = COMMITTEES + ("apv.ApvActionItem", "apv.ApvCycle")
 
     def wants(self, ctx):
         settled = ctx.today - datetime.timedelta(days=SETTLED_AFTER_DAYS)

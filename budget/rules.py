@@ -4,13 +4,25 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from committees.rules import first_unit
+from committees.rules import COMMITTEES, LOCKED_MEETINGS, first_unit
 from deadlines.engine import Action, Rule, Want, register
 from meetings.models import Meeting, Referat
 
 from .models import AgendaPoint, HearingResponse
 
 Step = AgendaPoint.Step
+
+# What _points() reads (Rule.reads).
+POINTS = (
+    COMMITTEES
+    + LOCKED_MEETINGS
+    + (
+        "budget.AgendaPoint",
+        "budget.BudgetProcess",
+        "budget.RationalisationCase",
+        "meetings.AgendaItem",
+    )
+)
 
 SOURCE = _("Aftale om trivsel og sundhed på arbejdspladsen § 5 (HovedMED-opgave B)")
 BUDGET_GUIDELINE = _(
@@ -85,6 +97,7 @@ class BudgetPointRule(Rule):
         "Punktet sættes selv på udvalgets næste møde med åben dagsorden: behandl det, og få "
         "referatet godkendt."
     )
+    reads = POINTS
 
     def action(self, deadline):
         from django.urls import reverse
@@ -136,6 +149,7 @@ class HearingResponseRule(Rule):
         "Drøft budgetkataloget i udvalget; formand eller næstformand afgiver høringssvaret i "
         "portalen."
     )
+    reads = POINTS + ("budget.HearingResponse",)
 
     def action(self, deadline):
         from django.urls import reverse

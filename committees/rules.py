@@ -24,6 +24,12 @@ from .models import (
 )
 from .tenure import is_elected_representative, seats_by_person
 
+# What the shared reads touch, for the rules' `reads` (deadlines.engine.Rule.reads):
+# open_committees and first_unit; tenure.seats_by_person; the meetings whose referat is locked.
+COMMITTEES = ("committees.Committee", "committees.CommitteeUnit")
+SEATS = ("committees.Membership", "committees.Committee", "organisations.Person")
+LOCKED_MEETINGS = ("meetings.Meeting", "meetings.Referat")
+
 
 def open_committees(ctx, kinds) -> list[Committee]:
     def load():
@@ -85,6 +91,7 @@ class RecurringCommitteeRule(Rule):
     subject = "committee"
     kinds: tuple = ()
     parameters = (Param("months", _("Interval i måneder"), 12, minimum=1, maximum=12),)
+    reads = COMMITTEES
 
     def cycles(self, ctx, committee, prefix: str, months: int, **want_kwargs):
         last = completed_cycles(ctx, self).get(prefix)
@@ -118,6 +125,7 @@ class YearlyAmoDiscussion(CommitteeMeetingsAction, RecurringCommitteeRule):
     local_source = _("den årlige arbejdsmiljødrøftelse")
     what_to_do = _("Hold den årlige arbejdsmiljødrøftelse og skriv referat.")
     kinds = Committee.AMO_KINDS
+    reads = COMMITTEES + LOCKED_MEETINGS
 
     def wants(self, ctx):
         """A cycle is done when marked so by hand, or by the committee's meeting with the
@@ -284,6 +292,7 @@ class StrategyMidterm(Rule):
     statutory = False
     what_to_do = _("Vurdér om strategiplanens mål er nået, og tilret planen.")
     parameters = (Param("months", _("Måneder efter vedtagelse"), 12, minimum=3, maximum=36),)
+    reads = COMMITTEES
 
     def wants(self, ctx):
         months = ctx.param(self, "months")
@@ -316,6 +325,7 @@ class HovedMedObligations(Rule):
     subject = "committee"
     what_to_do = _("Behandl opgaven i HovedMED og registrér det.")
     parameters = (Param("months", _("Interval i måneder"), 12, minimum=1, maximum=12),)
+    reads = COMMITTEES + LOCKED_MEETINGS + ("committees.ObligationWaiver", "meetings.AgendaItem")
 
     def wants(self, ctx):
         months = ctx.param(self, "months")
@@ -411,6 +421,7 @@ class AmrTermEnd(Rule):
     source = _("AML § 8")
     local_source = _("valgperiode, 2–4 år")
     what_to_do = _("Afhold valg af arbejdsmiljørepræsentant og registrér resultatet.")
+    reads = SEATS
 
     def action(self, deadline):
         """The term-end deadline leads into the election (elections: open it for this seat)."""
@@ -441,22 +452,32 @@ class AmrTermEnd(Rule):
         candidates = Membership.objects.filter(role=Membership.Role.AMR, term_end__isnull=False)
         if ids is not None:
             candidates = candidates.filter(person_id__in=ids)
-        amr_seats = defaultdict(list)  # committee -> seats (the successor may be someone else)
-        for row in Membership.objects.filter(
+        # Every AMR seat of the committees where a candidate sits, in one query: the candidates
+        # are among them, and the successor may be someone else.
+        seats = Membership.objects.filter(
             role=Membership.Role.AMR, committee_id__in=candidates.values("committee_id")
-        ).values_list("pk", "committee_id", "start_date", "person_id"):
-            amr_seats[row[1]].append(row)
-        for seat in candidates.values(
-            "pk",
-            "person_id",
-            "committee_id",
-            "start_date",
-            "term_end",
-            "ended_on",
-            "person__left_on",
-            "person__unit_id",
-            "committee__closed_on",
-        ):
+        ).order_by()
+        amr_seats = defaultdict(list)  # committee -> (pk, committee, start, person)
+        rows = list(
+            seats.values(
+                "pk",
+                "person_id",
+                "committee_id",
+                "start_date",
+                "term_end",
+                "ended_on",
+                "person__left_on",
+                "person__unit_id",
+                "committee__closed_on",
+            )
+        )
+        for row in rows:
+            amr_seats[row["committee_id"]].append(
+                (row["pk"], row["committee_id"], row["start_date"], row["person_id"])
+            )
+        for seat in rows:
+            if seat["term_end"] is None or (ids is not None and seat["person_id"] not in ids):
+                continue  # not a candidate
             if seat["person__left_on"] and seat["person__left_on"] <= ctx.today:
                 continue
             if seat["committee__closed_on"]:
@@ -504,6 +525,7 @@ class SalaryTalk(Rule):
     statutory = False
     what_to_do = _("Lederen holder samtalen om lønsammensætning og registrerer den.")
     parameters = (Param("years", _("År efter første valg"), 2, minimum=1, maximum=4),)
+    reads = SEATS
 
     def wants(self, ctx):
         years = ctx.param(self, "years")
@@ -537,6 +559,7 @@ class ProposalAnswer(Rule):
     subject = "committee"
     what_to_do = _("Arbejdsgiveren giver udvalget en skriftlig begrundelse.")
     parameters = (Param("days", _("Dage"), 21, minimum=1, maximum=21),)
+    reads = COMMITTEES + ("committees.AmoProposal",)
 
     def action(self, deadline):
         from django.urls import reverse

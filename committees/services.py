@@ -47,7 +47,13 @@ def membership_save(membership: Membership, *, acting_user=None) -> Membership:
     membership.save()
     persons = {membership.person_id} | ({previous[0]} if previous else set())
     committees = {membership.committee_id} | ({previous[1]} if previous else set())
-    refresh(membership.kommune, persons=persons, committees=committees, acting_user=acting_user)
+    refresh(
+        membership.kommune,
+        persons=persons,
+        committees=committees,
+        changed=[Membership],
+        acting_user=acting_user,
+    )
     return membership
 
 
@@ -62,7 +68,13 @@ def membership_delete(membership: Membership, *, acting_user=None) -> None:
     )
     set_history_user(membership, acting_user)
     membership.delete()
-    refresh(kommune, persons=[person_id], committees=[committee_id], acting_user=acting_user)
+    refresh(
+        kommune,
+        persons=[person_id],
+        committees=[committee_id],
+        changed=[Membership],
+        acting_user=acting_user,
+    )
 
 
 @transaction.atomic

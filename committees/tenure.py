@@ -43,7 +43,9 @@ def seats_by_person(ctx) -> dict[int, list[Seat]]:
     """Every seat (active and ended) of the people the evaluation is about."""
 
     def load():
-        queryset = Membership.objects.all()
+        # Unordered: the rules read a person's seats as a set (the default ordering joins the
+        # committee and the person only to sort).
+        queryset = Membership.objects.order_by()
         queryset = ctx.filter(queryset, "person_id", "person")
         rows = queryset.values_list(
             "pk",
@@ -61,7 +63,9 @@ def seats_by_person(ctx) -> dict[int, list[Seat]]:
             "committee__closed_on",
         )
         result = defaultdict(list)
-        for row in rows.iterator(chunk_size=5000):
+        # A full evaluation streams the kommune's seats; a targeted one reads its few at once
+        # (a server-side cursor costs three round trips).
+        for row in rows.iterator(chunk_size=5000) if ctx.is_full else rows:
             seat = Seat(*row)
             result[seat.person_id].append(seat)
         return result

@@ -25,9 +25,10 @@ DAY = timedelta(days=1)
 app.conf.beat_schedule = {
     # Full re-evaluation of every kommune's deadlines: repairs whatever the services' targeted
     # refreshes missed. Before REMINDER_SEND_HOUR, so the morning's reminders see the result.
+    # One task per kommune, so the workers share them on every core (deadlines.tasks).
     # A run that waited a whole day in the queue is superseded by the next one.
     "deadlines-evaluate-all": entry(
-        "deadlines.evaluate_all", crontab(hour=2, minute=30), period=DAY, expires=20 * 3600
+        "deadlines.evaluate_each", crontab(hour=2, minute=30), period=DAY, expires=20 * 3600
     ),
     # Plans reminder items, groups them into digests and sends what is due.
     # While the workers are down ticks would pile up; one late tick does the work of all.

@@ -40,6 +40,31 @@ logger = logging.getLogger(__name__)
 
 Subject = Literal["person", "committee"]
 
+# What the engine reads of a stored deadline to compare it with a want. Stored rows are read as
+# named tuples of these columns, not model instances: a full evaluation reads every row of the
+# kommune (a model instance and its two timestamps cost several times the tuple) and changes a
+# handful, which `Writes.flush` then reads whole to update them with their history.
+STORED = (
+    "pk",
+    "rule",
+    "key",
+    "state",
+    "manual",
+    "due_date",
+    "params",
+    "done_on",
+    "fulfilled_type_id",
+    "fulfilled_id",
+    "person_id",
+    "committee_id",
+    "unit_id",
+)
+
+
+def stored_values(queryset) -> models.QuerySet:
+    """The stored rows of a Deadline queryset as `STORED` named tuples, unordered."""
+    return queryset.order_by().values_list(*STORED, named=True)
+
 
 @dataclass(frozen=True)
 class Param:
@@ -108,6 +133,12 @@ class Rule:
     # deadline mark it done in the portal with a date and a note. Rules fulfilled by a record
     # (a course, a meeting, an APV) are not: the record fulfils them.
     manual_done: bool = False
+    # The models whose rows `wants` reads ("app.Model"), beside the deadlines and the kommune's
+    # rule settings. A service that tells `refresh` what it changed evaluates only the rules
+    # that read it (an AMR elected cannot move an APV or an incident's deadline); a rule that
+    # declares nothing (None) is evaluated after every change. tests/test_engine_reads.py
+    # checks the declaration against the tables the rule's queries touch.
+    reads: tuple[str, ...] | None = None
 
     def action(self, deadline: Deadline) -> Action | None:
         """The page where the deadline is fulfilled (see deadlines.actions), or None."""
@@ -169,6 +200,18 @@ class Registry:
         self._rules[rule.code] = rule
         return rule_class
 
+    def reading(self, changed: Iterable) -> list[Rule]:
+        """The rules that read any of these models (classes or instances); every rule when
+        none are named."""
+        labels = {model._meta.label_lower for model in changed}
+        if not labels:
+            return self.all()
+        return [
+            rule
+            for rule in self._rules.values()
+            if rule.reads is None or labels & {label.lower() for label in rule.reads}
+        ]
+
     def get(self, code: str) -> Rule | None:
         return self._rules.get(code)
 
@@ -194,7 +237,8 @@ class Context:
         self.committee_ids = None if committee_ids is None else set(committee_ids)
         self._memo: dict = {}
         self._settings = {s.rule: s for s in RuleSetting.objects.all()}
-        self._rows: dict[str, list[Deadline]] | None = None
+        self._rows: dict[str, list] | None = None
+        self._prefetched: dict[str, set[int]] = {}
         self._moved: dict[str, list[Deadline]] | None = None
 
     @property
@@ -240,26 +284,35 @@ class Context:
             self._memo[key] = loader()
         return self._memo[key]
 
-    def prefetch_rows(self) -> None:
+    def prefetch_rows(self, scopes: Iterable[tuple[Rule, set[int]]] = ()) -> None:
         """A targeted evaluation reads the stored deadlines of its people and committees once,
-        for all rules, instead of once per rule (one change stays a few milliseconds)."""
+        for all rules, instead of once per rule (one change stays a few milliseconds). `scopes`
+        are the rules' own scopes: a rule that widened its scope (AmrTermEnd: the other AMRs of
+        a touched committee) finds its rows here too."""
         if self.is_full:
             return
-        query = models.Q(person_id__in=self.person_ids or ()) | models.Q(
-            committee_id__in=self.committee_ids or ()
-        )
+        ids = {"person": set(self.person_ids or ()), "committee": set(self.committee_ids or ())}
+        for rule, scope in scopes:
+            ids[rule.subject] |= scope
+        query = models.Q(person_id__in=ids["person"]) | models.Q(committee_id__in=ids["committee"])
         rows: dict[str, list[Deadline]] = {}
-        for row in Deadline.objects.filter(query):
+        for row in stored_values(Deadline.objects.filter(query)):
             rows.setdefault(row.rule, []).append(row)
         self._rows = rows
+        self._prefetched = ids
 
-    def stored_rows(self, rule: Rule, ids: set[int]) -> list[Deadline] | None:
-        """The rule's stored rows for these subject ids from `prefetch_rows`, or None when
-        nothing was prefetched or the ids reach beyond it (a rule that widened its scope)."""
-        if self._rows is None:
-            return None
-        prefetched = self.person_ids if rule.subject == "person" else self.committee_ids
-        if not ids <= (prefetched or set()):
+    def unevaluated_committees(self) -> set[int]:
+        """The committees asked about that have no stored deadline at all (from
+        `prefetch_rows`)."""
+        if self._rows is None or not self.committee_ids:
+            return set()
+        seen = {row.committee_id for rows in self._rows.values() for row in rows}
+        return self.committee_ids - seen
+
+    def stored_rows(self, rule: Rule, ids: set[int]) -> list | None:
+        """The rule's stored rows (`STORED` tuples) for these subject ids from `prefetch_rows`,
+        or None when nothing was prefetched or the ids reach beyond it."""
+        if self._rows is None or not ids <= self._prefetched[rule.subject]:
             return None
         column = f"{rule.subject}_id"
         return [row for row in self._rows.get(rule.code, ()) if getattr(row, column) in ids]
@@ -280,11 +333,11 @@ class Context:
                 query |= models.Q(rule=rule.code, key__in=missing)
                 moved[rule.code] = []
         if moved:
-            for row in Deadline.objects.filter(query):
+            for row in stored_values(Deadline.objects.filter(query)):
                 moved[row.rule].append(row)
         self._moved = moved
 
-    def moved_rows(self, rule: Rule, keys: set[str]) -> list[Deadline] | None:
+    def moved_rows(self, rule: Rule, keys: set[str]) -> list | None:
         """Rows of these keys found by `prefetch_moved`; None when it did not look for them."""
         if self._moved is None or rule.code not in self._moved:
             return None
@@ -310,22 +363,7 @@ class Result:
         return self.created + self.updated + self.cancelled
 
 
-UPDATE_FIELDS = [
-    "due_date",
-    "state",
-    "params",
-    "done_on",
-    "fulfilled_type",
-    "fulfilled_id",
-    "person",
-    "committee",
-    "unit",
-    "note",
-    "updated",
-]
-
-
-def _target_state(row: Deadline | None, want: Want) -> tuple[str, datetime.date | None]:
+def _target_state(row, want: Want) -> tuple[str, datetime.date | None]:
     if want.done_on is not None:
         return Deadline.State.DONE, want.done_on
     if row is not None and row.manual and row.state in (Deadline.State.DONE, Deadline.State.WAIVED):
@@ -338,13 +376,28 @@ def _target_state(row: Deadline | None, want: Want) -> tuple[str, datetime.date 
 @dataclass
 class Writes:
     """The rows an evaluation creates and updates, written together at its end: two INSERTs
-    (rows and history) and one UPDATE per batch for all rules, not two per rule."""
+    (rows and history), one SELECT of the rows to update and one UPDATE per batch for all
+    rules, not two per rule. `update` holds the changed columns by row id; the UPDATE sets only
+    the columns that changed in some row: Django's bulk update writes a CASE per column and
+    row, and most changes touch two or three columns (a duty fulfilled: state, done date, what
+    fulfilled it)."""
 
     create: list[Deadline] = field(default_factory=list)
-    update: list[Deadline] = field(default_factory=list)
+    update: dict[int, dict] = field(default_factory=dict)
 
     def flush(self, acting_user=None) -> None:
-        rows = self.create + self.update
+        rows = list(self.create)
+        if self.update:
+            now = timezone.now()
+            fields = {"updated"}
+            # The whole rows (the history copies every column), read in this transaction.
+            for row in Deadline.objects.filter(pk__in=self.update).order_by("pk"):
+                changes = self.update[row.pk]
+                for name, value in changes.items():
+                    setattr(row, name, value)
+                fields.update(changes)
+                row.updated = now
+                rows.append(row)
         # Bulk writes send no model signals: drop the kommune's cached counts
         # (deadlines/overview.py) and tell who keeps other derived values.
         clear_kommune_caches(row.kommune_id for row in rows)
@@ -354,13 +407,13 @@ class Writes:
             )
         if self.update:
             bulk_update_with_history(
-                self.update,
+                rows[len(self.create) :],
                 Deadline,
-                UPDATE_FIELDS + ["manual"],
+                sorted(fields),
                 batch_size=1000,
                 default_user=acting_user,
             )
-        self.create, self.update = [], []
+        self.create, self.update = [], {}
         if rows:
             deadlines_written.send(sender=Deadline, rows=rows)
 
@@ -375,15 +428,17 @@ def reconcile(
     """Reconcile the rule's wants with its stored rows. The writes go to `writes` when given
     (the caller flushes them), otherwise they are made at once."""
     result = Result()
-    queryset = Deadline.objects.filter(rule=rule.code)
     ids = rule.scope(ctx)
-    stored = None
-    if ids is not None:
-        if not ids:
-            return result
-        queryset = queryset.filter(**{f"{rule.subject}_id__in": ids})
-        stored = ctx.stored_rows(rule, ids)
-    existing = {row.key: row for row in (queryset if stored is None else stored)}
+    if ids is None:
+        rows = stored_values(Deadline.objects.filter(rule=rule.code))
+    elif not ids:
+        return result
+    else:
+        rows = ctx.stored_rows(rule, ids)
+        if rows is None:
+            column = f"{rule.subject}_id__in"
+            rows = stored_values(Deadline.objects.filter(rule=rule.code, **{column: ids}))
+    existing = {row.key: row for row in rows}
     wants = list(wants)
     if ids is not None:
         # A duty whose subject moved (a proposal moved to another udvalg) has its row outside
@@ -392,11 +447,10 @@ def reconcile(
         if missing:
             outside = ctx.moved_rows(rule, missing)
             if outside is None:
-                outside = Deadline.objects.filter(rule=rule.code, key__in=missing)
+                outside = stored_values(Deadline.objects.filter(rule=rule.code, key__in=missing))
             existing.update((row.key, row) for row in outside)
     content_types = {}
-    to_create, to_update = [], []
-    now = timezone.now()
+    to_create, to_update = [], {}
     seen = set()
     for want in wants:
         seen.add(want.key)
@@ -434,16 +488,11 @@ def reconcile(
             # Kept as the person registered it.
             values["fulfilled_type_id"] = row.fulfilled_type_id
             values["fulfilled_id"] = row.fulfilled_id
-        changed = False
-        for name, value in values.items():
-            if getattr(row, name) != value:
-                setattr(row, name, value)
-                changed = True
-        if changed:
-            if want.done_on is not None:
-                row.manual = False
-            row.updated = now
-            to_update.append(row)
+        changes = {name: value for name, value in values.items() if getattr(row, name) != value}
+        if changes:
+            if want.done_on is not None and row.manual:
+                changes["manual"] = False
+            to_update[row.pk] = changes
     for key, row in existing.items():
         # Open rows, and rows the engine itself waived (a waiver of a closed committee), lapse;
         # done rows and a person's own registration stay as history.
@@ -451,19 +500,15 @@ def reconcile(
             row.state == Deadline.State.WAIVED and not row.manual
         )
         if key not in seen and lapses:
-            row.state = Deadline.State.CANCELLED
-            row.updated = now
-            to_update.append(row)
+            to_update[row.pk] = {"state": Deadline.State.CANCELLED}
             result.cancelled += 1
     result.created += len(to_create)
     result.updated += len(to_update) - result.cancelled
     if writes is None:
-        writes = Writes()
-        writes.create, writes.update = to_create, to_update
-        writes.flush(acting_user)
+        Writes(to_create, to_update).flush(acting_user)
     else:
         writes.create += to_create
-        writes.update += to_update
+        writes.update.update(to_update)
     return result
 
 
@@ -476,17 +521,30 @@ def evaluate(ctx: Context, acting_user=None, rules: Iterable[Rule] | None = None
     another rule). A full evaluation writes per rule, in batches whose number follows the rows
     of each rule."""
     total = Result()
-    rules = list(rules or registry.all())
+    rules = registry.all() if rules is None else list(rules)
     if ctx.is_full:
         for rule in rules:
             wants = rule.wants(ctx) if ctx.enabled(rule) else ()
             total += reconcile(ctx, rule, wants, acting_user)
         return total
-    # Targeted: read the stored rows once, compute every rule's wants (nothing is written before
-    # the end, so the rules see the same database as when interleaved), look up the rows of
-    # moved duties for all rules at once, then reconcile and write everything together.
-    ctx.prefetch_rows()
-    planned = [(rule, list(rule.wants(ctx)) if ctx.enabled(rule) else []) for rule in rules]
+    # Targeted: skip the rules whose subjects the change did not touch (a course completed
+    # touches no committee), read the stored rows of all the others at once, compute every
+    # rule's wants (nothing is written before the end, so the rules see the same database as
+    # when interleaved), look up the rows of moved duties for all rules at once, then reconcile
+    # and write everything together.
+    scopes = [(rule, ids) for rule in rules if (ids := rule.scope(ctx))]
+    ctx.prefetch_rows(scopes)
+    if len(rules) < len(registry.all()) and ctx.unevaluated_committees():
+        # Only the rules that read the change were asked for (refresh(changed=...)), but a
+        # touched committee without any deadline has never been evaluated (it was made around
+        # the services: an import, a test's factory): all its rules are, as after any change.
+        asked = {rule.code for rule in rules}
+        scopes += [
+            (rule, ids)
+            for rule in registry.all()
+            if rule.code not in asked and (ids := rule.scope(ctx))
+        ]
+    planned = [(rule, list(rule.wants(ctx)) if ctx.enabled(rule) else []) for rule, _ids in scopes]
     ctx.prefetch_moved(planned)
     writes = Writes()
     for rule, wants in planned:
@@ -495,15 +553,19 @@ def evaluate(ctx: Context, acting_user=None, rules: Iterable[Rule] | None = None
     return total
 
 
-def refresh(kommune, *, persons=(), committees=(), acting_user=None, today=None) -> Result:
+def refresh(
+    kommune, *, persons=(), committees=(), changed=(), acting_user=None, today=None
+) -> Result:
     """Update at once the deadlines of the people and committees a change touched. Call inside
-    the service's transaction and tenant scope."""
+    the service's transaction and tenant scope. `changed`: the models the change wrote (e.g.
+    `[Membership]`); only the rules that read them are evaluated (`Rule.reads`). Without it
+    every rule is; the nightly evaluation moves on what depends only on the date."""
     person_ids = {getattr(p, "pk", p) for p in persons if p is not None}
     committee_ids = {getattr(c, "pk", c) for c in committees if c is not None}
     if not person_ids and not committee_ids:
         return Result()
     ctx = Context(kommune, today or timezone.localdate(), person_ids, committee_ids)
-    return evaluate(ctx, acting_user)
+    return evaluate(ctx, acting_user, registry.reading(changed))
 
 
 def evaluate_kommune(kommune, today=None) -> Result:

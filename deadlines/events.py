@@ -29,13 +29,15 @@ def deadline_event_data(deadline: Deadline) -> dict:
     }
 
 
-def overdue_raise(today: datetime.date | None = None) -> int:
-    """Every kommune where someone listens: raise deadline.overdue for what became overdue."""
+def overdue_raise(today: datetime.date | None = None, kommune_ids=None) -> int:
+    """Every kommune (or these) where someone listens: raise deadline.overdue for what became
+    overdue."""
     from organisations.models import Kommune
 
     today = today or timezone.localdate()
-    with scopes_disabled():
-        kommune_ids = list(Kommune.objects.order_by("pk").values_list("pk", flat=True))
+    if kommune_ids is None:
+        with scopes_disabled():
+            kommune_ids = list(Kommune.objects.order_by("pk").values_list("pk", flat=True))
     raised = 0
     for kommune_id in kommune_ids:
         if not events.wanted(events.DEADLINE_OVERDUE, kommune_id):

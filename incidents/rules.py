@@ -12,7 +12,7 @@ import datetime
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from committees.rules import first_unit, open_committees
+from committees.rules import COMMITTEES, first_unit, open_committees
 from deadlines.actions import IncidentsAction
 from deadlines.dates import add_months
 from deadlines.engine import Action, Param, Rule, Want, register
@@ -46,6 +46,39 @@ def settled(ctx) -> datetime.date:
     return ctx.today - datetime.timedelta(days=SETTLED_AFTER_DAYS)
 
 
+INCIDENT_COLUMNS = (
+    "pk",
+    "kind",
+    "occurred_on",
+    "reported_on",
+    "absence_first_day",
+    "absence_days",
+    "easy_reported_on",
+    "closed_on",
+    "committee_id",
+    "unit_id",
+    "unit__path",
+)
+
+
+def unsettled_incidents(ctx) -> list:
+    """The incidents of the committees in scope that the EASY report or the investigation still
+    follow (one query for both rules), as named tuples of INCIDENT_COLUMNS."""
+
+    def load():
+        since = settled(ctx)
+        easy = Q(kind__in=sorted(ACCIDENT_KINDS), absence_days__gt=0) & (
+            Q(easy_reported_on__isnull=True) | Q(easy_reported_on__gte=since)
+        )
+        investigation = Q(closed_on__isnull=True) | Q(closed_on__gte=since)
+        queryset = ctx.filter(
+            Incident.objects.filter(easy | investigation).order_by(), "committee_id", "committee"
+        )
+        return list(queryset.values_list(*INCIDENT_COLUMNS, named=True))
+
+    return ctx.memo("incidents:unsettled", load)
+
+
 @register
 class EasyReport(IncidentsAction, Rule):
     """BEK om anmeldelse af arbejdsulykker m.v. § 1 (since 2022): an accident with absence of at
@@ -59,27 +92,28 @@ class EasyReport(IncidentsAction, Rule):
     source = _("BEK om anmeldelse af arbejdsulykker m.v. § 1")
     subject = "committee"
     what_to_do = _("Anmeld ulykken i EASY og registrér referencen på sagen.")
+    reads = ("incidents.Incident", "organisations.Unit", "organisations.Person")
 
     def wants(self, ctx):
-        queryset = ctx.filter(
-            Incident.objects.filter(kind__in=sorted(ACCIDENT_KINDS), absence_days__gt=0).filter(
-                Q(easy_reported_on__isnull=True) | Q(easy_reported_on__gte=settled(ctx))
-            ),
-            "committee_id",
-            "committee",
-        )
-        rows = queryset.values_list(
-            "pk",
-            "kind",
-            "occurred_on",
-            "absence_first_day",
-            "absence_days",
-            "easy_reported_on",
-            "committee_id",
-            "unit_id",
-            "unit__path",
-        )
-        rows = list(rows)
+        since = settled(ctx)
+        rows = [
+            (
+                row.pk,
+                row.kind,
+                row.occurred_on,
+                row.absence_first_day,
+                row.absence_days,
+                row.easy_reported_on,
+                row.committee_id,
+                row.unit_id,
+                row.unit__path,
+            )
+            for row in unsettled_incidents(ctx)
+            if row.kind in ACCIDENT_KINDS
+            and row.absence_days is not None
+            and row.absence_days > 0
+            and (row.easy_reported_on is None or row.easy_reported_on >= since)
+        ]
         leader_of = leaders(ctx, [row[-1] for row in rows])
         for pk, kind, occurred, first_day, days, reported, committee_id, unit_id, path in rows:
             due = easy_due_date(kind=kind, occurred_on=occurred, first_day=first_day, days=days)
@@ -113,17 +147,21 @@ class Investigation(IncidentsAction, Rule):
         "Undersøg årsagerne i arbejdsmiljøgruppen, beslut forebyggende tiltag og afslut sagen."
     )
     parameters = (Param("days", _("Dage efter anmeldelsen"), 30, minimum=1, maximum=90),)
+    reads = ("incidents.Incident", "organisations.Unit")  # unsettled_incidents reads the path
 
     def wants(self, ctx):
         days = ctx.param(self, "days")
-        queryset = ctx.filter(
-            Incident.objects.filter(Q(closed_on__isnull=True) | Q(closed_on__gte=settled(ctx))),
-            "committee_id",
-            "committee",
-        )
-        for pk, occurred, reported_on, closed_on, committee_id, unit_id in queryset.values_list(
-            "pk", "occurred_on", "reported_on", "closed_on", "committee_id", "unit_id"
-        ):
+        since = settled(ctx)
+        for row in unsettled_incidents(ctx):
+            if row.closed_on is not None and row.closed_on < since:
+                continue
+            pk, occurred, reported_on, closed_on = (
+                row.pk,
+                row.occurred_on,
+                row.reported_on,
+                row.closed_on,
+            )
+            committee_id, unit_id = row.committee_id, row.unit_id
             yield Want(
                 key=f"c{committee_id}:i{pk}",
                 due_date=reported_on + datetime.timedelta(days=days),
@@ -146,6 +184,7 @@ class MeasureDue(IncidentsAction, Rule):
     source = _("BEK om systematisk arbejdsmiljøarbejde § 31 stk. 2 nr. 4")
     subject = "committee"
     what_to_do = _("Gennemfør det forebyggende tiltag og registrér det som gennemført.")
+    reads = ("incidents.IncidentMeasure", "incidents.Incident")
 
     def wants(self, ctx):
         queryset = ctx.filter(
@@ -189,6 +228,12 @@ class InspectionOrderDue(IncidentsAction, Rule):
     source = _("Arbejdsmiljøloven § 77; Arbejdstilsynets påbud")
     subject = "committee"
     what_to_do = _("Efterkom påbuddet og registrér hvad der er gjort.")
+    reads = COMMITTEES + (
+        "incidents.InspectionOrder",
+        "incidents.InspectionVisit",
+        "organisations.Unit",
+        "organisations.Person",
+    )
 
     def wants(self, ctx):
         queryset = ctx.filter(
@@ -249,6 +294,7 @@ class YearlyOverview(Rule):
         "udvalget, og registrér mødet."
     )
     parameters = (Param("month", _("Senest i måned (1–12) året efter"), 12, minimum=1, maximum=12),)
+    reads = COMMITTEES
 
     def action(self, deadline):
         from django.urls import reverse

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import Committee, Membership
-from committees.rules import first_unit, open_committees
+from committees.rules import COMMITTEES, first_unit, open_committees
 from deadlines.actions import CommitteeMeetingsAction
 from deadlines.dates import add_months
 from deadlines.engine import Action, Param, Rule, Want, register
@@ -51,6 +51,31 @@ def _procedures(ctx) -> dict[int, dict]:
         }
 
     return ctx.memo("meetings:procedures", load)
+
+
+def _planned_meetings(ctx) -> list[tuple]:
+    """(pk, committee, date, dispatched_at, committee closed on) of the planned meetings of the
+    committees in scope from the first day the rules below look at, by date: one query for
+    the minimum number of meetings (held since 1 January last year) and the dispatch of
+    agendas (within DISPATCH_HORIZON_DAYS, and every future meeting)."""
+
+    def load():
+        first = min(
+            ctx.today - datetime.timedelta(days=DISPATCH_HORIZON_DAYS),
+            datetime.date(ctx.today.year - 1, 1, 1),
+        )
+        queryset = ctx.filter(
+            Meeting.objects.filter(status=Meeting.Status.PLANNED, date__gte=first),
+            "committee_id",
+            "committee",
+        )
+        return list(
+            queryset.order_by("date").values_list(
+                "pk", "committee_id", "date", "dispatched_at", "committee__closed_on"
+            )
+        )
+
+    return ctx.memo("meetings:planned", load)
 
 
 def _minimum(ctx, committee: Committee, hovedmed_minimum: int) -> int | None:
@@ -98,6 +123,7 @@ class MeetingsPerYear(CommitteeMeetingsAction, Rule):
             maximum=52,
         ),
     )
+    reads = COMMITTEES + ("meetings.Procedure", "meetings.Meeting")
 
     def wants(self, ctx):
         hovedmed_minimum = ctx.param(self, "hovedmed_minimum")
@@ -105,18 +131,11 @@ class MeetingsPerYear(CommitteeMeetingsAction, Rule):
         if not committees:
             return
         years = (ctx.today.year - 1, ctx.today.year)
+        ids = {c.pk for c, _m in committees}
         held = defaultdict(list)
-        for committee_id, day in (
-            Meeting.objects.filter(
-                committee_id__in=[c.pk for c, _m in committees],
-                status=Meeting.Status.PLANNED,
-                date__year__gte=years[0],
-                date__lte=ctx.today,
-            )
-            .order_by("date")
-            .values_list("committee_id", "date")
-        ):
-            held[(committee_id, day.year)].append(day)
+        for _pk, committee_id, day, _dispatched, _closed in _planned_meetings(ctx):
+            if committee_id in ids and day.year >= years[0] and day <= ctx.today:
+                held[(committee_id, day.year)].append(day)
         for committee, minimum in committees:
             for year in years:
                 if committee.established_on.year > year:
@@ -148,6 +167,7 @@ class NextYearPlan(CommitteeMeetingsAction, Rule):
     statutory = False
     what_to_do = _("Læg næste års møder i årshjulet og vedtag mødeplanen.")
     parameters = (Param("month", _("Senest i måned (1–12) året før"), 12, minimum=1, maximum=12),)
+    reads = COMMITTEES + ("meetings.Procedure", "meetings.MeetingPlan")
 
     def wants(self, ctx):
         month = ctx.param(self, "month")
@@ -195,18 +215,14 @@ class AgendaDispatch(CommitteeMeetingsAction, Rule):
     subject = "committee"
     statutory = False
     what_to_do = _("Fastlæg dagsordenen, så den og materialet udsendes til tiden.")
+    reads = COMMITTEES + ("meetings.Procedure", "meetings.Meeting")
 
     def wants(self, ctx):
         since = ctx.today - datetime.timedelta(days=DISPATCH_HORIZON_DAYS)
-        queryset = ctx.filter(
-            Meeting.objects.filter(status=Meeting.Status.PLANNED, date__gte=since),
-            "committee_id",
-            "committee",
-        ).filter(committee__closed_on__isnull=True)
         procedures = _procedures(ctx)
-        for pk, committee_id, day, dispatched_at in queryset.values_list(
-            "pk", "committee_id", "date", "dispatched_at"
-        ):
+        for pk, committee_id, day, dispatched_at, closed_on in _planned_meetings(ctx):
+            if day < since or closed_on is not None:
+                continue
             row = procedures.get(committee_id)
             days = row["dispatch_days"] if row else DEFAULT_DISPATCH_DAYS
             done = timezone.localdate(dispatched_at) if dispatched_at else None
@@ -234,6 +250,13 @@ class ActionFollowUp(CommitteeMeetingsAction, Rule):
     subject = "person"
     statutory = False
     what_to_do = _("Udfør opfølgningen og markér den som udført på referatet.")
+    reads = (
+        "meetings.ActionItem",
+        "meetings.AgendaItem",
+        "meetings.Meeting",
+        "meetings.Referat",
+        "organisations.Person",
+    )
 
     def wants(self, ctx):
         queryset = ctx.filter(
@@ -288,6 +311,12 @@ class PreMeetingRight(Rule):
         "Medarbejdersiden kan holde formøde i arbejdstiden før mødet; det er jeres ret, ikke en "
         "pligt. Vil I holde det, indkalder medarbejdersidens formand eller næstformand fra "
         "mødesiden."
+    )
+    reads = COMMITTEES + (
+        "meetings.Meeting",
+        "meetings.Procedure",
+        "meetings.PreMeeting",
+        "committees.Membership",
     )
 
     def action(self, deadline):

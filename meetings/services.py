@@ -102,11 +102,12 @@ def meeting_url(meeting: Meeting) -> str:
     return _site_url(reverse("meetings:meeting", args=[meeting.public_id]))
 
 
-def _refresh(meeting: Meeting, acting_user, persons: Iterable = ()) -> None:
+def _refresh(meeting: Meeting, acting_user, persons: Iterable = (), changed=()) -> None:
     refresh(
         meeting.kommune,
         committees=[meeting.committee_id],
         persons=list(persons),
+        changed=changed,
         acting_user=acting_user,
     )
 
@@ -1100,7 +1101,7 @@ def referat_final_approve(
     set_history_user(referat, acting_user)
     referat.save()
     # The yearly arbejdsmiljødrøftelse's deadline is fulfilled by this record.
-    _refresh(meeting, acting_user, _action_owner_ids(meeting))
+    _refresh(meeting, acting_user, _action_owner_ids(meeting), changed=[Referat])
     return referat
 
 

@@ -38,7 +38,7 @@ def test_it_schedules_the_tick_and_the_nightly_evaluation_in_one_place():
     # Every entry runs its job through core.periodic: at most once per period.
     assert {entry["task"] for entry in schedule.values()} == {"core.periodic"}
     jobs = {entry["args"][0]: entry for entry in schedule.values()}
-    assert {"reminders.tick", "deadlines.evaluate_all", "core.outbox_sweep"} <= set(jobs)
+    assert {"reminders.tick", "deadlines.evaluate_each", "core.outbox_sweep"} <= set(jobs)
     celery_app.loader.import_default_modules()
     assert set(jobs) | {"core.periodic"} <= set(celery_app.tasks)  # every name is a task
     tick = jobs["reminders.tick"]

@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from django.utils.translation import gettext_lazy as _
 
+from committees.rules import SEATS
 from committees.tenure import (
     is_amo_basic_seat,
     is_amo_seat,
@@ -18,6 +19,14 @@ from deadlines.engine import Action, Param, Rule, Want, register
 from deadlines.periods import funktionsaar, period_last_day
 
 from .models import Completion, CourseKind, Enrolment
+
+# What completions() and first_year_bookings() read beside the seats (Rule.reads).
+TRAINING = SEATS + (
+    "training.Completion",
+    "training.CourseType",
+    "training.Enrolment",
+    "training.CourseDate",
+)
 
 
 def completions(ctx) -> dict[int, list[tuple]]:
@@ -107,6 +116,7 @@ class AmoBasicCourse(BookCourseAction, Rule):
     code = "training.amo_basic"
     title = _("Obligatorisk arbejdsmiljøuddannelse (3 dage)")
     course_kind = CourseKind.AMO_BASIC
+    reads = TRAINING
     source = _("AML § 9")
     local_source = _("uddannelse")
     what_to_do = _("Tilmeld dig den obligatoriske 3-dages arbejdsmiljøuddannelse.")
@@ -144,6 +154,7 @@ class AmoSupplementaryFirstYear(BookCourseAction, Rule):
     code = "training.amo_supplementary_first"
     title = _("Supplerende arbejdsmiljøuddannelse i første funktionsår (2 dage)")
     course_kind = CourseKind.AMO_SUPPLEMENTARY_FIRST
+    reads = TRAINING
     source = _("AML § 9 stk. 3; Arbejdstilsynets vejledning")
     local_source = _("uddannelse")
     what_to_do = _(
@@ -193,6 +204,7 @@ class AmoSupplementaryFirstYearStart(BookCourseAction, Rule):
     )
     group_title = _("Start på supplerende arbejdsmiljøuddannelse i første funktionsår (2 dage)")
     course_kind = CourseKind.AMO_SUPPLEMENTARY_FIRST
+    reads = TRAINING
     source = _("AML § 9 stk. 3; Arbejdstilsynets vejledning")
     local_source = _("uddannelse")
     what_to_do = _(
@@ -248,6 +260,7 @@ class AmoSupplementaryYearly(BookCourseAction, Rule):
     title = _("Supplerende arbejdsmiljøuddannelse, funktionsår %(year)s (1½ dag)")
     group_title = _("Supplerende arbejdsmiljøuddannelse (1½ dag pr. funktionsår)")
     course_kind = CourseKind.AMO_SUPPLEMENTARY_YEARLY
+    reads = TRAINING
     source = _("AML § 9 stk. 3")
     local_source = _("uddannelse")
     what_to_do = _("Tilmeld dig årets supplerende arbejdsmiljøuddannelse (1½ dag).")
@@ -291,6 +304,7 @@ class MedCourse(BookCourseAction, Rule):
     code = "training.med_course"
     title = _("MED-uddannelse i første funktionsår")
     course_kind = CourseKind.MED
+    reads = TRAINING
     source = _("Rammeaftale om medindflydelse og medbestemmelse")
     local_source = _("MED-uddannelse")
     statutory = False

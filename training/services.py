@@ -44,7 +44,9 @@ def completion_record(
         enrolment.status = Enrolment.Status.COMPLETED
         set_history_user(enrolment, acting_user)
         enrolment.save(update_fields=["status"])
-    refresh(person.kommune, persons=[person], acting_user=acting_user)
+    refresh(
+        person.kommune, persons=[person], changed=[Completion, Enrolment], acting_user=acting_user
+    )
     return completion
 
 
@@ -61,6 +63,7 @@ def completion_save(completion: Completion, *, acting_user=None) -> Completion:
     refresh(
         completion.kommune,
         persons={completion.person_id, previous_person_id},
+        changed=[Completion],
         acting_user=acting_user,
     )
     return completion
@@ -71,7 +74,7 @@ def completion_delete(completion: Completion, *, acting_user=None) -> None:
     person_id, kommune = completion.person_id, completion.kommune
     set_history_user(completion, acting_user)
     completion.delete()
-    refresh(kommune, persons=[person_id], acting_user=acting_user)
+    refresh(kommune, persons=[person_id], changed=[Completion], acting_user=acting_user)
 
 
 def seats_taken(course_date: CourseDate) -> int:
