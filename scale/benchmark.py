@@ -31,6 +31,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
+from django.utils import timezone
 
 from core.tenancy import SESSION_KEY as KOMMUNE_SESSION_KEY
 from core.tenancy import scopes_disabled, tenant_scope
@@ -576,40 +577,183 @@ def measure_engine(kommuner) -> dict:
     }
 
 
-INCREMENTAL_RUNS = 11
+def _evaluate_share(kommune_ids: list[int], rollback: bool) -> int:
+    """What one Celery worker does with its deadlines.evaluate_kommune tasks (the evaluation;
+    the day's count and the overdue events are left out, as in measure_engine)."""
+    from deadlines.engine import evaluate_kommune
+    from organisations.models import Kommune
+
+    changed = 0
+    for kommune_id in kommune_ids:
+        with scopes_disabled():
+            kommune = Kommune.objects.get(pk=kommune_id)
+        with transaction.atomic():
+            changed += evaluate_kommune(kommune).changed
+            transaction.set_rollback(rollback)
+    return changed
+
+
+def measure_engine_parallel(kommuner, *, workers: int = 2, rollback: bool = False) -> dict:
+    """The nightly full re-evaluation as `deadlines.evaluate_each` runs it: one task per kommune,
+    taken by `workers` Celery worker processes (forked here, each with its own database
+    connection, the kommuner dealt out in turn); beside it the same kommuner in this one process
+    (`deadlines.evaluate_all`, measure_engine). Wall time of each."""
+    from django.db import connections
+
+    ids = [k.pk for k in kommuner]
+    started = time.perf_counter()
+    changed = _evaluate_share(ids, rollback)
+    sequential_s = time.perf_counter() - started
+    connections.close_all()  # the children open their own connections
+    started = time.perf_counter()
+    children = []
+    for n in range(workers):
+        share = ids[n::workers]
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child
+            code = 0
+            try:
+                _evaluate_share(share, rollback)
+            except BaseException:  # noqa: BLE001
+                code = 1
+            finally:
+                connections.close_all()
+                os._exit(code)
+        children.append(pid)
+    failures = 0
+    for pid in children:
+        _pid, status = os.waitpid(pid, 0)
+        failures += os.waitstatus_to_exitcode(status) != 0
+    parallel_s = time.perf_counter() - started
+    return {
+        "kommuner": len(ids),
+        "rows_changed": changed,
+        "sequential_s": round(sequential_s, 2),
+        "worker_processes": workers,
+        "parallel_s": round(parallel_s, 2),
+        "worker_failures": failures,
+    }
+
+
+INCREMENTAL_RUNS = 31
+
+
+def _spread(timings: list[float], queries: int) -> dict:
+    ms = sorted(1000 * t for t in timings)
+    deciles = statistics.quantiles(ms, n=10) if len(ms) > 1 else ms * 9
+    return {
+        "median_ms": round(statistics.median(ms), 1),
+        "p10_ms": round(deciles[0], 1),
+        "p90_ms": round(deciles[-1], 1),
+        "min_ms": round(ms[0], 1),
+        "max_ms": round(ms[-1], 1),
+        "runs": len(ms),
+        "queries": queries,
+    }
+
+
+def _timed(changes) -> dict:
+    """Each change (a callable that makes it) in its own transaction, rolled back. The first
+    warms the caches of this process (content types), the second counts the queries; neither
+    is timed."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    timings, queries = [], None
+    for n, change in enumerate(changes):
+        with transaction.atomic():
+            if n == 0:
+                change()
+            elif n == 1:
+                with CaptureQueriesContext(connection) as captured:
+                    change()
+                queries = len(captured.captured_queries)
+            else:
+                started = time.perf_counter()
+                change()
+                timings.append(time.perf_counter() - started)
+            transaction.set_rollback(True)
+    return _spread(timings, queries)
 
 
 def measure_incremental(kommune) -> dict:
-    """One AMR elected: the service saves the seat and updates the person's and the committee's
-    deadlines in the same transaction (rolled back afterwards), for INCREMENTAL_RUNS people;
-    the median and the slowest."""
+    """Three changes that update deadlines at once, each made by its service inside its
+    transaction (rolled back afterwards), INCREMENTAL_RUNS times on different subjects:
+    an AMR elected (a new AMR seat in an AMG: the person's and the committee's deadlines), a
+    course completed (the 3-day course of a sitting AMR: the person's training deadlines) and a
+    referat finally approved at the next meeting (the committee's deadlines and those of the
+    referat's action owners). Median, p10/p90, min/max and the queries of one change."""
     from committees.models import Committee, Membership
     from committees.services import membership_save
+    from meetings.models import Meeting, Referat
+    from meetings.selectors import next_meeting
+    from meetings.services import referat_final_approve
     from organisations.models import Person
+    from training.models import CourseKind, CourseType
+    from training.services import completion_record
 
-    timings = []
+    today = datetime.date.today()
+    runs = INCREMENTAL_RUNS + 2  # the first warms up, the second counts queries
     with tenant_scope(kommune):
         amg = Committee.objects.filter(kind=Committee.Kind.AMG).order_by("pk").first()
-        people = list(Person.objects.filter(unit__isnull=False).order_by("-pk")[:INCREMENTAL_RUNS])
-        for person in people:
-            with transaction.atomic():
-                membership = Membership(
-                    kommune=kommune,
-                    person=person,
-                    committee=amg,
-                    role=Membership.Role.AMR,
-                    side=Membership.Side.MEDARBEJDER,
-                    start_date=datetime.date.today(),
-                )
-                started = time.perf_counter()
-                membership_save(membership)
-                timings.append(time.perf_counter() - started)
-                transaction.set_rollback(True)
-    return {
-        "amr_elected_ms": round(1000 * statistics.median(timings), 1),
-        "amr_elected_max_ms": round(1000 * max(timings), 1),
-        "runs": len(timings),
-    }
+        people = list(Person.objects.filter(unit__isnull=False).order_by("-pk")[:runs])
+
+        def elect(person):
+            membership = Membership(
+                kommune=kommune,
+                person=person,
+                committee=amg,
+                role=Membership.Role.AMR,
+                side=Membership.Side.MEDARBEJDER,
+                start_date=today,
+            )
+            return lambda: membership_save(membership)
+
+        course = CourseType.objects.filter(kind=CourseKind.AMO_BASIC).order_by("pk").first()
+        amr_ids = (
+            Membership.objects.filter(
+                role=Membership.Role.AMR,
+                committee__kind__in=Committee.AMO_KINDS,
+                ended_on__isnull=True,
+                person__left_on__isnull=True,
+            )
+            .order_by("-pk")
+            .values_list("person_id", flat=True)
+        )
+        amrs = list(Person.objects.filter(pk__in=list(amr_ids[: 2 * runs])).order_by("-pk")[:runs])
+
+        def complete(person):
+            return lambda: completion_record(person=person, course_type=course, completed_on=today)
+
+        approvals = []
+        sent = (
+            Meeting.objects.filter(referat__state=Referat.State.SENT, date__lt=today)
+            .select_related("kommune")
+            .order_by("-includes_amo_discussion", "-date", "pk")
+        )
+        for meeting in sent[: 10 * runs]:
+            at = next_meeting(meeting)
+            if at is not None:
+                approvals.append((meeting, at))
+            if len(approvals) == runs:
+                break
+        chair = Person.objects.filter(left_on__isnull=True).order_by("pk").first()
+
+        def approve(meeting, at):
+            # The generated data has no referat sent whose next meeting has been held: the
+            # approval is made as on the day of that meeting (`now`); the deadlines are
+            # evaluated as of today as always.
+            now = max(
+                timezone.now(),
+                timezone.make_aware(datetime.datetime.combine(at.date, datetime.time(18))),
+            )
+            return lambda: referat_final_approve(meeting, at_meeting=at, person=chair, now=now)
+
+        return {
+            "amr_elected": _timed([elect(p) for p in people]),
+            "course_completed": _timed([complete(p) for p in amrs]),
+            "referat_approved": _timed([approve(m, a) for m, a in approvals]),
+        }
 
 
 RECOUNT_RUNS = 7
