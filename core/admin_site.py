@@ -129,9 +129,21 @@ class HRAdminSite(admin.AdminSite):
         return TemplateResponse(request, "admin/choose_kommune.html", context)
 
     def index(self, request, extra_context=None):
-        extra_context = extra_context or {}
-        extra_context["kommune_choices"] = staff_kommuner(request)
-        return super().index(request, extra_context)
+        # Django's index, with the app list built once: `each_context` builds the same list
+        # for the navigation sidebar (which the index does not show), and building it asks
+        # every registered admin for its four permissions.
+        context = self.each_context(request)
+        context.update(
+            {
+                "title": self.index_title,
+                "subtitle": None,
+                "app_list": context["available_apps"],
+                "kommune_choices": staff_kommuner(request),
+                **(extra_context or {}),
+            }
+        )
+        request.current_app = self.name
+        return TemplateResponse(request, self.index_template or "admin/index.html", context)
 
 
 site = HRAdminSite(name="admin")

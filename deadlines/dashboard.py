@@ -14,11 +14,13 @@ from django.db.utils import IntegrityError
 from django.utils.translation import gettext as _
 
 from committees.models import CommitteeUnit
+from core.cache import KommuneCache
 
 from .models import DailyCount, Deadline, Status
-from .overview import STATUS_ORDER, Overview, kommune_overview, limit_to_units
+from .overview import COMMITTEE_ROWS, STATUS_ORDER, Overview, kommune_overview, limit_to_units
 
 TREND_DAYS = 365
+AMO_BASIC = "training.amo_basic"
 UPCOMING_MEETINGS = 8
 
 
@@ -27,7 +29,7 @@ def record_daily_count(kommune_id: int, today: datetime.date) -> DailyCount:
     existing = DailyCount.objects.filter(kommune_id=kommune_id, day=today).first()
     if existing is not None:
         return existing
-    total = kommune_overview(kommune_id, today).total.counts
+    total = kommune_overview(kommune_id, today, committee_limit=COMMITTEE_ROWS).total.counts
     row = DailyCount(
         kommune_id=kommune_id,
         day=today,
@@ -55,6 +57,8 @@ class Bar:
     def total(self) -> int:
         return sum(self.counts.get(status, 0) for status in STATUS_ORDER)
 
+    aria: str = ""  # the bar in words, for screen readers
+
     def segments(self, scale: int) -> list[tuple[str, int, float]]:
         """(status, count, width in %) of the bar, the widest bar of the chart being 100 %."""
         return [
@@ -62,6 +66,14 @@ class Bar:
             for status in STATUS_ORDER
             if self.counts.get(status, 0)
         ]
+
+    def draw(self, scale: int, labels: dict[str, str]) -> None:
+        """`parts`: (status, count, width in % with two decimals, label) of each segment, and
+        `aria`, made here once rather than by template filters for every segment."""
+        self.parts = [
+            (status, n, f"{width:.2f}", labels[status]) for status, n, width in self.segments(scale)
+        ]
+        self.aria = ", ".join(f"{label} {n}" for _status, n, _width, label in self.parts)
 
 
 @dataclass
@@ -112,7 +124,9 @@ def dashboard(request, today: datetime.date, *, changelist: str) -> Dashboard:
 
     kommune_id = request.kommune.pk
     unit_ids = allowed_unit_ids(request)
-    overview = kommune_overview(kommune_id, today, unit_ids)
+    # The overview's own counts, as its page reads them (the same cached value; the dashboard
+    # shows no committees, and the full list of a large kommune's is thousands of rows).
+    overview = kommune_overview(kommune_id, today, unit_ids, committee_limit=COMMITTEE_ROWS)
     by_omraade = _bars(
         overview.by_omraade, lambda row: f"{changelist}?omraade={row.key}" if row.key else ""
     )
@@ -130,41 +144,71 @@ def dashboard(request, today: datetime.date, *, changelist: str) -> Dashboard:
         scale_omraade=max((bar.total for bar in by_omraade), default=1) or 1,
         scale_rule=max((bar.total for bar in by_rule), default=1) or 1,
     )
+    labels = {status: str(Status(status).label) for status in STATUS_ORDER}
     for bars, scale in ((by_omraade, board.scale_omraade), (by_rule, board.scale_rule)):
         for bar in bars:
-            bar.parts = bar.segments(scale)
+            bar.draw(scale, labels)
+    facts = _deadline_facts(kommune_id, today, unit_ids)
+    board.easy_due = facts["easy_due"]
     if unit_ids is None:
-        record_daily_count(kommune_id, today)
-        board.trend = _trend(kommune_id, today)
+        board.trend = facts["trend"]
         board.trend_points, board.trend_max = _polyline(board.trend)
     board.meetings = _upcoming_meetings(today, unit_ids)
-    deadlines = Deadline.objects.visible()
-    if unit_ids is not None:
-        deadlines = limit_to_units(deadlines, unit_ids)
-    open_ = deadlines.filter(state=Deadline.State.OPEN)
-    board.easy_due = list(
-        open_.filter(rule="incidents.easy_report")
-        .select_related("unit")
-        .order_by("due_date")
-        .values_list("due_date", "unit__name", "public_id")[:10]
+    # The overdue basic courses are the overview's own count (an overdue deadline is an open one
+    # past its day): no second set of numbers, and no count of the kommune's deadlines here.
+    board.missing_course = next(
+        (row.counts.get(Status.OVERDUE, 0) for row in overview.by_rule if row.key == AMO_BASIC),
+        0,
     )
-    board.missing_course = open_.filter(rule="training.amo_basic", due_date__lt=today).count()
     return board
+
+
+def _deadline_facts(kommune_id: int, today: datetime.date, unit_ids) -> dict:
+    """The EASY reports due and, for HR of the whole kommune, today's snapshot (recorded if
+    missing) and the trend: kept in the kommune cache beside the overview, so they are read
+    again only when the kommune's deadlines, committees or units change or the day changes.
+    The snapshots themselves are written once a day (here or by the nightly evaluation) and
+    never changed."""
+
+    def compute() -> dict:
+        deadlines = Deadline.objects.visible()
+        if unit_ids is not None:
+            deadlines = limit_to_units(deadlines, unit_ids)
+        facts = {
+            "easy_due": list(
+                deadlines.filter(state=Deadline.State.OPEN, rule="incidents.easy_report")
+                .order_by("due_date")
+                .values_list("due_date", "unit__name", "public_id")[:10]
+            ),
+            "trend": [],
+        }
+        if unit_ids is None:
+            record_daily_count(kommune_id, today)
+            facts["trend"] = _trend(kommune_id, today)
+        return facts
+
+    restriction = None if unit_ids is None else tuple(sorted(unit_ids))
+    parts = ("deadlines.dashboard", today.isoformat(), restriction)
+    return KommuneCache(kommune_id).get_or_set(parts, compute)
 
 
 def _upcoming_meetings(today: datetime.date, unit_ids):
     from meetings.models import Meeting
     from meetings.selectors import dispatch_days_by_committee
 
+    # Not cancelled, said as the statuses it may have: PostgreSQL then reads the kommune's
+    # meetings of the coming days in date order from its (kommune, status, date) index instead
+    # of every meeting the kommune ever held.
+    statuses = [s for s in Meeting.Status.values if s != Meeting.Status.CANCELLED]
     meetings = (
         Meeting.objects.filter(
             date__gte=today,
             date__lte=today + datetime.timedelta(days=60),
             committee__isnull=False,
+            status__in=statuses,
         )
-        .exclude(status=Meeting.Status.CANCELLED)
         .select_related("committee")
-        .order_by("date", "start_time")
+        .order_by("date", "start_time", "pk")
     )
     if unit_ids is not None:
         covered = CommitteeUnit.objects.filter(

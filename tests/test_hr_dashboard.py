@@ -8,10 +8,12 @@ from __future__ import annotations
 import datetime
 
 from django.db import connection
+from django.db.models import Exists, OuterRef, Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from committees.models import Membership
 from core.tenancy import tenant_scope
 from deadlines.models import DailyCount, Deadline
 from deadlines.overview import kommune_overview
@@ -98,3 +100,177 @@ def test_the_dashboard_costs_the_same_queries_at_two_sizes(client, org_a, hr_a):
     with CaptureQueriesContext(connection) as large:
         client.get(url)
     assert len(large) == len(small)
+
+
+def test_the_missing_courses_are_the_overviews_overdue_basic_courses(client, org_a, hr_a):
+    add_deadlines(org_a, 3)
+    today = timezone.localdate()
+    with tenant_scope(org_a.kommune):
+        overdue = Deadline.objects.filter(
+            rule="training.amo_basic", state=Deadline.State.OPEN, due_date__lt=today
+        ).count()
+    client.force_login(hr_a)
+    page = client.get(reverse("admin:index")).content.decode()
+    assert overdue >= 3
+    assert f"{overdue} mangler den obligatoriske arbejdsmiljøuddannelse" in page
+
+
+def test_a_new_easy_report_is_on_the_dashboard_at_once(client, org_a, hr_a):
+    """The EASY reports are kept in the kommune cache: a new deadline replaces its token."""
+    client.force_login(hr_a)
+    url = reverse("admin:index")
+    assert "Ingen arbejdsulykker venter på anmeldelse" in client.get(url).content.decode()
+    with tenant_scope(org_a.kommune):
+        Deadline.objects.create(
+            kommune=org_a.kommune,
+            rule="incidents.easy_report",
+            key="easy-new",
+            unit=org_a.workplace,
+            due_date=timezone.localdate() + datetime.timedelta(days=3),
+        )
+    page = client.get(url).content.decode()
+    assert "Ingen arbejdsulykker venter på anmeldelse" not in page
+    assert "(EASY) senest" in page and str(org_a.workplace) in page
+
+
+# --- the deadline list of a committee (HR's drill-down; issue 15) -------------------------------
+
+
+def committee_list(client, committee, **params):
+    response = client.get(
+        reverse("admin:deadlines_deadline_changelist"), {"committee": committee.pk, **params}
+    )
+    assert response.status_code == 200
+    return response.context["cl"]
+
+
+def test_a_committees_list_has_its_duties_and_its_active_members_own(client, org_a, hr_a):
+    today = timezone.localdate()
+    with tenant_scope(org_a.kommune):
+        Deadline.objects.all().delete()
+        member = org_a.amr.person
+        former = f.person(org_a.kommune, "Tidligere", "Medlem", unit=org_a.workplace)
+        f.membership(former, org_a.amg, ended_on=today - datetime.timedelta(days=30))
+        outsider = f.person(org_a.kommune, "Uden", "Plads", unit=org_a.workplace)
+
+        def make(key, **fields):
+            fields.setdefault("rule", "training.amo_basic")
+            Deadline.objects.create(kommune=org_a.kommune, key=key, due_date=today, **fields)
+
+        make("own", committee=org_a.amg, rule="committees.yearly_amo_discussion")
+        make("member", person=member, unit=org_a.workplace)
+        make("member-elsewhere", person=member, committee=org_a.other_amg)
+        make("former", person=former)
+        make("outsider", person=outsider)
+        make("cancelled", person=member, state=Deadline.State.CANCELLED)
+        make("other-committee", committee=org_a.other_amg)
+    client.force_login(hr_a)
+    for committee in (org_a.amg, org_a.other_amg):
+        with tenant_scope(org_a.kommune):
+            # The definition the list had before it was made fast (an EXISTS inside an OR).
+            seats = Membership.objects.filter(
+                committee=committee, ended_on__isnull=True, person_id=OuterRef("person_id")
+            )
+            expected = set(
+                Deadline.objects.visible()
+                .filter(Q(committee=committee) | Q(Exists(seats), committee__isnull=True))
+                .values_list("pk", flat=True)
+            )
+        shown = [d.pk for d in committee_list(client, committee).result_list]
+        assert len(shown) == len(expected) and set(shown) == expected
+    assert {"own", "member"} <= shown_keys(client, org_a.amg)
+    assert not {"former", "outsider", "cancelled", "member-elsewhere", "other-committee"} & (
+        shown_keys(client, org_a.amg)
+    )
+    assert {"member-elsewhere", "other-committee"} <= shown_keys(client, org_a.other_amg)
+
+
+def shown_keys(client, committee) -> set[str]:
+    return {d.key for d in committee_list(client, committee).result_list}
+
+
+def test_a_committees_list_costs_the_same_queries_at_two_sizes(client, org_a, hr_a):
+    client.force_login(hr_a)
+    url = reverse("admin:deadlines_deadline_changelist") + f"?committee={org_a.amg.pk}"
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    today = timezone.localdate()
+    with tenant_scope(org_a.kommune):
+        for i in range(30):
+            person = f.person(org_a.kommune, f"M{i}", "Medlem", unit=org_a.workplace)
+            f.membership(person, org_a.amg)
+            for rule in ("training.amo_basic", "training.amo_supplementary"):
+                Deadline.objects.create(
+                    kommune=org_a.kommune, rule=rule, key=f"m{i}", person=person, due_date=today
+                )
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(url)
+    assert response.context["cl"].result_count > 30
+    assert len(large) == len(small)
+
+
+def test_the_deadline_rows_are_written_as_django_writes_them(client, org_a, hr_a):
+    """`deadline_admin.written_rows` against Django's own rows and links (the filters kept in
+    each row's link), on lists with and without filters and sorted by another column."""
+    import copy
+
+    from django.contrib.admin.templatetags.admin_list import results
+    from django.contrib.admin.views.main import ChangeList
+
+    from deadlines.templatetags.deadline_admin import written_rows
+
+    add_deadlines(org_a, 3)
+    with tenant_scope(org_a.kommune):
+        Deadline.objects.create(
+            kommune=org_a.kommune,
+            rule="committees.yearly_amo_discussion",
+            key="done<&>",
+            committee=org_a.amg,
+            due_date=timezone.localdate(),
+            state=Deadline.State.DONE,
+            done_on=timezone.localdate(),
+        )
+    client.force_login(hr_a)
+    changelist = reverse("admin:deadlines_deadline_changelist")
+    for params in ({}, {"committee": org_a.amg.pk}, {"status": "overdue", "o": "-3"}):
+        cl = client.get(changelist, params).context["cl"]
+        assert cl.result_list
+        stock = copy.copy(cl)
+        stock.__class__ = ChangeList  # Django's links, with the filters added to each
+        stock.preserved_filters = cl.row_link_filters
+        written = [[str(cell) for cell in row] for row in written_rows(cl)]
+        assert written == [[str(cell) for cell in row] for row in results(stock)]
+        if params:
+            assert "_changelist_filters=" in written[0][1]
+
+
+def test_the_app_list_is_the_one_django_renders_for_the_same_permissions(client, org_a, hr_a):
+    """The index and the sidebar show Django's own app list; the kept copy is keyed by the list
+    itself, so another list (other permissions) is rendered for itself."""
+    from django.template import Context
+    from django.template.loader import get_template
+    from django.utils import translation
+
+    from core.templatetags.admin_app_list import admin_app_list
+
+    def django_renders(app_list, request, changelinks):
+        context = {"app_list": app_list, "show_changelinks": changelinks, "request": request}
+        return get_template("admin/app_list.html").template.render(Context(context))
+
+    client.force_login(hr_a)
+    index = client.get(reverse("admin:index"))
+    changelist = client.get(reverse("admin:deadlines_deadline_changelist"))
+    with translation.override("da"):
+        assert django_renders(index.context["app_list"], index.wsgi_request, True) in (
+            index.content.decode()
+        )
+        sidebar = changelist.context["available_apps"]
+        assert django_renders(sidebar, changelist.wsgi_request, False) in (
+            changelist.content.decode()
+        )
+        fewer = [{**app, "models": app["models"][1:]} for app in index.context["app_list"]]
+        context = Context({"request": index.wsgi_request})
+        assert admin_app_list(context, fewer, show_changelinks=True) == django_renders(
+            fewer, index.wsgi_request, True
+        )
