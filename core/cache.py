@@ -15,6 +15,9 @@ most once per `OUTAGE_LOG_INTERVAL` per process, and for `OUTAGE_RETRY_AFTER` af
 this process does not even try (a down Redis costs a connect timeout per call, and a page makes
 several). A token this process could not replace is replaced as soon as the cache answers again,
 so a change made during the outage is not hidden behind values cached before it.
+
+Apps may ask to hear when a transaction that cleared a kommune's values has committed
+(`on_clear_committed`), to compute again at once what the next request would otherwise wait for.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 
 logger = logging.getLogger(__name__)
 
@@ -161,7 +164,49 @@ class KommuneCache:
     def clear(self) -> None:
         kommune_id = self.kommune_id
         _new_token(kommune_id)
-        transaction.on_commit(lambda: _new_token(kommune_id))
+        if not _AfterCommit.pending(kommune_id):
+            transaction.on_commit(_AfterCommit(kommune_id))
+
+
+# Called with the kommune's id after a transaction that cleared its values has committed, once
+# per kommune and transaction (the deadlines register their overview's recount).
+_clear_hooks: list[Callable[[int], None]] = []
+
+
+def on_clear_committed(hook: Callable[[int], None]) -> None:
+    if hook not in _clear_hooks:
+        _clear_hooks.append(hook)
+
+
+class _AfterCommit:
+    """The on-commit part of `KommuneCache.clear`: replace the token again, then tell the hooks.
+    Only clears made inside a transaction tell them: outside one, the caller may clear before it
+    writes (the engine's bulk writes do), and a recount started at once could miss the rows."""
+
+    def __init__(self, kommune_id: int):
+        self.kommune_id = kommune_id
+        self.in_transaction = connection.in_atomic_block
+
+    @classmethod
+    def pending(cls, kommune_id: int) -> bool:
+        """Whether the open transaction already replaces this kommune's token when it commits
+        (a sync that saves a thousand units clears a thousand times). A callback of a savepoint
+        that was rolled back is no longer in Django's list, so the next clear registers again."""
+        if not connection.in_atomic_block:
+            return False
+        return any(
+            isinstance(callback, cls) and callback.kommune_id == kommune_id
+            for _savepoints, callback, _robust in connection.run_on_commit
+        )
+
+    def __call__(self) -> None:
+        if _new_token(self.kommune_id) is None or not self.in_transaction:
+            return
+        for hook in _clear_hooks:
+            try:
+                hook(self.kommune_id)
+            except Exception:  # noqa: BLE001 - a hook is an optimisation; the write has committed
+                logger.warning("cache clear hook %r failed", hook, exc_info=True)
 
 
 def clear_kommune_caches(kommune_ids: Iterable[int]) -> None:
