@@ -7,9 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.http import Http404
 
+from core.cache import KommuneCache
 from organisations.models import Person, Unit, path_ids
 
 from .models import Committee, CommitteeUnit, Membership
@@ -24,14 +25,25 @@ class Viewer:
     person: Person | None
     _cache: dict = field(default_factory=dict)
 
+    def _kept(self, name: str, compute):
+        """`compute()` from the kommune cache (core.cache), for what is read from seats,
+        committees, their units and the units' paths and leaders only: a change to any of
+        them replaces the kommune's token (deadlines.overview.COUNTED_MODELS, api.sync), and
+        a change to the person (their unit) too (meetings.apps). Most pages ask for these."""
+        parts = ("committees.viewer", name, self.person.pk, self.person.unit_id)
+        return KommuneCache(self.kommune.pk).get_or_set(parts, compute)
+
     @cached_property
     def seats(self) -> list[Membership]:
         if self.person is None:
             return []
-        return list(
-            Membership.objects.filter(person=self.person, ended_on__isnull=True)
-            .select_related("committee")
-            .order_by("committee__name")
+        return self._kept(
+            "seats",
+            lambda: list(
+                Membership.objects.filter(person=self.person, ended_on__isnull=True)
+                .select_related("committee")
+                .order_by("committee__name")
+            ),
         )
 
     @cached_property
@@ -41,15 +53,19 @@ class Viewer:
     @cached_property
     def led_unit_ids(self) -> set[int]:
         """Units the person leads, and everything below them."""
-        if self.person is None or getattr(self.person, "leads_units", True) is False:
+        if self.person is None:
             return set()
-        paths = list(Unit.objects.filter(leader=self.person).values_list("path", flat=True))
-        if not paths:
-            return set()
-        query = Q()
-        for prefix in paths:
-            query |= Q(path__startswith=prefix)
-        return set(Unit.objects.filter(query).values_list("pk", flat=True))
+
+        def compute() -> set[int]:
+            paths = list(Unit.objects.filter(leader=self.person).values_list("path", flat=True))
+            if not paths:
+                return set()
+            query = Q()
+            for prefix in paths:
+                query |= Q(path__startswith=prefix)
+            return set(Unit.objects.filter(query).values_list("pk", flat=True))
+
+        return self._kept("led_units", compute)
 
     @property
     def is_leader(self) -> bool:
@@ -78,10 +94,13 @@ class Viewer:
         if person is None or person.unit is None:
             return {}
         ancestors = path_ids(person.unit.path) or [person.unit_id]
-        return dict(
-            CommitteeUnit.objects.filter(unit_id__in=ancestors).values_list(
-                "committee_id", "committee__kind"
-            )
+        return self._kept(
+            "covering",
+            lambda: dict(
+                CommitteeUnit.objects.filter(unit_id__in=ancestors).values_list(
+                    "committee_id", "committee__kind"
+                )
+            ),
         )
 
     @cached_property
@@ -89,10 +108,13 @@ class Viewer:
         """Committees the person sits in, plus those covering the units they lead."""
         ids = set(self.committee_ids)
         if self.led_unit_ids:
-            ids |= set(
-                CommitteeUnit.objects.filter(unit__in=self.led_unit_ids).values_list(
-                    "committee_id", flat=True
-                )
+            ids |= self._kept(
+                "led_committees",
+                lambda: set(
+                    CommitteeUnit.objects.filter(unit__in=self.led_unit_ids).values_list(
+                        "committee_id", flat=True
+                    )
+                ),
             )
         return ids
 
@@ -104,8 +126,6 @@ def get_viewer(request) -> Viewer:
             person = (
                 Person.objects.filter(user=request.user, left_on__isnull=True)
                 .select_related("unit")
-                # Most people lead no unit: then their led units need no query of their own.
-                .annotate(leads_units=Exists(Unit.objects.filter(leader=OuterRef("pk"))))
                 .first()
             )
         request._viewer = Viewer(request.user, request.kommune, person)

@@ -12,6 +12,10 @@ def my_elections(request, viewer):
     """Open elections the person is called to (stand, answer a proposal, vote). Hidden when none."""
     if viewer.person is None:
         return None
+    # Often the kommune has no open election at all: then one plain query (no join, no
+    # subquery) says so, and the person is called to none.
+    if not Election.objects.filter(state__in=Election.OPEN_STATES).values_list("pk")[:1]:
+        return None
     mine = Q(pk__in=Voter.objects.filter(person=viewer.person).values("election_id")) | Q(
         pk__in=Candidacy.objects.filter(person=viewer.person).values("election_id")
     )

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from committees.models import Membership
+from committees.models import Committee, Membership
+from core.cache import KommuneCache
 from core.panels import register_panel
 
 from .access import approver_roles
@@ -37,35 +39,67 @@ def upcoming_meetings(request, viewer):
     afbud = Attendance.objects.filter(
         meeting=OuterRef("pk"), person=viewer.person, status=Attendance.Status.AFBUD
     )
-    meetings = list(
+    rows = (
         Meeting.objects.filter(
             committee_id__in=viewer.committee_ids,
             date__gte=today,
             date__lte=today + datetime.timedelta(days=UPCOMING_DAYS),
         )
-        .select_related("committee__procedure")
-        .annotate(has_afbud=Exists(afbud))
+        .values(
+            "public_id",
+            "title",
+            "includes_amo_discussion",
+            "date",
+            "start_time",
+            "location",
+            "status",
+            "agenda_settled_at",
+            "committee__name",
+            "committee__procedure__proposal_days",
+            has_afbud=Exists(afbud),
+        )
         .order_by("date", "start_time")[:UPCOMING_LIMIT]
     )
-    for meeting in meetings:
-        procedure = getattr(meeting.committee, "procedure", None)  # none: seed 003's numbers
-        days = procedure.proposal_days if procedure else DEFAULT_PROPOSAL_DAYS
-        meeting.proposal_deadline = meeting.date - datetime.timedelta(days=days)
+    meetings = []
+    for row in rows:
+        meeting = Meeting(
+            public_id=row["public_id"],
+            title=row["title"],
+            includes_amo_discussion=row["includes_amo_discussion"],
+            date=row["date"],
+            start_time=row["start_time"],
+            location=row["location"],
+            status=row["status"],
+            agenda_settled_at=row["agenda_settled_at"],
+            committee=Committee(name=row["committee__name"]),
+        )
+        meeting.has_afbud = row["has_afbud"]
+        days = row["committee__procedure__proposal_days"]  # none: seed 003's numbers
+        meeting.proposal_deadline = meeting.date - datetime.timedelta(
+            days=DEFAULT_PROPOSAL_DAYS if days is None else days
+        )
         meeting.can_propose = (
             meeting.agenda_settled_at is None and today <= meeting.proposal_deadline
         )
+        meetings.append(meeting)
     return {"meetings": meetings}
 
 
 def _slots_by_committee(viewer) -> dict[int, set[str]]:
     """The approval slots the viewer fills in each of their committees."""
     present = defaultdict(set)
-    for committee_id, role in (
-        Membership.objects.filter(committee_id__in=viewer.committee_ids, ended_on__isnull=True)
-        .values_list("committee_id", "role")
-        .order_by()  # no default ordering: it would join committee and person to DISTINCT
-        .distinct()
-    ):
+
+    def roles() -> list[tuple[int, str]]:
+        return list(
+            Membership.objects.filter(committee_id__in=viewer.committee_ids, ended_on__isnull=True)
+            .values_list("committee_id", "role")
+            .order_by()  # no default ordering: it would join committee and person to DISTINCT
+            .distinct()
+        )
+
+    # Seats only: kept in the kommune cache, whose token any change of a seat replaces.
+    parts = ("meetings.present_roles", tuple(sorted(viewer.committee_ids)))
+    for committee_id, role in KommuneCache(viewer.kommune.pk).get_or_set(parts, roles):
         present[committee_id].add(role)
     mine = defaultdict(set)
     for seat in viewer.seats:
@@ -82,6 +116,37 @@ def _slots_by_committee(viewer) -> dict[int, set[str]]:
     return result
 
 
+def _meeting(row: dict, prefix: str = "meeting__") -> Meeting:
+    """A Meeting to print (its `__str__` and link) from the few columns a list reads: the
+    panels list meetings as values, without the whole rows of the meeting and its committee."""
+    return Meeting(
+        public_id=row[f"{prefix}public_id"],
+        title=row[f"{prefix}title"],
+        includes_amo_discussion=row[f"{prefix}includes_amo_discussion"],
+        date=row[f"{prefix}date"],
+        committee=Committee(name=row[f"{prefix}committee__name"]),
+    )
+
+
+MEETING_FIELDS = (
+    "meeting__public_id",
+    "meeting__title",
+    "meeting__includes_amo_discussion",
+    "meeting__date",
+    "meeting__committee_id",
+    "meeting__committee__name",
+)
+
+
+@dataclass
+class ReferatRow:
+    meeting: Meeting
+    state: str
+
+    def get_state_display(self) -> str:
+        return Referat.State(self.state).label
+
+
 @register_panel("referater", _("Referater"), "meetings/panels/referater.html", order=16)
 def referater(request, viewer):
     if viewer.person is None:
@@ -91,35 +156,36 @@ def referater(request, viewer):
     slots = _slots_by_committee(viewer) if viewer.committee_ids else {}
     since = today - datetime.timedelta(days=READ_DAYS)
     covering = set(viewer.covering_committees)
-    # Drafts the viewer still has to approve, and referater they can read: one query.
-    draft = Q(
-        state=Referat.State.DRAFT, meeting__committee_id__in=list(slots), meeting__date__lte=today
-    ) & ~(Q(first_approved_by=person) | Q(second_approved_by=person))
-    readable = (
-        Q(meeting__committee_id__in=viewer.committee_ids, state__in=SENT_OR_LATER)
-        | Q(meeting__committee_id__in=covering, state=Referat.State.PUBLISHED)
-    ) & Q(meeting__date__gte=since)
-    rows = list(
-        Referat.objects.filter(draft | readable)
-        .select_related("meeting", "meeting__committee")
+    # Drafts the viewer may still have to approve, and the referater of the last READ_DAYS of
+    # their committees and those covering them: one query of the columns the list prints; the
+    # loop below decides which of them the viewer approves or reads.
+    rows = (
+        Referat.objects.filter(
+            Q(state=Referat.State.DRAFT, meeting__committee_id__in=list(slots))
+            | Q(meeting__committee_id__in=viewer.committee_ids | covering)
+        )
+        .filter(
+            Q(state=Referat.State.DRAFT, meeting__date__lte=today) | Q(meeting__date__gte=since)
+        )
+        .values("state", "first_approved_by_id", "second_approved_by_id", *MEETING_FIELDS)
         .order_by("-meeting__date", "-pk")
     )
     to_approve, to_read = [], []
-    for referat in rows:
-        committee_id = referat.meeting.committee_id
-        if referat.state == Referat.State.DRAFT:
-            if referat.meeting.date > today or person.pk in (
-                referat.first_approved_by_id,
-                referat.second_approved_by_id,
-            ):
+    for row in rows:
+        committee_id, state, day = row["meeting__committee_id"], row["state"], row["meeting__date"]
+        if state == Referat.State.DRAFT:
+            first, second = row["first_approved_by_id"], row["second_approved_by_id"]
+            if day > today or person.pk in (first, second):
                 continue
             mine = slots.get(committee_id, set())
-            open_first = "first" in mine and referat.first_approved_by_id is None
-            open_second = "second" in mine and referat.second_approved_by_id is None
-            if open_first or open_second:
-                to_approve.append(referat)
-        elif len(to_read) < 10:
-            to_read.append(referat)
+            if ("first" in mine and first is None) or ("second" in mine and second is None):
+                to_approve.append(ReferatRow(_meeting(row), state))
+        elif len(to_read) < 10 and day >= since:
+            readable = (committee_id in viewer.committee_ids and state in SENT_OR_LATER) or (
+                committee_id in covering and state == Referat.State.PUBLISHED
+            )
+            if readable:
+                to_read.append(ReferatRow(_meeting(row), state))
     to_approve.reverse()  # the oldest draft first
     actions = list(
         ActionItem.objects.filter(
@@ -127,15 +193,21 @@ def referater(request, viewer):
             done_on__isnull=True,
             item__meeting__referat__state__in=Referat.APPROVED_STATES,
         )
-        .select_related("item__meeting__committee")
-        .order_by("due_on")[:10]
+        .values("public_id", "text", "due_on", committee=F("item__meeting__committee__name"))
+        .order_by("due_on", "pk")[:10]
     )
     requests = []
     if slots:
         requests = list(
             MeetingRequest.objects.filter(
                 committee_id__in=list(slots), majority_at__isnull=False, meeting__isnull=True
-            ).select_related("committee")
+            )
+            .values(
+                "questions",
+                committee_public_id=F("committee__public_id"),
+                committee_name=F("committee__name"),
+            )
+            .order_by("-created_at")
         )
     if not (to_approve or to_read or actions or requests) and not viewer.committee_ids:
         return None

@@ -143,6 +143,7 @@ def test_the_plan_runs_the_same_number_of_queries_for_3_and_40_lines(client, org
     small = count(client, url)
     with tenant_scope(org_a.kommune):
         add_items(org_a, cycle, 37, start=3)
+    count(client, url)  # the kommune cache (committees.viewer), replaced by the change, warms up
     assert count(client, url) == small
 
 
@@ -190,4 +191,5 @@ def test_the_apv_list_runs_the_same_queries_for_2_and_20_groups(client, org_a, e
     count(client, url)
     small = count(client, url)
     add(18)
+    count(client, url)  # the kommune cache (committees.viewer), replaced by the change, warms up
     assert count(client, url) == small
