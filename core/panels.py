@@ -22,6 +22,13 @@ _panels: dict[str, Panel] = {}
 
 def register_panel(key: str, title, template: str, order: int = 100):
     def decorator(func):
+        earlier = _panels.get(key)
+        if earlier is not None and (
+            earlier.context.__module__,
+            earlier.context.__qualname__,
+        ) != (func.__module__, func.__qualname__):
+            # Two apps with one key: the later would silently hide the earlier panel.
+            raise ValueError(f"Panel key {key!r} is registered twice.")
         _panels[key] = Panel(key, title, template, order, func)
         return func
 

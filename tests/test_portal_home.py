@@ -116,3 +116,17 @@ def test_the_kept_seats_follow_an_ended_seat(client, org_a, amr_user):
     # The committee page asks the same seats: no longer a member, no longer visible.
     response = client.get(reverse("portal:committee", args=[org_a.amg.public_id]))
     assert response.status_code == 404
+
+
+def test_each_apps_panel_has_its_own_key():
+    """A second panel under a key already taken would hide the first one without a word (the
+    leaders' "Valg af AMR og TR" was hidden by the elections app's "Valg" that way)."""
+    from core.panels import panels, register_panel
+
+    keys = [panel.key for panel in panels()]
+    assert len(keys) == len(set(keys))
+    assert {"elections", "union_elections"} <= set(keys)
+    with pytest.raises(ValueError, match="registered twice"):
+        register_panel("elections", "Valg", "elections/panels/elections.html")(
+            lambda request, viewer: None
+        )

@@ -17,7 +17,7 @@ def my_union(request, viewer):
     return {"membership": own_union_membership(viewer.person)}
 
 
-@register_panel("elections", _("Valg af AMR og TR"), "unions/panels/elections.html", order=85)
+@register_panel("union_elections", _("Valg af AMR og TR"), "unions/panels/elections.html", order=85)
 def elections(request, viewer):
     if not viewer.led_unit_ids:
         return None
