@@ -220,3 +220,23 @@ def test_hr_reads_the_overview_in_the_admin_without_the_health_grant(client, org
     assert "Arbejdsulykke" in html
     for name in ("AlfaAmr", "AlfaLeder", "Beskrivelse", "Gangen"):
         assert name not in html
+
+
+def test_the_overview_names_units_as_they_are_now(org_a, data):
+    """The units' names and places in the tree are kept in the kommune cache; saving a unit
+    drops them, so a renamed unit shows its new name at once."""
+    hoved, _user = data
+    with tenant_scope(org_a.kommune):
+        assert "Alfa Skole Nord" in [u.name for u in yearly_overview(hoved, 2025).units]
+        org_a.workplace.name = "Alfa Skole Nordvest"
+        org_a.workplace.save()
+        names = [u.name for u in yearly_overview(hoved, 2025).units]
+    assert "Alfa Skole Nordvest" in names and "Alfa Skole Nord" not in names
+
+
+def test_an_udvalg_without_incidents_counts_zero(org_a):
+    with tenant_scope(org_a.kommune):
+        hoved = Committee.objects.get(kind=Committee.Kind.HOVEDMED)
+        overview = yearly_overview(hoved, 2025)
+    assert (overview.total, overview.total_last_year, overview.absence_days) == (0, 0, 0)
+    assert overview.kinds == overview.units == overview.omraader == []

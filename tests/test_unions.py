@@ -908,3 +908,27 @@ def test_the_overview_shows_each_kommune_at_a_glance(client, org_a, org_b, world
     with CaptureQueriesContext(connection) as large:
         client.get(overview_url(world.kreds))
     assert len(large) == len(small)  # the same queries with more members
+
+
+def test_the_glance_counts_every_kommune_while_the_list_shows_one(client, org_a, org_b, world):
+    """The page reads the list and the glance in one query: filtered to kommune B, the list
+    shows B's members only, the glance still counts both kommuner; a page past the end shows
+    the last page; an invalid filter shows no list but the glance."""
+    late = member(org_a, "Lars", "Sen", start=datetime.date.today() - datetime.timedelta(days=200))
+    beta = member(org_b, "Bent", "Betamedlem")
+    for person in (late, beta):
+        join(person, world.kreds)
+    client.force_login(world.officer)
+    url = overview_url(world.kreds)
+    response = client.get(url, {"kommune": org_b.kommune.code})
+    page = response.content.decode()
+    assert "Bent Betamedlem" in page and "Lars Sen" not in page
+    assert "0 af 1 medlem på rette spor" in page and "1 er bagud" in page  # A, unfiltered
+    glance = {row.kommune: (row.members, row.behind) for row in response.context["at_a_glance"]}
+    assert glance[org_a.kommune] == (1, 1) and glance[org_b.kommune][0] == 1
+    assert response.context["page"].total == 1
+    response = client.get(url, {"kommune": org_b.kommune.code, "side": 7})
+    assert response.context["page"].number == 1
+    assert [r.person for r in response.context["rows"]] == [beta]
+    invalid = client.get(url, {"kommune": "no-such-kommune"})
+    assert invalid.context["rows"] == [] and "1 er bagud" in invalid.content.decode()

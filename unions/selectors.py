@@ -19,12 +19,13 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from committees.models import Membership
 from core.tenancy import scopes_disabled
 from deadlines.engine import registry
-from deadlines.models import Deadline, Status
+from deadlines.models import DUE_SOON_DAYS, Deadline, Status
 from deadlines.selectors import URGENCY
 from organisations.models import Kommune, Person, Unit
 from training.models import Completion
@@ -112,6 +113,9 @@ class KredsStructure:
     kommuner: list[Kommune]
     kommunegrupper: list[Kommunegruppe]
     network_groups: list[NetworkGroup]
+    # Kommunegruppe pk -> the pks of its kommuner (all of them, also any the kreds does not
+    # cover); read by `kreds_structure` with the groups. Without it, from `gruppe.kommuner`.
+    gruppe_kommuner: dict[int, set[int]] | None = None
 
     @property
     def kommune_ids(self) -> set[int]:
@@ -119,7 +123,11 @@ class KredsStructure:
 
     def gruppe_kommune_ids(self, gruppe: Kommunegruppe) -> set[int]:
         # Only kommuner the kreds covers, even if the group was set up with more.
-        return {k.pk for k in gruppe.kommuner.all()} & self.kommune_ids
+        if self.gruppe_kommuner is None:
+            members = {k.pk for k in gruppe.kommuner.all()}
+        else:
+            members = self.gruppe_kommuner.get(gruppe.pk, set())
+        return members & self.kommune_ids
 
     def group_kommune_ids(self, group: NetworkGroup) -> set[int]:
         if group.kommunegruppe_id is None:
@@ -129,14 +137,20 @@ class KredsStructure:
 
 
 def kreds_structure(kreds: Kreds) -> KredsStructure:
+    """Three queries: the kommuner, the kommunegrupper with their kommuner (one row per pair),
+    the network groups."""
     kommuner = list(kreds.kommuner.order_by("name"))
-    grupper = list(
-        kreds.kommunegrupper.order_by("name").prefetch_related(
-            Prefetch("kommuner", queryset=Kommune.objects.order_by("name"))
-        )
-    )
+    grupper, links = {}, {}
+    for pk, public_id, name, kommune_id in kreds.kommunegrupper.order_by("name", "pk").values_list(
+        "pk", "public_id", "name", "kommuner"
+    ):
+        if pk not in grupper:
+            grupper[pk] = Kommunegruppe(pk=pk, public_id=public_id, kreds=kreds, name=name)
+            links[pk] = set()
+        if kommune_id is not None:
+            links[pk].add(kommune_id)
     groups = list(kreds.network_groups.order_by("name"))
-    return KredsStructure(kreds, kommuner, grupper, groups)
+    return KredsStructure(kreds, kommuner, list(grupper.values()), groups, links)
 
 
 def _consenting_memberships(kreds: Kreds, kommune_ids: set[int]) -> QuerySet[UnionMembership]:
@@ -244,39 +258,124 @@ def member_page(
     size: int = MEMBER_PAGE_SIZE,
 ) -> ListPage:
     """One page of `member_rows`, in the same order, for a kreds with hundreds of members (a
-    large kommune's kreds follows many AMR and TR). The database orders and counts the members
-    and only the page's members are loaded. The order of `member_rows` — urgency, then the next
-    due date, then the name — is the order of the next due date of the member's open deadlines
-    (an open deadline's urgency follows from its due date), kept on the row as `next_due`. A
-    fixed number of queries, whatever the number of members."""
-    kommune_ids = _kommune_ids(structure, kommune, kommunegruppe)
-    if not kommune_ids:
-        return ListPage([], 0, 1, size)
+    large kommune's kreds follows many AMR and TR). See `member_page_and_glance`."""
+    return member_page_and_glance(
+        structure,
+        today=today,
+        kommune=kommune,
+        kommunegruppe=kommunegruppe,
+        number=number,
+        size=size,
+    )[0]
+
+
+def member_page_and_glance(
+    structure: KredsStructure,
+    *,
+    today: datetime.date,
+    kommune: Kommune | None = None,
+    kommunegruppe: Kommunegruppe | None = None,
+    number: int = 1,
+    size: int = MEMBER_PAGE_SIZE,
+    page_kommune_ids: set[int] | None = None,
+) -> tuple[ListPage, list[KommuneCompliance]]:
+    """One page of `member_rows` (optionally of one kommune or kommunegruppe) and the kreds at
+    a glance (`KommuneCompliance` for every kommune of the kreds, whatever the filter), from
+    one read of the kreds' seated members: the database orders, numbers and counts them, and
+    only the page's members are loaded (a fixed number of queries, whatever the number of
+    members). `page_kommune_ids` (set()) gives an empty page with the glance (an invalid
+    filter).
+
+    The order of `member_rows` — urgency, then the next due date, then the name — is the order
+    of the next due date of the member's open followed deadlines (an open deadline's urgency
+    follows from its due date), kept on the union membership as `next_due`; a member is behind
+    (an overdue followed deadline) when that date has passed."""
+    kreds_ids = structure.kommune_ids
+    if page_kommune_ids is None:
+        page_kommune_ids = _kommune_ids(structure, kommune, kommunegruppe)
+    if not kreds_ids:
+        return ListPage([], 0, 1, size), []
     number = max(1, number)
     with scopes_disabled():
-        members = _consenting_memberships(structure.kreds, kommune_ids)
-        seated = _seated(members)
-        ordered = (
-            # `next_due` is kept on the row when deadlines are written (services.py), so the
-            # database sorts a column instead of running a subquery per member.
-            seated.annotate(total=Window(Count("pk")))
-            .order_by(
-                F("next_due").asc(nulls_last=True),
-                "person__last_name",
-                "person__first_name",
-                "person_id",
-            )
-            .values_list("pk", "total")
-        )
-        found = list(ordered[(number - 1) * size : number * size])
-        if not found and number > 1:
+        page_ids, total, counts = _numbered(structure, page_kommune_ids, today, number, size)
+        if not page_ids and number > 1 and total:
             # Past the last page (a stale link): show the last page.
-            number = max(1, -(-seated.count() // size))
-            found = list(ordered[(number - 1) * size : number * size])
-        total = found[0][1] if found else 0
-        page_ids = [pk for pk, _total in found]
-        rows = _rows(structure, UnionMembership.objects.filter(pk__in=page_ids), today)
-    return ListPage(rows, total, number, size)
+            number = -(-total // size)
+            page_ids, total, counts = _numbered(structure, page_kommune_ids, today, number, size)
+        rows = (
+            _rows(structure, UnionMembership.objects.filter(pk__in=page_ids), today)
+            if page_ids
+            else []
+        )
+    glance = [
+        KommuneCompliance(kommune, *counts.get(kommune.pk, (0, 0)))
+        for kommune in structure.kommuner
+    ]
+    return ListPage(rows, total, number, size), glance
+
+
+def _numbered(
+    structure: KredsStructure, page_kommune_ids: set[int], today: datetime.date, number, size
+) -> tuple[list[int], int, dict[int, tuple[int, int]]]:
+    """(the union memberships on page `number`, the members of the filtered kommuner, per
+    kommune of the kreds (members, behind)). One query: the kreds' seated members are numbered
+    in the page's order (the filtered kommuner's first) and counted per kommune by window
+    functions, and only the page's rows and one row per kommune come back. Must run inside
+    scopes_disabled()."""
+    seated = _seated(_consenting_memberships(structure.kreds, structure.kommune_ids))
+    members, params = (
+        seated.values(
+            "kommune_id",
+            "next_due",
+            "person_id",
+            last_name=F("person__last_name"),
+            first_name=F("person__first_name"),
+            member=F("pk"),
+        )
+        .order_by()
+        .query.sql_with_params()
+    )
+    # Written out around the ORM's query of the members (which keeps the privacy filters in
+    # one place): the window functions cost more to build in the ORM than to run.
+    # `next_due` is kept on the row when deadlines are written (services.py), so the database
+    # sorts a column instead of running a subquery per member.
+    placeholders = ", ".join(["%s"] * len(page_kommune_ids)) or "NULL"
+    on_page = f"m.kommune_id IN ({placeholders})"
+    sql = f"""
+        SELECT m.member, m.position, m.page_total, m.kommune_id, m.members, m.behind FROM (
+          SELECT m.member, m.kommune_id,
+            ROW_NUMBER() OVER (ORDER BY CASE WHEN {on_page} THEN 0 ELSE 1 END,
+              m.next_due ASC NULLS LAST, m.last_name, m.first_name, m.person_id) AS position,
+            COUNT(CASE WHEN {on_page} THEN 1 END) OVER () AS page_total,
+            ROW_NUMBER() OVER (PARTITION BY m.kommune_id) AS kommune_position,
+            COUNT(*) OVER (PARTITION BY m.kommune_id) AS members,
+            COUNT(CASE WHEN m.next_due < %s THEN 1 END) OVER (PARTITION BY m.kommune_id) AS behind
+          FROM ({members}) AS m
+        ) AS m
+        WHERE (m.position > %s AND m.position <= %s AND m.position <= m.page_total)
+          OR m.kommune_position = 1"""
+    first, last = (number - 1) * size, number * size
+    ids = sorted(page_kommune_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*ids, *ids, today, *params, first, last))
+        found = cursor.fetchall()
+    page, total, counts = [], 0, {}
+    for pk, position, page_total, kommune_id, members, behind in found:
+        total = page_total
+        counts[kommune_id] = (members, behind)
+        if first < position <= min(last, page_total):
+            page.append(pk)
+    return page, total, counts
+
+
+def _open_status(due_date: datetime.date, today: datetime.date) -> str:
+    """The status of an open deadline (`Deadline.status_on`, `with_status`), told in Python:
+    the page reads a hundred or more, and the ORM's CASE cost more to build than this."""
+    if due_date < today:
+        return Status.OVERDUE.value
+    if (due_date - today).days <= DUE_SOON_DAYS:
+        return Status.DUE_SOON.value
+    return Status.UPCOMING.value
 
 
 def _rows(structure: KredsStructure, members, today: datetime.date) -> list[MemberRow]:
@@ -290,33 +389,33 @@ def _rows(structure: KredsStructure, members, today: datetime.date) -> list[Memb
         seats_by_person[seat.person_id].append(seat)
     if not seats_by_person:
         return []
+    kommuner = {k.pk: k for k in structure.kommuner}  # `members` are in the kreds' kommuner
     rows = {
         um.person_id: MemberRow(
             union_membership=um,
             person=um.person,
-            kommune=um.kommune,
+            kommune=kommuner.get(um.kommune_id) or um.kommune,
             workplace=workplace_of(um.person),
             seats=seats_by_person[um.person_id],
         )
-        for um in members.select_related(
-            "person", "person__unit", "person__unit__parent", "kommune"
-        )
+        for um in members.select_related("person", "person__unit", "person__unit__parent")
         if um.person_id in seats_by_person
     }
     deadlines = (
         Deadline.objects.filter(
             followed_deadlines_q(), person__in=people, state=Deadline.State.OPEN
         )
-        .with_status(today)
         # What the page and the CSV show of a deadline (its title comes from the rule and the
         # params), read as values: a member row lists several.
-        .values_list("person_id", "rule", "params", "due_date", "status")
+        .values_list("person_id", "rule", "params", "due_date")
         .order_by("due_date", "pk")
     )
-    for values in deadlines:
-        deadline = FollowedDeadline(*values)
-        if deadline.person_id in rows:
-            rows[deadline.person_id].deadlines.append(deadline)
+    for person_id, rule, params, due_date in deadlines:
+        if person_id in rows:
+            status = _open_status(due_date, today)
+            rows[person_id].deadlines.append(
+                FollowedDeadline(person_id, rule, params, due_date, status)
+            )
     completions = (
         Completion.objects.filter(person__in=people)
         .select_related("course_type")
@@ -326,17 +425,24 @@ def _rows(structure: KredsStructure, members, today: datetime.date) -> list[Memb
         if completion.person_id in rows:
             rows[completion.person_id].completions.append(completion)
 
+    # The kommunegrupper and network groups of each kommune, worked out once per kommune.
+    grupper = {
+        pk: [g for g in structure.kommunegrupper if pk in structure.gruppe_kommune_ids(g)]
+        for pk in kommuner
+    }
+    groups = {
+        pk: [
+            (g, set(g.role_codes))
+            for g in structure.network_groups
+            if pk in structure.group_kommune_ids(g)
+        ]
+        for pk in kommuner
+    }
     for row in rows.values():
         row.deadlines.sort(key=lambda d: (URGENCY[d.status], d.due_date))
-        row.kommunegrupper = [
-            g for g in structure.kommunegrupper if row.kommune.pk in structure.gruppe_kommune_ids(g)
-        ]
-        row.network_groups = [
-            g
-            for g in structure.network_groups
-            if row.kommune.pk in structure.group_kommune_ids(g)
-            and row.role_codes & set(g.role_codes)
-        ]
+        row.kommunegrupper = grupper.get(row.kommune.pk, [])
+        roles = row.role_codes
+        row.network_groups = [g for g, codes in groups.get(row.kommune.pk, []) if roles & codes]
     return sorted(
         rows.values(),
         key=lambda r: (r.urgency, r.next_due, r.person.last_name, r.person.first_name, r.person.pk),
@@ -414,36 +520,6 @@ class KommuneCompliance:
     def share(self) -> int:
         """Per cent of the members on track (for the bar)."""
         return round(100 * self.on_track / self.members) if self.members else 0
-
-
-def compliance_by_kommune(
-    structure: KredsStructure, today: datetime.date
-) -> list[KommuneCompliance]:
-    """The kreds at a glance: per kommune, how many consenting AMR/TR members it follows and how
-    many of them are behind (an overdue followed deadline). Two queries, whatever the size."""
-    kommune_ids = structure.kommune_ids
-    if not kommune_ids:
-        return []
-    with scopes_disabled():
-        members = _consenting_memberships(structure.kreds, kommune_ids)
-        seated = _seated(members)
-        overdue = Deadline.objects.visible().filter(
-            followed_deadlines_q(),
-            person=OuterRef("person_id"),
-            state=Deadline.State.OPEN,
-            due_date__lt=today,
-        )
-        rows = (
-            seated.annotate(behind=Exists(overdue))
-            .values("kommune_id")
-            .annotate(members=Count("pk"), behind_count=Count("pk", filter=Q(behind=True)))
-            .order_by()
-        )
-        counts = {r["kommune_id"]: (r["members"], r["behind_count"]) for r in rows}
-    return [
-        KommuneCompliance(kommune, *counts.get(kommune.pk, (0, 0)))
-        for kommune in structure.kommuner
-    ]
 
 
 def meeting_attendance(meeting) -> set[int]:

@@ -61,15 +61,12 @@ from .forms import (
 from .models import NetworkGroup
 from .selectors import (
     FORWARDED_ON_OVERVIEW,
-    MEMBER_PAGE_SIZE,
-    ListPage,
-    compliance_by_kommune,
     forwarded_incidents,
     kreds_inquiries,
     kreds_structure,
     meeting_attendance,
     meeting_invitations,
-    member_page,
+    member_page_and_glance,
     member_rows,
     own_inquiries,
     own_meetings,
@@ -131,19 +128,19 @@ def kreds_overview(request, kreds_id):
     kreds = get_kreds_for_officer(request.user, kreds_id)
     structure = kreds_structure(kreds)
     form = MemberFilterForm(request.GET or None, structure=structure)
-    if form.is_bound and not form.is_valid():
-        page = ListPage([], 0, 1, MEMBER_PAGE_SIZE)
-    else:
-        data = form.cleaned_data if form.is_bound else {}
-        # A large kommune's kreds follows hundreds of members: one page at a time, the most
-        # urgent first (the CSV export has them all).
-        page = member_page(
-            structure,
-            today=timezone.localdate(),
-            kommune=data.get("kommune"),
-            kommunegruppe=data.get("kommunegruppe"),
-            number=_page_number(request),
-        )
+    today = timezone.localdate()
+    invalid = form.is_bound and not form.is_valid()
+    data = form.cleaned_data if form.is_bound and not invalid else {}
+    # A large kommune's kreds follows hundreds of members: one page at a time, the most urgent
+    # first (the CSV export has them all), read with the kreds at a glance.
+    page, at_a_glance = member_page_and_glance(
+        structure,
+        today=today,
+        kommune=data.get("kommune"),
+        kommunegruppe=data.get("kommunegruppe"),
+        number=1 if invalid else _page_number(request),
+        page_kommune_ids=set() if invalid else None,
+    )
     filters = request.GET.copy()
     filters.pop("side", None)
     return render(
@@ -156,8 +153,8 @@ def kreds_overview(request, kreds_id):
             "rows": page.rows,
             "page": page,
             "forwarded": forwarded_incidents(kreds, size=FORWARDED_ON_OVERVIEW),
-            "at_a_glance": compliance_by_kommune(structure, timezone.localdate()),
-            "today": timezone.localdate(),
+            "at_a_glance": at_a_glance,
+            "today": today,
             "query": filters.urlencode(),
         },
     )

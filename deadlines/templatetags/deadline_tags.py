@@ -21,12 +21,19 @@ def status_label(status: str) -> str:
 
 
 @register.simple_tag
-def deadline_lines(deadlines) -> str:
+def deadline_lines(deadlines, memo: dict | None = None) -> str:
     """One line per deadline: status badge, title, due date (short format). Built here rather
     than with a template loop: long tables (the kreds overview) show many of them, and the
-    labels, rule titles and date format are looked up once per call, not once per line."""
-    date_pattern = get_format("SHORT_DATE_FORMAT")
-    labels, titles = {}, {}
+    labels, rule titles and date format are looked up once per call, not once per line. A
+    caller printing many lists (one per member row) may pass the same `memo` dict to each call,
+    so that the labels, titles and formatted dates are looked up once for all of them."""
+    memo = {} if memo is None else memo
+    if "date_pattern" not in memo:
+        memo["date_pattern"] = get_format("SHORT_DATE_FORMAT")
+    date_pattern = memo["date_pattern"]
+    labels = memo.setdefault("labels", {})
+    titles = memo.setdefault("titles", {})
+    days = memo.setdefault("days", {})
 
     def line(deadline):
         status = deadline.status
@@ -41,7 +48,9 @@ def deadline_lines(deadlines) -> str:
             title = titles[deadline.rule]
             if "%(" in title:
                 title = rule.render_title(deadline)
-        due = dateformat.format(deadline.due_date, date_pattern)
+        due = days.get(deadline.due_date)
+        if due is None:
+            due = days[deadline.due_date] = dateformat.format(deadline.due_date, date_pattern)
         return LINE % tuple(map(escape, (status, labels[status], title, due)))
 
     return mark_safe("".join(map(line, deadlines)))  # every value escaped in `line`

@@ -1,0 +1,67 @@
+"""The member rows of the kreds overview (unions/overview.html), built in one call for the page:
+a page lists 25 members with their seats, deadlines, courses and network groups, and a template
+loop resolved, escaped and date-formatted every value one by one (about half the page's
+rendering at L). The markup is the one the loop made."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils import dateformat
+from django.utils.formats import get_format
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from deadlines.templatetags.deadline_tags import deadline_lines
+
+register = template.Library()
+
+NONE = '<span class="muted">–</span>'
+
+
+@register.simple_tag
+def member_rows(rows) -> str:
+    """One <tr class="member"> per `unions.selectors.MemberRow`; every value escaped here."""
+    pattern = get_format("SHORT_DATE_FORMAT")
+    elected_from, term_until = escape(_("Valgt fra")), escape(_("valgperiode til"))
+    no_deadlines = f'<span class="muted">{escape(_("Ingen åbne frister"))}</span>'
+    memo = {}  # labels, titles and dates of the deadlines, looked up once for the page
+
+    def day(value) -> str:
+        return dateformat.format(value, pattern) if value else ""
+
+    def seat_item(seat, workplace: str) -> str:
+        term = f", {term_until} {day(seat.term_end)}" if seat.term_end else ""
+        return (
+            f"<li>{escape(seat.get_role_display())} – {escape(seat.committee.name)}{workplace}"
+            f'<br><span class="muted">{elected_from} {day(seat.start_date)}{term}</span></li>'
+        )
+
+    def row_html(row) -> str:
+        person = row.person
+        email = ""
+        if person.email:
+            email = f'<br><a href="mailto:{escape(person.email)}">{escape(person.email)}</a>'
+        grupper = "".join(
+            f'<br><span class="muted">{escape(g.name)}</span>' for g in row.kommunegrupper
+        )
+        workplace = (
+            f'<br><span class="muted">{escape(row.workplace.name)}</span>' if row.workplace else ""
+        )
+        seats = "".join(seat_item(seat, workplace) for seat in row.seats)
+        deadlines = deadline_lines(row.deadlines, memo) if row.deadlines else no_deadlines
+        courses = "".join(
+            f"<div>{escape(c.course_type.name)} ({day(c.completed_on)})</div>"
+            for c in row.completions
+        )
+        groups = "".join(f"<div>{escape(g.name)}</div>" for g in row.network_groups)
+        return (
+            f'<tr class="member">\n  <th scope="row">{escape(person.full_name)}{email}</th>\n'
+            f"  <td>{escape(row.kommune.name)}{grupper}</td>\n"
+            f'  <td><ul class="plain">{seats}</ul></td>\n'
+            f"  <td>{deadlines}</td>\n"
+            f"  <td>{courses or NONE}</td>\n"
+            f"  <td>{groups or NONE}</td>\n</tr>\n"
+        )
+
+    return mark_safe("".join(map(row_html, rows)))  # every value escaped above
