@@ -16,6 +16,10 @@ class MeetingsConfig(AppConfig):
         # print people's names.
         for signal, name in ((post_save, "save"), (post_delete, "delete")):
             signal.connect(_person_changed, sender=Person, dispatch_uid=f"meetings.person:{name}")
+        # The stored PDF charts are drawn again in the background when the structure changes.
+        from .tasks import connect_chart_signals
+
+        connect_chart_signals()
 
 
 def _person_changed(sender, instance, **kwargs) -> None:

@@ -108,9 +108,10 @@ def _load_committees(kinds) -> dict[int, ChartCommittee]:
             "person__phone",
         )
     )
+    role_labels = {role.value: str(role.label) for role in Membership.Role}
     for seat in seats:
         seat["name"] = f"{seat['person__first_name']} {seat['person__last_name']}".strip()
-        seat["role_label"] = str(Membership.Role(seat["role"]).label)
+        seat["role_label"] = role_labels[seat["role"]]
         committees[seat["committee_id"]].seats.append(seat)
     return committees
 

@@ -19,8 +19,11 @@ from __future__ import annotations
 import html
 import logging
 import math
+import os
 import re
 import shutil
+import subprocess
+import tempfile
 import textwrap
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -88,6 +91,8 @@ def available() -> bool:
 
 
 def _lines(text: str, width: int = 30) -> str:
+    if len(text) <= width and text.isprintable() and text == text.strip():
+        return html.escape(text)  # what wrap() would give, without its cost (most lines)
     lines = textwrap.wrap(text, width, break_on_hyphens=False, break_long_words=False)
     return "<BR/>".join(html.escape(line) for line in lines or [""])
 
@@ -290,21 +295,82 @@ def _pages(
     return work
 
 
-def _pipe(graph: graphviz.Digraph, fmt: str) -> bytes:
-    """One page through dot. Its orthogonal router aborts on some graphs (maze.c "chkSgraph"
-    assertion, seen on København-sized områder): such a page is drawn with straight polylines."""
-    try:
-        return graph.pipe(format=fmt)
-    except graphviz.CalledProcessError:
+# dot runs as a subprocess. Starting one costs about as much CPU as laying out and drawing a page
+# (plugins, fontconfig, pango), so each process draws a batch of pages in turn, one batch per
+# core: København's 43-page AMO chart took 43 processes before.
+DOT_PROCESSES = min(4, os.cpu_count() or 1)
+
+
+def _batches(graphs: list[graphviz.Digraph], count: int) -> list[list[graphviz.Digraph]]:
+    """`graphs` in at most `count` consecutive batches of about the same amount of DOT."""
+    sizes = [len(graph.source) for graph in graphs]
+    share = sum(sizes) / max(1, min(count, len(graphs)))
+    batches: list[list[graphviz.Digraph]] = [[]]
+    filled = 0
+    for graph, size in zip(graphs, sizes, strict=True):
+        if batches[-1] and filled + size / 2 > share * len(batches) and len(batches) < count:
+            batches.append([])
+        batches[-1].append(graph)
+        filled += size
+    return batches
+
+
+_COMPLETE = {"pdf": b"%%EOF", "svg": b"</svg>"}
+
+
+def _dot(
+    sources: list[str], fmt: str, folder: str
+) -> tuple[list[bytes], subprocess.CompletedProcess]:
+    """One dot process draws `sources` in turn (`-O`: one output file per graph). Returns the
+    drawings it finished, fewer than asked when it died on one, and the process."""
+    handle, name = tempfile.mkstemp(suffix=".gv", dir=folder)
+    with os.fdopen(handle, "w", encoding="utf-8") as file:
+        file.write("\n".join(sources))
+    done = subprocess.run(["dot", f"-T{fmt}", "-O", name], capture_output=True, check=False)
+    drawn = []
+    for number in range(1, len(sources) + 1):
+        output = f"{name}.{fmt}" if number == 1 else f"{name}.{number}.{fmt}"
+        if not os.path.exists(output):
+            break
+        with open(output, "rb") as file:
+            drawn.append(file.read())
+    if done.returncode and drawn and _COMPLETE[fmt] not in drawn[-1][-32:]:
+        drawn.pop()  # cut off while being written
+    return drawn, done
+
+
+def _draw_batch(graphs: list[graphviz.Digraph], fmt: str, folder: str) -> list[bytes]:
+    """A batch through dot. Its orthogonal router aborts on some graphs (maze.c "chkSgraph"
+    assertion, seen on København-sized områder), taking the process with it: that page is
+    drawn with straight polylines, and the batch goes on from there in a new process."""
+    drawn: list[bytes] = []
+    while len(drawn) < len(graphs):
+        rest = graphs[len(drawn) :]
+        outputs, done = _dot([graph.source for graph in rest], fmt, folder)
+        drawn.extend(outputs)
+        if len(outputs) == len(rest):
+            break
+        failed = rest[len(outputs)]
+        if failed.graph_attr.get("splines") != "ortho":
+            raise graphviz.CalledProcessError(
+                done.returncode or 1, done.args, output=done.stdout, stderr=done.stderr
+            )
         logger.info("dot's orthogonal edges failed; drawing the page with polylines")
-        graph.graph_attr["splines"] = "polyline"
-        return graph.pipe(format=fmt)
+        failed.graph_attr["splines"] = "polyline"
+    return drawn
 
 
-def _pipe_all(graphs: list[graphviz.Digraph], fmt: str) -> list:
-    """dot runs as a subprocess: lay the pages out side by side on the machine's cores."""
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        return list(pool.map(lambda graph: _pipe(graph, fmt), graphs))
+def _pipe_all(graphs: list[graphviz.Digraph], fmt: str) -> list[bytes]:
+    """Every page through dot, the batches side by side on the machine's cores."""
+    if not graphs:
+        return []
+    batches = _batches(graphs, DOT_PROCESSES)
+    with (
+        tempfile.TemporaryDirectory(prefix="diagrams-") as folder,
+        ThreadPoolExecutor(max_workers=len(batches)) as pool,
+    ):
+        drawn = pool.map(lambda batch: _draw_batch(batch, fmt, folder), batches)
+        return [data for batch in drawn for data in batch]
 
 
 def diagrams(
@@ -401,15 +467,11 @@ def pdf(
     proposals: list[str] = (),
 ) -> bytes:
     """The chart as a PDF of A3 landscape pages, drawn by Graphviz itself (cairo: vector lines,
-    real text) and joined with pypdf — a København chart of ~50 pages in well under 2 s, where
-    HTML/SVG through WeasyPrint takes 20 s. Each page carries the kommune, the title, the
-    område, the legend, the proposed changes awaiting HovedMED, when it was printed and its
-    number."""
-    import io
-
+    real text) and joined into one document (`join_pdfs`) — a København chart of ~40 pages in
+    well under a second, where HTML/SVG through WeasyPrint takes 20 s. Each page carries the
+    kommune, the title, the område, the legend, the proposed changes awaiting HovedMED, when it
+    was printed and its number."""
     from django.utils import formats, timezone
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import RectangleObject
 
     work = _pages(
         chart,
@@ -439,24 +501,187 @@ def pdf(
             label=_page_label(kommune, heading, title, subtitle, legend, footer, proposals),
         )
         graphs.append(graph)
+    return join_pdfs(_pipe_all(graphs, "pdf"), page=A3_LANDSCAPE, title=heading, author=kommune)
+
+
+# --- joining the pages ---------------------------------------------------------------------------
+#
+# dot draws one PDF per page. pypdf joined them in ~0.5 s for København's AMO chart: it parses
+# every object of every page. The PDFs cairo writes are simple (one page, a classic xref table,
+# no object streams), so their objects are copied as they are, renumbered, under one page tree;
+# only the dictionaries are touched, never a stream. Anything else (another cairo) goes to pypdf.
+
+_STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*$")
+_XREF_HEAD = re.compile(rb"xref\s+0\s+(\d+)\s+")
+_XREF_ENTRY = re.compile(rb"(\d{10}) (\d{5}) ([nf])\s{1,2}")
+_INFO = re.compile(rb"/Info\s+(\d+)\s+0\s+R")
+_OBJ_HEAD = re.compile(rb"(\d+)\s+0\s+obj\b")
+_OBJ_TYPE = re.compile(rb"^\s*<<\s*/Type\s*/(Catalog|Pages|Page)\b")
+_STREAM = re.compile(rb">>\s*stream\r?\n")
+_REF = re.compile(rb"(\d+)\s+0\s+R\b")
+_MEDIABOX = re.compile(rb"/MediaBox\s*\[\s*([-\d.\s]+?)\s*\]")
+
+
+class _NotSimple(Exception):
+    """The PDF is not the simple kind cairo writes: join with pypdf."""
+
+
+def _pdf_objects(data: bytes) -> tuple[dict[int, bytes], int | None]:
+    """The objects of a simple PDF (number -> what lies between "obj" and "endobj") and the
+    number of its Info dictionary."""
+    end = _STARTXREF.search(data, max(0, len(data) - 64))
+    if end is None:
+        raise _NotSimple("no startxref")
+    table = int(end.group(1))
+    head = _XREF_HEAD.match(data, table)
+    if head is None:
+        raise _NotSimple("no classic xref table")
+    position, offsets = head.end(), []
+    for number in range(int(head.group(1))):
+        entry = _XREF_ENTRY.match(data, position)
+        if entry is None:
+            raise _NotSimple("xref entry")
+        position = entry.end()
+        if entry.group(3) == b"n":
+            if entry.group(2) != b"00000":
+                raise _NotSimple("generation")
+            offsets.append((int(entry.group(1)), number))
+    if not data.startswith(b"trailer", position):
+        raise _NotSimple("more than one xref section")
+    info = _INFO.search(data, position)
+    offsets.sort()
+    objects = {}
+    for (start, number), (stop, _next) in zip(offsets, [*offsets[1:], (table, None)], strict=True):
+        chunk = data[start:stop]
+        header = _OBJ_HEAD.match(chunk)
+        close = chunk.rfind(b"endobj")
+        if header is None or int(header.group(1)) != number or close < 0:
+            raise _NotSimple(f"object {number}")
+        objects[number] = chunk[header.end() : close]
+    return objects, int(info.group(1)) if info else None
+
+
+def _pdf_string(text: str) -> bytes:
+    return b"<" + ("\ufeff" + text).encode("utf-16-be").hex().upper().encode() + b">"
+
+
+def _centred(box: bytes, page: tuple[float, float]) -> bytes:
+    """`page` around the drawing, by moving the page's box rather than the drawing (rewriting
+    the content stream would mean parsing it)."""
+    left, bottom, right, top = (float(n) for n in box.split())
+    x = left - (page[0] - (right - left)) / 2
+    y = bottom - (page[1] - (top - bottom)) / 2
+    return b"/MediaBox [ %.2f %.2f %.2f %.2f ]" % (x, y, x + page[0], y + page[1])
+
+
+class _Joiner:
+    """Copies the objects of simple one-page PDFs into one document, renumbered: 1 is the page
+    tree, 2 the catalogue, then the pages' objects; each document's own tree, catalogue and
+    Info are left out."""
+
+    def __init__(self, page: tuple[float, float]):
+        self.page = page
+        self.out = bytearray(b"%PDF-1.5\n%\xb5\xed\xae\xfb\n")
+        self.offsets: dict[int, int] = {}
+        self.kids: list[int] = []
+        self.next_number = 3
+
+    def write(self, number: int, body: bytes) -> None:
+        self.offsets[number] = len(self.out)
+        self.out += b"%d 0 obj" % number + body + b"endobj\n"
+
+    def add(self, document: bytes) -> None:
+        objects, info = _pdf_objects(document)
+        kinds = {}
+        for number, body in objects.items():
+            match = _OBJ_TYPE.match(body)
+            if match:
+                kinds[number] = match.group(1)
+        if sorted(kinds.values()) != [b"Catalog", b"Page", b"Pages"]:
+            raise _NotSimple("not a single page")
+        numbers = {n: 1 for n, kind in kinds.items() if kind == b"Pages"}
+        kept = [
+            n for n in sorted(objects) if n != info and kinds.get(n) not in (b"Catalog", b"Pages")
+        ]
+        for n in kept:
+            numbers[n] = self.next_number
+            self.next_number += 1
+
+        def renumber(match: re.Match) -> bytes:
+            number = numbers.get(int(match.group(1)))
+            if number is None:
+                raise _NotSimple(f"reference to {match.group(1)}")
+            return b"%d 0 R" % number
+
+        for n in kept:
+            body = objects[n]
+            stream = _STREAM.search(body)
+            head, tail = (body[: stream.start()], body[stream.start() :]) if stream else (body, b"")
+            head = _REF.sub(renumber, head)
+            if kinds.get(n) == b"Page":
+                self.kids.append(numbers[n])
+                head, found = _MEDIABOX.subn(lambda m: _centred(m.group(1), self.page), head, 1)
+                if not found:
+                    raise _NotSimple("a page without a MediaBox")
+            self.write(numbers[n], head + tail)
+
+    def finish(self, title: str, author: str) -> bytes:
+        kids = b" ".join(b"%d 0 R" % kid for kid in self.kids)
+        self.write(1, b"\n<< /Type /Pages /Kids [ %s ] /Count %d >>\n" % (kids, len(self.kids)))
+        self.write(2, b"\n<< /Type /Catalog /Pages 1 0 R >>\n")
+        info = self.next_number
+        self.write(
+            info,
+            b"\n<< /Title %s /Author %s /Producer (Graphviz, cairo) >>\n"
+            % (_pdf_string(title), _pdf_string(author)),
+        )
+        table = len(self.out)
+        self.out += b"xref\n0 %d\n0000000000 65535 f \n" % (info + 1)
+        self.out += b"".join(b"%010d 00000 n \n" % self.offsets[n] for n in range(1, info + 1))
+        self.out += b"trailer\n<< /Size %d /Root 2 0 R /Info %d 0 R >>\n" % (info + 1, info)
+        self.out += b"startxref\n%d\n%%%%EOF\n" % table
+        return bytes(self.out)
+
+
+def _join_simple(documents: list[bytes], page, title: str, author: str) -> bytes:
+    joiner = _Joiner(page)
+    for document in documents:
+        joiner.add(document)
+    return joiner.finish(title, author)
+
+
+def _join_with_pypdf(documents: list[bytes], page, title: str, author: str) -> bytes:
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import RectangleObject
+
     writer = PdfWriter()
-    for data in _pipe_all(graphs, "pdf"):
+    for data in documents:
         writer.append(PdfReader(io.BytesIO(data)))
-    width, height = A3_LANDSCAPE
-    for page in writer.pages:
-        # A3 around the drawing, by moving the page's box rather than the drawing: rewriting
-        # the content stream would cost pypdf a parse of every page.
-        box = page.mediabox
-        left = float(box.left) - (width - float(box.width)) / 2
-        bottom = float(box.bottom) - (height - float(box.height)) / 2
-        a3 = RectangleObject((left, bottom, left + width, bottom + height))
-        page.mediabox = a3
-        page.cropbox = a3
-        page.trimbox = a3
-    writer.add_metadata({"/Title": heading, "/Author": kommune})
+    for each in writer.pages:
+        box = each.mediabox
+        centred = _centred(
+            b"%f %f %f %f" % (float(box.left), float(box.bottom), float(box.right), float(box.top)),
+            page,
+        )
+        numbers = [float(n) for n in _MEDIABOX.match(centred).group(1).split()]
+        each.mediabox = each.cropbox = each.trimbox = RectangleObject(numbers)
+    writer.add_metadata({"/Title": title, "/Author": author})
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def join_pdfs(
+    documents: list[bytes], *, page: tuple[float, float], title: str, author: str
+) -> bytes:
+    """One PDF of the pages of `documents`, each page centred on `page` (points)."""
+    try:
+        return _join_simple(documents, page, title, author)
+    except _NotSimple as error:
+        logger.info("joining the chart's pages with pypdf (%s)", error)
+        return _join_with_pypdf(documents, page, title, author)
 
 
 def safe_diagrams(chart: Chart, **kwargs) -> list[Diagram] | None:

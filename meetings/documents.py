@@ -10,11 +10,20 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from committees.models import Committee, Membership
+from core.cache import KommuneCache
 from core.pdf import render_pdf
 from organisations.models import Person, Unit
 
@@ -92,7 +101,9 @@ def referat_pdf(meeting: Meeting, referat: Referat | None = None) -> bytes:
 # --- organisation charts and the AMO plan --------------------------------------------------------
 
 
-def chart_context(kind: str, kommune, omraade: Unit | None = None) -> dict:
+def chart_context(
+    kind: str, kommune, omraade: Unit | None = None, proposals: list[str] | None = None
+) -> dict:
     from .models import DocumentJob
 
     if kind == DocumentJob.Kind.MED_CHART:
@@ -115,7 +126,7 @@ def chart_context(kind: str, kommune, omraade: Unit | None = None) -> dict:
         "chart": chart,
         "legend": legend(chart),
         "today": timezone.localdate(),
-        "proposals": proposed_changes(),
+        "proposals": proposed_changes() if proposals is None else proposals,
     }
 
 
@@ -136,12 +147,17 @@ def proposed_changes() -> list[str]:
 
 def chart_pdf(kind: str, kommune, omraade: Unit | None = None) -> bytes:
     """The MED and AMO charts as diagrams drawn by Graphviz (meetings/diagrams.py); the AMO
-    plan with its members, and the charts where Graphviz is missing, as lists."""
+    plan with its members, and the charts where Graphviz is missing, as lists. Drawn now
+    (`stored_chart` is the chart as the browser gets it)."""
+    return _chart_pdf(kind, kommune, omraade)
+
+
+def _chart_pdf(kind: str, kommune, omraade: Unit | None, context: dict | None = None) -> bytes:
     from django.utils import formats
 
     from .models import DocumentJob
 
-    context = chart_context(kind, kommune, omraade)
+    context = context or chart_context(kind, kommune, omraade)
     if kind in (DocumentJob.Kind.MED_CHART, DocumentJob.Kind.AMO_CHART):
         chart = context["chart"]
         subtitle = _("Pr. %(day)s · %(n)s udvalg og grupper") % {
@@ -162,6 +178,72 @@ def chart_pdf(kind: str, kommune, omraade: Unit | None = None) -> bytes:
         if data is not None:
             return data
     return render_pdf(context["template"], context)
+
+
+# --- the charts kept as files ---------------------------------------------------------------------
+#
+# A København chart takes about a second to draw; the browser gets it from a file. The file is
+# named by a digest of everything printed on it (the chart's committees, units and people, the
+# proposals awaiting HovedMED, the kommune's name, the language, the day), and which digest is
+# current is kept in the kommune cache (core.cache): the structure's models replace the
+# kommune's token when they change (deadlines.overview.COUNTED_MODELS, people in meetings/apps),
+# so a request finds the digest in the cache and reads the file. After a change the digest is
+# computed again (the chart's queries, ~0.2 s at København) and the chart drawn only if it
+# differs; a Celery task does that as soon as the structure changes (meetings.tasks), so the
+# next request is a file read again. The proposals are read on every request (they do not
+# replace the token), and the day is part of the key: the chart's seats start and end by day.
+
+CHARTS = {"med": "med_chart", "amo": "amo_chart"}  # the address's name -> DocumentJob.Kind
+# Part of every digest: raise it when the drawing changes, and the files are drawn again.
+CHART_DRAWING_VERSION = 1
+
+
+def chart_folder(kommune_id: int) -> Path:
+    root = getattr(settings, "MEETINGS_CHART_DIR", None) or Path(settings.VAR_DIR) / "charts"
+    return Path(root) / str(kommune_id)
+
+
+@dataclass
+class StoredChart:
+    path: Path
+    digest: str
+    drawn: bool  # drawn by this call (not found stored)
+
+
+def stored_chart(kind: str, kommune, omraade: Unit | None = None) -> StoredChart:
+    """The chart (`kind` a DocumentJob.Kind of a chart) as a stored PDF file in the current
+    language: found, or drawn and stored when what it prints has changed. In the kommune's
+    tenant scope."""
+    language = get_language() or settings.LANGUAGE_CODE
+    proposals = proposed_changes()
+    today = timezone.localdate()
+    prefix = f"{kind}-{omraade.pk if omraade else 'alle'}-{language}-"
+    computed: dict = {}
+
+    def digest() -> str:
+        context = chart_context(kind, kommune, omraade, proposals)
+        computed["context"] = context
+        printed = (CHART_DRAWING_VERSION, prefix, str(kommune), today, proposals, context["chart"])
+        return hashlib.sha256(repr(printed).encode()).hexdigest()[:32]
+
+    parts = ("meetings.chart", prefix, str(kommune), today.isoformat(), tuple(proposals))
+    current = KommuneCache(kommune.pk).get_or_set(parts, digest)
+    path = chart_folder(kommune.pk) / f"{prefix}{current}.pdf"
+    if path.exists():
+        return StoredChart(path, current, drawn=False)
+    data = _chart_pdf(kind, kommune, omraade, computed.get("context"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Written aside and moved into place: a reader never sees half a file.
+    handle, partial = tempfile.mkstemp(dir=path.parent, prefix=".drawing-")
+    with os.fdopen(handle, "wb") as file:
+        file.write(data)
+    # mkstemp's 0600 would keep it from a web server that is not the worker's user.
+    os.chmod(partial, settings.FILE_UPLOAD_PERMISSIONS or 0o644)
+    os.replace(partial, path)
+    for older in path.parent.glob(f"{prefix}*.pdf"):
+        if older != path:  # what the kommune's cache can no longer lead to
+            older.unlink(missing_ok=True)
+    return StoredChart(path, current, drawn=True)
 
 
 # --- a person's training record ------------------------------------------------------------------

@@ -10,8 +10,10 @@ from contextlib import contextmanager
 
 from celery import shared_task
 from django.conf import settings
-from django.db import transaction
+from django.core.cache import cache
+from django.db import connection, transaction
 
+from core.cache import cache_call
 from core.tenancy import scopes_disabled, tenant_scope
 from organisations.models import Kommune
 
@@ -39,7 +41,13 @@ def meetings_tick() -> int:
 
 @shared_task(name="meetings.tick_kommune")
 def meetings_tick_kommune(kommune_id: int) -> int:
-    """Dispatch every agenda that is due, then send the queued (or retried) e-mails."""
+    """Dispatch every agenda that is due, then send the queued (or retried) e-mails. A kommune
+    whose charts are asked for gets them drawn for the new day, or after a change no signal
+    told of (the HR sync's bulk writes), before anybody waits for them."""
+    from .documents import chart_folder
+
+    if chart_folder(kommune_id).exists():
+        charts_changed(kommune_id)
     return len(agendas_dispatch(kommune_id))
 
 
@@ -114,3 +122,97 @@ def meetings_render_document(job_id: int) -> str:
 @shared_task(name="meetings.cleanup_documents")
 def meetings_cleanup_documents() -> int:
     return documents_cleanup()
+
+
+# --- the organisation charts -----------------------------------------------------------------------
+
+# The changes of one burst (a reorganisation saves many rows) are drawn once, a little later.
+CHART_DELAY_SECONDS = 10
+CHART_STRUCTURE_MODELS = [
+    ("committees", "Committee"),
+    ("committees", "Membership"),
+    ("committees", "CommitteeUnit"),
+    ("organisations", "Unit"),
+    ("organisations", "Person"),
+    ("reorganisation", "OrganisationChange"),
+]
+
+
+def _queued_key(kommune_id: int) -> str:
+    return f"meetings:charts-queued:{kommune_id}"
+
+
+def charts_changed(kommune_id: int) -> None:
+    """Draw the kommune's charts in the background (`meetings_render_charts`), once for a burst
+    of changes: the first queues the task, the others find it queued. Without the cache or
+    the broker the next request draws them."""
+    key = _queued_key(kommune_id)
+    if not cache_call(lambda: cache.add(key, 1, CHART_DELAY_SECONDS * 30), False):
+        return
+    try:
+        meetings_render_charts.apply_async((kommune_id,), countdown=CHART_DELAY_SECONDS)
+    except Exception:  # noqa: BLE001 - the broker is down: the next request draws the charts
+        logger.warning("meetings: could not queue the charts of kommune %s", kommune_id)
+        cache_call(lambda: cache.delete(key), None)
+
+
+class _ChartsAfterCommit:
+    """The on-commit call of `charts_changed`, registered once per kommune and transaction."""
+
+    def __init__(self, kommune_id: int):
+        self.kommune_id = kommune_id
+
+    @classmethod
+    def pending(cls, kommune_id: int) -> bool:
+        if not connection.in_atomic_block:
+            return False
+        return any(
+            isinstance(callback, cls) and callback.kommune_id == kommune_id
+            for _savepoints, callback, _robust in connection.run_on_commit
+        )
+
+    def __call__(self) -> None:
+        charts_changed(self.kommune_id)
+
+
+def structure_changed(sender, instance, **kwargs) -> None:
+    kommune_id = getattr(instance, "kommune_id", None)
+    if kommune_id is not None and not _ChartsAfterCommit.pending(kommune_id):
+        transaction.on_commit(_ChartsAfterCommit(kommune_id), robust=True)
+
+
+def connect_chart_signals() -> None:
+    from django.apps import apps
+    from django.db.models.signals import post_delete, post_save
+
+    for app_label, model_name in CHART_STRUCTURE_MODELS:
+        model = apps.get_model(app_label, model_name)
+        uid = f"meetings.charts:{app_label}.{model_name}"
+        post_save.connect(structure_changed, sender=model, dispatch_uid=uid + ":save")
+        post_delete.connect(structure_changed, sender=model, dispatch_uid=uid + ":delete")
+
+
+@shared_task(
+    name="meetings.render_charts",
+    soft_time_limit=DOCUMENT_SOFT_TIME_LIMIT,
+    time_limit=DOCUMENT_TIME_LIMIT,
+)
+def meetings_render_charts(kommune_id: int) -> int:
+    """The kommune's MED and AMO charts (whole kommune, the default language) drawn and stored
+    if what they print has changed (documents.stored_chart), so that the next request reads a
+    file. Safe to run twice: a current chart is found, not drawn. Returns how many were drawn."""
+    from django.utils import translation
+
+    from .documents import CHARTS, stored_chart
+
+    # Cleared first: a change that commits while these are drawn queues them again.
+    cache_call(lambda: cache.delete(_queued_key(kommune_id)), None)
+    with scopes_disabled():
+        kommune = Kommune.objects.filter(pk=kommune_id).first()
+    if kommune is None:
+        return 0
+    drawn = 0
+    with tenant_scope(kommune), translation.override(settings.LANGUAGE_CODE):
+        for kind in CHARTS.values():
+            drawn += stored_chart(kind, kommune).drawn
+    return drawn

@@ -40,6 +40,7 @@ urlpatterns = [
     path("kalender/", views.feed_manage, name="feed"),
     path("kalender/<str:token>.ics", views.feed_ics, name="feed_ics"),
     path("organisation/", views.organisation, name="organisation"),
+    path("organisation/<slug:kind>.pdf", views.organisation_pdf, name="organisation_pdf"),
     path("dokumenter/", views.documents, name="documents"),
     path("dokumenter/<uuid:public_id>/", views.document, name="document"),
     path("uddannelse.pdf", views.training_record_pdf, name="training_pdf"),

@@ -1068,10 +1068,13 @@ def organisation(request):
     # beside the approved structure and marked as proposals.
     from reorganisation.selectors import pending_changes
 
+    pdf_url = reverse("meetings:organisation_pdf", args=[kind])
+    if omraade.isdigit():
+        pdf_url += f"?omraade={omraade}"
     return render(
         request,
         "meetings/organisation.html",
-        {**drawn, "pending_changes": pending_changes()},
+        {**drawn, "pending_changes": pending_changes(), "pdf_url": pdf_url},
     )
 
 
@@ -1090,6 +1093,50 @@ def _organisation_drawn(request, readable: set[int], mine: set[int]) -> dict:
         "omraade_name": context["omraade"].name if context["omraade"] else "",
         "diagram_html": render_to_string("meetings/_organisation_diagram.html", context),
     }
+
+
+@kommune_required
+@require_GET
+def organisation_pdf(request, kind):
+    """The MED or AMO chart as a PDF, for anyone of the kommune (BEK § 33 stk. 2), from the file
+    kept for the kommune's current structure (documents.stored_chart): a file read; drawn first
+    only when the structure changed and the background task (tasks.meetings_render_charts) has
+    not drawn it yet. The chart is the same for every viewer (no links, no highlight)."""
+    from django.http import HttpResponseNotModified
+
+    from organisations.models import Unit
+
+    from .documents import CHARTS, stored_chart
+
+    if kind not in CHARTS or not _may_order_documents(request):
+        raise Http404
+    omraade = None
+    wanted = request.GET.get("omraade", "")
+    if wanted:
+        if not wanted.isdigit():
+            raise Http404
+        omraade = Unit.objects.filter(
+            pk=wanted, kind=Unit.Kind.OMRAADE, closed_on__isnull=True
+        ).first()
+        if omraade is None:
+            raise Http404
+    stored = stored_chart(CHARTS[kind], request.kommune, omraade)
+    if request.headers.get("If-None-Match") == f'"{stored.digest}"':
+        response = HttpResponseNotModified()
+    else:
+        try:
+            handle = stored.path.open("rb")
+        except FileNotFoundError:  # replaced by a newer drawing since it was looked up
+            stored = stored_chart(CHARTS[kind], request.kommune, omraade)
+            handle = stored.path.open("rb")
+        response = FileResponse(
+            handle,
+            filename=f"{CHARTS[kind]}-{timezone.localdate():%Y-%m-%d}.pdf",
+            content_type="application/pdf",
+        )
+    response["ETag"] = f'"{stored.digest}"'
+    response["Cache-Control"] = "private, no-cache"
+    return response
 
 
 @kommune_required

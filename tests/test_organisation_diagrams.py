@@ -212,25 +212,90 @@ def test_the_page_runs_the_same_queries_whatever_the_size(org_a, client):
     assert count() == small
 
 
-def test_a_page_dot_cannot_route_orthogonally_is_drawn_with_polylines(org_a, monkeypatch):
-    """dot's orthogonal router aborts on some København-sized områder (maze.c "chkSgraph",
-    found by the benchmark's L data): that page is drawn with polylines, not lost."""
-    import graphviz
+def dot_dying_on(monkeypatch, name: str, splines: tuple[str, ...] = ("ortho",)) -> list[int]:
+    """dot as it behaves when its orthogonal router aborts (maze.c "chkSgraph", found by the
+    benchmark's L data) on the page naming `name`: the pages before it are drawn, then the
+    process dies. Returns how many pages each dot process was given."""
+    import subprocess
 
-    real_pipe = graphviz.Digraph.pipe
-    tried = []
+    real = diagrams._dot
+    batches = []
 
-    def pipe(self, *args, **kwargs):
-        tried.append(self.graph_attr.get("splines"))
-        if self.graph_attr.get("splines") == "ortho":
-            raise graphviz.CalledProcessError(-6, ["dot"], stderr=b"maze.c: chkSgraph")
-        return real_pipe(self, *args, **kwargs)
+    def dot(sources, fmt, folder):
+        batches.append(len(sources))
+        for n, source in enumerate(sources):
+            if name in source and any(f"splines={s}" in source for s in splines):
+                drawn, done = real(sources[:n], fmt, folder)
+                return drawn, subprocess.CompletedProcess(done.args, -6, b"", b"chkSgraph")
+        return real(sources, fmt, folder)
 
-    monkeypatch.setattr(graphviz.Digraph, "pipe", pipe)
+    monkeypatch.setattr(diagrams, "_dot", dot)
+    return batches
+
+
+def test_the_pages_are_drawn_in_a_few_dot_processes(org_a, monkeypatch):
+    """A dot process costs about what a page does: the pages go through one process per core,
+    in order."""
+    monkeypatch.setattr(diagrams, "WHOLE_TREE", 2)
+    monkeypatch.setattr(diagrams, "PER_PAGE", 1)
+    monkeypatch.setattr(diagrams, "DOT_PROCESSES", 2)
+    batches = dot_dying_on(monkeypatch, "no such page")
     with tenant_scope(org_a.kommune):
-        (text,), _reader = pdf_text(documents.chart_pdf(DocumentJob.Kind.AMO_CHART, org_a.kommune))
-    assert tried == ["ortho", "polyline"]
-    assert "Alfa AMG Nord" in text
+        texts, reader = pdf_text(documents.chart_pdf(DocumentJob.Kind.AMO_CHART, org_a.kommune))
+    assert len(batches) == 2 and sum(batches) == len(texts) >= 3
+    assert all(f"Side {n} af {len(texts)}" in text for n, text in enumerate(texts, 1))
+    assert {
+        (round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in reader.pages
+    } == {(1191, 842)}
+
+
+def test_a_page_dot_cannot_route_orthogonally_is_drawn_with_polylines(org_a, monkeypatch):
+    """The process dies on that page: the pages before it are kept, that page is drawn with
+    polylines by a new process, which goes on with the rest."""
+    monkeypatch.setattr(diagrams, "WHOLE_TREE", 2)
+    monkeypatch.setattr(diagrams, "PER_PAGE", 1)
+    monkeypatch.setattr(diagrams, "DOT_PROCESSES", 1)
+    batches = dot_dying_on(monkeypatch, "Alfa AMG Nord")
+    with tenant_scope(org_a.kommune):
+        texts, _reader = pdf_text(documents.chart_pdf(DocumentJob.Kind.AMO_CHART, org_a.kommune))
+    nord = next(n for n, text in enumerate(texts) if "Alfa AMG Nord" in text)
+    assert batches == [len(texts), len(texts) - nord]
+    assert all(f"Side {n} af {len(texts)}" in text for n, text in enumerate(texts, 1))
+    assert "Alfa AMG Syd" in " ".join(texts)
+
+
+def test_a_page_dot_cannot_draw_at_all_leaves_the_lists(org_a, monkeypatch):
+    dot_dying_on(monkeypatch, "Alfa AMG Nord", splines=("ortho", "polyline"))
+    with tenant_scope(org_a.kommune):
+        texts, reader = pdf_text(documents.chart_pdf(DocumentJob.Kind.AMO_CHART, org_a.kommune))
+    assert "Alfa AMG Nord" in " ".join(texts)
+    assert round(float(reader.pages[0].mediabox.width)) == 595  # the A4 list document
+
+
+def test_pages_cairo_did_not_write_are_joined_by_pypdf(org_a):
+    """The pages are joined by copying cairo's objects; a PDF of another kind (here one with
+    two pages) goes to pypdf, with the same result."""
+    from pypdf import PdfWriter
+
+    with tenant_scope(org_a.kommune):
+        one = documents.chart_pdf(DocumentJob.Kind.AMO_CHART, org_a.kommune)
+    writer = PdfWriter()
+    writer.append(io.BytesIO(one))
+    writer.append(io.BytesIO(one))
+    two = io.BytesIO()
+    writer.write(two)
+    joined = diagrams.join_pdfs(
+        [one, two.getvalue()], page=diagrams.A3_LANDSCAPE, title="Æble", author="Alfa"
+    )
+    texts, reader = pdf_text(joined)
+    assert len(texts) == 3 and all("Alfa AMG Nord" in text for text in texts)
+    assert reader.metadata.title == "Æble"
+    with pytest.raises(diagrams._NotSimple):
+        diagrams._join_simple([two.getvalue()], diagrams.A3_LANDSCAPE, "Æble", "Alfa")
+    texts, reader = pdf_text(
+        diagrams._join_simple([one, one], diagrams.A3_LANDSCAPE, "Æble", "Alfa")
+    )
+    assert len(texts) == 2 and reader.metadata.title == "Æble" and reader.metadata.author == "Alfa"
 
 
 def test_the_page_is_drawn_once_and_again_when_the_structure_or_a_name_changes(
