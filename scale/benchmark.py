@@ -258,6 +258,19 @@ PAGES = [
         "api",
         lambda f: _reverse("api:deadline-list") + "?page_size=100",
     ),
+    # The organisation charts as PDF, served from the stored file (the warm-up draws it).
+    Page(
+        "chart_amo",
+        "AMO diagram PDF (HR)",
+        "hr",
+        lambda f: _reverse("meetings:organisation_pdf", "amo"),
+    ),
+    Page(
+        "chart_med",
+        "MED diagram PDF (HR)",
+        "hr",
+        lambda f: _reverse("meetings:organisation_pdf", "med"),
+    ),
 ]
 
 
@@ -1004,7 +1017,7 @@ def pdf_child(kind: str, pk: int) -> dict:
     import weasyprint  # noqa: F401 - imported before the baseline, like a warm worker
 
     from meetings import documents
-    from meetings.models import DocumentJob, Meeting
+    from meetings.models import Meeting
     from organisations.models import Kommune
 
     if kind == "referat":
@@ -1024,7 +1037,7 @@ def pdf_child(kind: str, pk: int) -> dict:
             baseline = _rss_mib()
             started = time.perf_counter()
             with CaptureQueriesContext(connection) as queries:
-                data = documents.chart_pdf(DocumentJob.Kind.AMO_CHART, kommune)
+                data = documents.chart_pdf(kind, kommune)  # "amo_chart" or "med_chart"
             elapsed = time.perf_counter() - started
     try:  # pypdf comes with the test tools; without it the page count is left out
         from pypdf import PdfReader
@@ -1061,13 +1074,41 @@ def _run_pdf_child(kind: str, pk: int) -> dict:
     raise RuntimeError(f"PDF child failed: {done.stderr[-2000:]}")
 
 
+CHART_SERVED_REQUESTS = 40
+
+
 def measure_pdfs(fixture: Fixture) -> dict:
-    """A 20-item referat and the AMO organisation chart of the kommune."""
+    """A 20-item referat, and the AMO and MED organisation charts of the kommune: each drawn in
+    a fresh process (render time, pages, peak memory: `pdf_child`), then each chart served to
+    HR from its stored file (meetings.documents.stored_chart) through the test client: the first
+    GET (drawn when the stored one is not current), then p50/p95 of CHART_SERVED_REQUESTS."""
     meeting = _need(fixture, "meeting")
-    return {
-        "referat_20_items": _run_pdf_child("referat", meeting.pk),
-        "amo_chart": _run_pdf_child("amo_chart", fixture.kommune.pk),
-    }
+    results = {"referat_20_items": _run_pdf_child("referat", meeting.pk), "served": {}}
+    with _in_process():
+        client = _client(fixture.personas["hr"])
+        for kind, name in (("amo_chart", "amo"), ("med_chart", "med")):
+            results[kind] = _run_pdf_child(kind, fixture.kommune.pk)
+            url = _reverse("meetings:organisation_pdf", name)
+            started = time.perf_counter()
+            first = client.get(url)
+            b"".join(first.streaming_content) if first.streaming else first.content
+            first_ms = round(1000 * (time.perf_counter() - started), 1)
+            latencies, errors = [], 0
+            for _ in range(CHART_SERVED_REQUESTS):
+                started = time.perf_counter()
+                response = client.get(url)
+                body = b"".join(response.streaming_content) if response.streaming else b""
+                elapsed = time.perf_counter() - started
+                if response.status_code == 200 and body.startswith(b"%PDF"):
+                    latencies.append(elapsed)
+                else:
+                    errors += 1
+            results["served"][kind] = {
+                "url": url,
+                "first_request_ms": first_ms,
+                **_latency_stats(latencies, errors),
+            }
+    return results
 
 
 def machine() -> dict:

@@ -40,6 +40,8 @@ KEY_PAGES = {
     "organisation",
     "committee_deadlines",
     "api_deadlines",
+    "chart_amo",
+    "chart_med",
 }
 
 
