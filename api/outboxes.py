@@ -109,7 +109,9 @@ class WebhookOutbox(outbox.Outbox):
             event=delivery.event,
         )
 
-    def deliver(self, delivery, post: Post, language: str, headers: dict) -> outbox.Delivered:
+    def deliver(
+        self, delivery, post: Post, language: str, headers: dict, batch=None
+    ) -> outbox.Delivered:
         timestamp = int(time.time())
         signature = tokens.signature(delivery.endpoint.secret, timestamp, post.body)
         request = urllib.request.Request(

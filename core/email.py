@@ -49,11 +49,13 @@ def send_templated(
     from_email: str | None = None,
     headers: dict[str, str] | None = None,
     attachments: Sequence[tuple[str, bytes | str, str]] | None = None,
+    connection=None,
 ) -> RenderedEmail:
     """Render and send one e-mail (text + HTML). Raises on failure: callers record the error.
 
     `attachments`: (filename, content, mimetype) triples, e.g. a PDF or a calendar invitation
-    ("text/calendar; method=REQUEST")."""
+    ("text/calendar; method=REQUEST"). `connection`: an open mail connection to send through
+    (the outbox sends a batch over one); without it, one is opened for this message."""
     language = language or settings.LANGUAGE_CODE
     rendered = render_templated(template_prefix, context, language)
     message = EmailMultiAlternatives(
@@ -67,6 +69,7 @@ def send_templated(
             "Content-Language": language,
             **(headers or {}),
         },
+        connection=connection,
     )
     message.attach_alternative(rendered.html, "text/html")
     for filename, content, mimetype in attachments or ():

@@ -7,7 +7,10 @@ is skipped. Everything else is here, the same for every kind of message:
 
 - **The claim.** A row is sent by whoever turns it from pending to sending with one conditional
   UPDATE (`state = pending AND next_attempt_at <= now`): of two workers, a retried task and the
-  sweep, exactly one sends it.
+  sweep, exactly one sends it. An outbox of quick rows claims `claim_together` of them with one
+  statement and reads them with one query; after a failure, or when they are slow, the rest are
+  put back and claimed one at a time.
+- **The connection.** A batch sends its e-mails over one mail connection (`Batch`).
 - **The tenant.** Rows are read and written inside their kommune's scope, entered here.
 - **Failures.** Each failed attempt is kept on the row (`errors`, `last_error`); the row is tried
   again after OUTBOX_RETRY_MINUTES · 2^(attempt − 1) and given up after OUTBOX_MAX_ATTEMPTS.
@@ -27,6 +30,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -34,6 +38,7 @@ from urllib.parse import urlsplit
 
 from celery import shared_task
 from django.conf import settings
+from django.core.mail import get_connection
 from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -49,6 +54,12 @@ INTERRUPTED = "Afsendelsen blev afbrudt (arbejdsprocessen stoppede); forsøges i
 KEEP_ERRORS = 20
 # Rows handed to one send task by the sweep and by `enqueue`.
 BATCH_SIZE = 200
+# Rows claimed together (`Outbox.claim_together`) and not yet sent after this long are put back,
+# so a slow batch never holds a claim near OUTBOX_CLAIM_TIMEOUT_MINUTES.
+HOLD_SECONDS = 60
+# A batch's mail connection unused for this long is closed and a new one opened: servers drop
+# idle connections (Postfix after 300 s), and a row must not fail because its batch was slow.
+IDLE_SECONDS = 60
 
 
 class State:
@@ -97,11 +108,42 @@ class Delivered:
 
 @dataclass
 class Batch:
-    """The rows sent together: the time of the run, and a cache for content that is the same
-    for all of them (one meeting's agenda PDF for its thirty members)."""
+    """The rows sent together: the time of the run, a cache for content that is the same for
+    all of them (one meeting's agenda PDF for its thirty members), and one mail connection.
+
+    Django's mail backends open a connection per message unless they are handed an open one:
+    for SMTP that is a TCP (and TLS) handshake, EHLO and login for every e-mail. The batch opens
+    one with its first e-mail and sends the rest over it. A failed send closes it (its state is
+    unknown), and so does a long pause (the server may have dropped it); the next e-mail opens a
+    new one. A connection that cannot be opened fails the row being sent, as before: it is
+    recorded and retried with backoff."""
 
     now: datetime.datetime
     cache: dict = field(default_factory=dict)
+    # After a failure the rest of the batch is claimed row by row (see `_send_in_scope`).
+    one_by_one: bool = False
+    _connection: object = field(default=None, repr=False)
+    _connection_used: float = 0.0
+
+    def mail_connection(self):
+        """The batch's open mail connection, opened now if it has none."""
+        if self._connection is not None and time.monotonic() - self._connection_used > IDLE_SECONDS:
+            self.close_connection()
+        if self._connection is None:
+            connection = get_connection(fail_silently=False)
+            # Opened here, not by the message: a connection a message opens is closed after it.
+            connection.open()
+            self._connection = connection
+        self._connection_used = time.monotonic()
+        return self._connection
+
+    def close_connection(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            try:
+                connection.close()
+            except Exception:  # noqa: BLE001 - a broken connection is dropped, not repaired
+                logger.debug("outbox: closing a mail connection failed", exc_info=True)
 
 
 class Outbox:
@@ -112,15 +154,25 @@ class Outbox:
     select_related: tuple[str, ...] = ()
     # The order a batch is sent in: rows that share content (one meeting's agenda) together.
     order_by: tuple[str, ...] = ("pk",)
+    # Rows claimed with one statement and read with one query, this many at a time. For rows that
+    # are quick to send (a reminder digest); the default, one, claims each row as it is sent,
+    # which suits rows that may wait long (a webhook's timeout, a large PDF).
+    claim_together: int = 1
+
+    def prefetch(self, rows: list, batch: Batch) -> None:
+        """Read what the claimed `rows` need in one query for all of them (e.g. with
+        `prefetch_related_objects`), before each is built. Raising only loses the head start."""
 
     def build(self, row, batch: Batch) -> Message | Skip:
         """The message of one claimed row, or why it is skipped. Raising counts as a failed
         attempt."""
         raise NotImplementedError
 
-    def deliver(self, row, message, language: str, headers: dict[str, str]) -> Delivered:
-        """Send one built message. E-mail by default; the API's webhooks post HTTP instead.
-        Raising counts as a failed attempt."""
+    def deliver(
+        self, row, message, language: str, headers: dict[str, str], batch: Batch | None = None
+    ) -> Delivered:
+        """Send one built message, over the batch's mail connection. E-mail by default; the
+        API's webhooks post HTTP instead. Raising counts as a failed attempt."""
         rendered = send_templated(
             message.to,
             message.template,
@@ -128,6 +180,7 @@ class Outbox:
             language,
             headers={**headers, **message.headers},
             attachments=message.attachments,
+            connection=batch.mail_connection() if batch is not None else None,
         )
         return Delivered(to=", ".join(message.to), subject=rendered.subject, rendered=rendered)
 
@@ -215,39 +268,124 @@ def _due(outbox: Outbox, now: datetime.datetime):
 def _send_in_scope(outbox: Outbox, pks: list[int], now, outcomes: dict) -> None:
     batch = Batch(now=now)
     done = []
-    for pk in pks:
-        try:
-            outcome = _send(outbox, pk, now, batch)
-        except (OperationalError, InterfaceError):
-            # The database is gone, not the row: the task is retried (core.taskbase); a row
-            # claimed before the loss is put back by `recover`.
-            raise
-        except Exception:  # noqa: BLE001 - a bad row never stops the batch
-            # Not even recorded (the database itself failed): the claim timeout brings it back.
-            logger.exception("outbox %s: row %s could not be handled", outbox.name, pk)
-            outcome = "error"
+
+    def record(pk: int, outcome: str) -> None:
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
         if outcome != "not_claimed":
             done.append(pk)
+
+    todo = list(pks)
+    try:
+        while todo:
+            size = 1 if batch.one_by_one else max(1, outbox.claim_together)
+            chunk, todo = todo[:size], todo[size:]
+            claimed = _claim(outbox, chunk, now)
+            for pk in chunk:
+                if pk not in claimed:
+                    record(pk, "not_claimed")
+            rows = _claimed_rows(outbox, [pk for pk in chunk if pk in claimed], batch)
+            for pk in claimed - {row.pk for row in rows}:
+                logger.error("outbox %s: claimed row %s has gone", outbox.name, pk)
+                record(pk, "error")
+            held = time.monotonic()
+            for index, row in enumerate(rows):
+                if index and (batch.one_by_one or time.monotonic() - held > HOLD_SECONDS):
+                    # A row failed (the mail server may be down: each try can take its
+                    # timeout), or the chunk is slow: the rest are put back unsent, and the
+                    # rest of the batch is claimed row by row, as each is sent.
+                    todo = _release(outbox, [r.pk for r in rows[index:]], now) + todo
+                    batch.one_by_one = True
+                    break
+                outcome = _send_row(outbox, row, now, batch)
+                if outcome in ("failed", "error"):
+                    batch.one_by_one = True
+                record(row.pk, outcome)
+    finally:
+        batch.close_connection()
     if done:
         outbox.finished(done, now)
 
 
-def _send(outbox: Outbox, pk: int, now, batch: Batch) -> str:
+def _claim(outbox: Outbox, pks: list[int], now) -> set[int]:
+    """Turn the rows that are still pending and due from pending to sending; the ones this
+    call claimed. Of two workers, a retried task and the sweep, exactly one claims a row."""
     model = outbox.model
-    claimed = model.objects.filter(pk=pk, state=State.PENDING, next_attempt_at__lte=now).update(
-        state=State.SENDING, claimed_at=now, attempts=F("attempts") + 1
+    if len(pks) == 1:
+        claimed = model.objects.filter(
+            pk=pks[0], state=State.PENDING, next_attempt_at__lte=now
+        ).update(state=State.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+        return set(pks) if claimed else set()
+    with transaction.atomic():
+        # Locked in primary-key order, as `reminders.digests_build` locks digests: two
+        # claimers wait for each other, never deadlock. A row another claimer had locked is
+        # "sending" when the lock is released, and no longer matches.
+        ids = list(
+            model.objects.select_for_update()
+            .filter(pk__in=pks, state=State.PENDING, next_attempt_at__lte=now)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if ids:
+            model.objects.filter(pk__in=ids).update(
+                state=State.SENDING, claimed_at=now, attempts=F("attempts") + 1
+            )
+    return set(ids)
+
+
+def _claimed_rows(outbox: Outbox, pks: list[int], batch: Batch) -> list:
+    """The claimed rows in the order given, read after the claim (what a row says is read once
+    nobody can change it any more), with what `prefetch` reads for all of them at once."""
+    if not pks:
+        return []
+    by_pk = outbox.model.objects.select_related(*outbox.select_related).in_bulk(pks)
+    rows = [by_pk[pk] for pk in pks if pk in by_pk]
+    try:
+        outbox.prefetch(rows, batch)
+    except (OperationalError, InterfaceError):
+        raise
+    except Exception:  # noqa: BLE001 - without it each row's `build` reads its own
+        logger.exception("outbox %s: prefetching %s rows failed", outbox.name, len(rows))
+    return rows
+
+
+def _release(outbox: Outbox, pks: list[int], now) -> list[int]:
+    """Put claimed rows back unsent, as if they had not been claimed: pending, the attempt not
+    counted. Only rows still claimed by this batch (at `now`)."""
+    outbox.model.objects.filter(pk__in=pks, state=State.SENDING, claimed_at=now).update(
+        state=State.PENDING, claimed_at=None, attempts=F("attempts") - 1
     )
-    if not claimed:
-        return "not_claimed"
-    row = model.objects.select_related(*outbox.select_related).get(pk=pk)
+    return pks
+
+
+def _send_row(outbox: Outbox, row, now, batch: Batch) -> str:
+    """Build, send and mark one claimed row. A bad row never stops the batch."""
+    try:
+        return _send(outbox, row, now, batch)
+    except (OperationalError, InterfaceError):
+        # The database is gone, not the row: the task is retried (core.taskbase); a row claimed
+        # before the loss is put back by `recover`.
+        raise
+    except Exception:  # noqa: BLE001 - a bad row never stops the batch
+        # Not even recorded (the database itself failed): the claim timeout brings it back.
+        logger.exception("outbox %s: row %s could not be handled", outbox.name, row.pk)
+        return "error"
+
+
+def _send(outbox: Outbox, row, now, batch: Batch) -> str:
     try:
         result = outbox.build(row, batch)
         if isinstance(result, Skip):
             _mark_skipped(outbox, row, result)
             return result.state
         language = _language(getattr(result, "language", ""))
-        delivered = outbox.deliver(row, result, language, {"Message-ID": message_id(outbox, row)})
+        headers = {"Message-ID": message_id(outbox, row)}
+        try:
+            delivered = outbox.deliver(row, result, language, headers, batch=batch)
+        except Exception:
+            # The mail connection may be what failed, or be left mid-conversation: the next
+            # row opens a new one.
+            batch.close_connection()
+            raise
     except Exception as error:  # noqa: BLE001 - recorded on the row, retried with backoff
         _mark_failed(outbox, row, error, now)
         return "failed"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
 from core import outbox
 from deadlines.models import Deadline
+from deadlines.sources import rule_sources
 
 from .models import ReminderDigest, ReminderItem
 from .services import DIGESTS, digest_context
@@ -16,6 +18,14 @@ class DigestOutbox(outbox.Outbox):
     name = DIGESTS
     model = ReminderDigest
     select_related = ("recipient",)
+    # The first tick after go-live sends thousands of digests: claimed and read 50 at a time,
+    # with their items in one query, instead of three queries each.
+    claim_together = 50
+
+    def prefetch(self, digests: list[ReminderDigest], batch: outbox.Batch) -> None:
+        """The pending items of claimed digests, read after the claim: nothing is added to a
+        digest once it is no longer pending (`digests_build` only fills pending ones)."""
+        prefetch_related_objects(digests, Prefetch("items", _pending_items(), to_attr="pending"))
 
     def build(self, digest: ReminderDigest, batch: outbox.Batch) -> outbox.Message | outbox.Skip:
         """The digest's items still worth sending. A deadline fulfilled, waived or lapsed since
@@ -23,11 +33,9 @@ class DigestOutbox(outbox.Outbox):
         (their items are kept as skipped, with the cause)."""
         recipient = digest.recipient
         today = timezone.localdate(batch.now)
-        items = list(
-            digest.items.filter(state=ReminderItem.State.PENDING)
-            .select_related("deadline", "deadline__person", "deadline__committee", "basis_unit")
-            .order_by("deadline__due_date", "deadline_id", "track", "pk")
-        )
+        items = getattr(digest, "pending", None)
+        if items is None:
+            items = list(_pending_items().filter(digest=digest))
         live = [i.pk for i in items if i.deadline.state == Deadline.State.OPEN]
         closed = [i.pk for i in items if i.deadline.state != Deadline.State.OPEN]
         skip_reason = ""
@@ -43,7 +51,12 @@ class DigestOutbox(outbox.Outbox):
         return outbox.Message(
             to=[recipient.email],
             template="reminders/email/digest",
-            context=digest_context(recipient, [i for i in items if i.pk in live_set], today),
+            context=digest_context(
+                recipient,
+                [i for i in items if i.pk in live_set],
+                today,
+                sources=_sources(batch, digest.kommune_id),
+            ),
             language=recipient.message_language,
             headers={"X-MED-Reminder": str(digest.public_id)},
             data=data,
@@ -66,3 +79,19 @@ class DigestOutbox(outbox.Outbox):
     def _cancel(pks: list[int]) -> None:
         if pks:
             ReminderItem.objects.filter(pk__in=pks).update(state=ReminderItem.State.CANCELLED)
+
+
+def _pending_items():
+    return (
+        ReminderItem.objects.filter(state=ReminderItem.State.PENDING)
+        .select_related("deadline", "deadline__person", "deadline__committee", "basis_unit")
+        .order_by("deadline__due_date", "deadline_id", "track", "pk")
+    )
+
+
+def _sources(batch: outbox.Batch, kommune_id: int) -> dict[str, str]:
+    """The kommune's rule sources, read once per batch (a batch is one kommune's)."""
+    key = ("reminders.rule_sources", kommune_id)
+    if key not in batch.cache:
+        batch.cache[key] = rule_sources(kommune_id)
+    return batch.cache[key]

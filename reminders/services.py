@@ -41,6 +41,8 @@ from django.db.models import (
 )
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext, ngettext
 
 from core import outbox
 from core.history import set_history_user
@@ -308,12 +310,20 @@ def digest_send(digest_id: int, *, now: datetime.datetime | None = None) -> str:
     return outbox.send_one(DIGESTS, digest_id, now=now)
 
 
-def digest_context(recipient: Person, items: list[ReminderItem], today: datetime.date) -> dict:
+def digest_context(
+    recipient: Person,
+    items: list[ReminderItem],
+    today: datetime.date,
+    *,
+    sources: dict[str, str] | None = None,
+) -> dict:
     """One entry per deadline with the reasons this person gets it. Titles, sources and role
-    names stay lazy objects: the e-mail helper renders them in the recipient's language."""
+    names stay lazy objects: the e-mail helper renders them in the recipient's language.
+    `sources`: the kommune's `rule_sources`, when the caller has them (a batch of digests)."""
     from deadlines.sources import rule_sources
 
-    sources = rule_sources(recipient.kommune_id)
+    if sources is None:
+        sources = rule_sources(recipient.kommune_id)
     entries: dict[int, dict] = {}
     for item in items:
         deadline = item.deadline
@@ -330,6 +340,7 @@ def digest_context(recipient: Person, items: list[ReminderItem], today: datetime
                 "responsible": deadline.person or deadline.committee,
                 "days_left": max(days, 0),
                 "days_overdue": max(-days, 0),
+                "status": _status(days),
                 "items": [],
                 "own": False,
                 "escalation": False,
@@ -343,6 +354,24 @@ def digest_context(recipient: Person, items: list[ReminderItem], today: datetime
         "today": today,
         "site_url": _own_page_url(),
     }
+
+
+def _status_text(days: int) -> str:
+    if days < 0:
+        return ngettext(
+            "Fristen er overskredet med %(counter)s dag.",
+            "Fristen er overskredet med %(counter)s dage.",
+            -days,
+        ) % {"counter": -days}
+    if days > 0:
+        return ngettext(
+            "Fristen er om %(counter)s dag.", "Fristen er om %(counter)s dage.", days
+        ) % {"counter": days}
+    return gettext("Fristen er i dag.")
+
+
+# Lazy: made in the recipient's language when the e-mail is rendered.
+_status = lazy(_status_text, str)
 
 
 def _absolute(path: str) -> str:
@@ -383,10 +412,12 @@ def reminders_run(*, now: datetime.datetime | None = None) -> TickResult:
             continue
         total.planned += prepared.planned
         total.digest_ids += prepared.digest_ids
-        for digest_id in prepared.digest_ids:
-            outcome = digest_send(digest_id, now=now)
-            total.sent += outcome == "sent"
-            total.failed += outcome == "failed"
+        # In batches, as the outbox's task sends what `reminders_tick_kommune` queues.
+        ids = prepared.digest_ids
+        for start in range(0, len(ids), outbox.BATCH_SIZE):
+            outcomes = outbox.send_many(DIGESTS, ids[start : start + outbox.BATCH_SIZE], now=now)
+            total.sent += outcomes.get("sent", 0)
+            total.failed += outcomes.get("failed", 0)
     return total
 
 
