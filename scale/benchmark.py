@@ -9,6 +9,7 @@ import datetime
 import http.client
 import io
 import json
+import multiprocessing
 import os
 import platform
 import resource
@@ -896,18 +897,30 @@ class SmtpSink(socketserver.ThreadingMixIn, socketserver.TCPServer):
         self.server_close()
 
 
-def _reminder_tick(kommune_id: int, now: datetime.datetime, digest_ids: list[int]) -> list[str]:
-    """Send these digests one after the other (what one Celery worker process does)."""
-    from reminders.services import digest_send
+def _reminder_tick(now: datetime.datetime, batches: list[list[int]], position) -> dict:
+    """One Celery worker process: take the next queued `core.outbox_send` task (BATCH_SIZE
+    digest ids, as `reminders_tick_kommune` queues them through `core.outbox.queue`) when it is
+    free and run it (`core.outbox.send_many`), until none are left."""
+    from core import outbox
+    from reminders.services import DIGESTS
 
-    return [digest_send(pk, now=now) for pk in digest_ids]
+    outcomes: dict[str, int] = {}
+    while True:
+        with position.get_lock():
+            index = position.value
+            position.value += 1
+        if index >= len(batches):
+            return outcomes
+        for outcome, count in outbox.send_many(DIGESTS, batches[index], now=now).items():
+            outcomes[outcome] = outcomes.get(outcome, 0) + count
 
 
 def measure_reminders(fixture: Fixture, *, senders: int = 2) -> dict:
     """The reminder tick of the kommune from a clean slate (the first tick after deployment:
     every open deadline whose stage has been reached gets its reminders): plan → group → send,
     e-mails through SMTP to a local sink. Sending runs in `senders` processes (Celery workers
-    on the 2 cores), each claiming digests with the product's conditional UPDATE."""
+    on the 2 cores), each taking the next queued batch of digests when it is free, as Celery
+    workers take tasks, and claiming them with the product's conditional UPDATE."""
     from django.db import connections
 
     from reminders.models import ReminderDigest, ReminderItem
@@ -939,16 +952,20 @@ def measure_reminders(fixture: Fixture, *, senders: int = 2) -> dict:
             prepared = reminders_prepare(kommune, now=now)
             prepare_s = time.perf_counter() - started
             ids = prepared.digest_ids
+            from core import outbox
+
+            size = outbox.BATCH_SIZE
+            batches = [ids[i : i + size] for i in range(0, len(ids), size)]
+            position = multiprocessing.Value("i", 0)  # the broker's queue: the next task to take
             connections.close_all()  # the children open their own connections
             started = time.perf_counter()
             children = []
-            for n in range(senders):
-                share = ids[n::senders]
+            for _n in range(senders):
                 pid = os.fork()
                 if pid == 0:  # pragma: no cover - the child
                     code = 0
                     try:
-                        _reminder_tick(kommune.pk, now, share)
+                        _reminder_tick(now, batches, position)
                     except BaseException:  # noqa: BLE001
                         code = 1
                     finally:
