@@ -32,6 +32,9 @@ SKIP = {
     "portal:password_reset_confirm": "Django's reset link: an invalid token shows 'link invalid'",
     "apv:survey": "the anonymous survey link: an unknown token shows its own invalid-link page",
     "meetings:feed_ics": "a personal calendar token: probed below with an unknown token",
+    "meetings:organisation_pdf": "the slug names the chart (med or amo), not an object: the "
+    "request's own kommune's chart is served, another kommune's område gives 404 "
+    "(tests/test_organisation_chart_files.py)",
     **{
         name: "SSO: the slug names an identity provider (installation configuration, not a "
         "kommune's object); an unknown one is 404 and another kommune's IdP cannot log in a "
