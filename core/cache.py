@@ -164,8 +164,7 @@ class KommuneCache:
     def clear(self) -> None:
         kommune_id = self.kommune_id
         _new_token(kommune_id)
-        if not _AfterCommit.pending(kommune_id):
-            transaction.on_commit(_AfterCommit(kommune_id))
+        _AfterCommit.register(kommune_id)
 
 
 # Called with the kommune's id after a transaction that cleared its values has committed, once
@@ -178,26 +177,43 @@ def on_clear_committed(hook: Callable[[int], None]) -> None:
         _clear_hooks.append(hook)
 
 
-class _AfterCommit:
-    """The on-commit part of `KommuneCache.clear`: replace the token again, then tell the hooks.
-    Only clears made inside a transaction tell them: outside one, the caller may clear before it
-    writes (the engine's bulk writes do), and a recount started at once could miss the rows."""
+class KommuneAfterCommit:
+    """A callback run once per kommune when the open transaction commits, however often it is
+    registered in that transaction (a sync that saves a thousand units clears a thousand times).
+    Subclasses define `__call__`; `register` runs it at once outside a transaction, as Django's
+    `on_commit` does."""
+
+    robust = False
 
     def __init__(self, kommune_id: int):
         self.kommune_id = kommune_id
-        self.in_transaction = connection.in_atomic_block
+
+    @classmethod
+    def register(cls, kommune_id: int) -> None:
+        if not cls.pending(kommune_id):
+            transaction.on_commit(cls(kommune_id), robust=cls.robust)
 
     @classmethod
     def pending(cls, kommune_id: int) -> bool:
-        """Whether the open transaction already replaces this kommune's token when it commits
-        (a sync that saves a thousand units clears a thousand times). A callback of a savepoint
-        that was rolled back is no longer in Django's list, so the next clear registers again."""
+        """Whether the open transaction already runs this callback for the kommune when it
+        commits. A callback of a savepoint that was rolled back is no longer in Django's list,
+        so the next registration adds it again."""
         if not connection.in_atomic_block:
             return False
         return any(
             isinstance(callback, cls) and callback.kommune_id == kommune_id
             for _savepoints, callback, _robust in connection.run_on_commit
         )
+
+
+class _AfterCommit(KommuneAfterCommit):
+    """The on-commit part of `KommuneCache.clear`: replace the token again, then tell the hooks.
+    Only clears made inside a transaction tell them: outside one, the caller may clear before it
+    writes (the engine's bulk writes do), and a recount started at once could miss the rows."""
+
+    def __init__(self, kommune_id: int):
+        super().__init__(kommune_id)
+        self.in_transaction = connection.in_atomic_block
 
     def __call__(self) -> None:
         if _new_token(self.kommune_id) is None or not self.in_transaction:

@@ -11,9 +11,9 @@ from contextlib import contextmanager
 from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 
-from core.cache import cache_call
+from core.cache import KommuneAfterCommit, cache_call
 from core.tenancy import scopes_disabled, tenant_scope
 from organisations.models import Kommune
 
@@ -156,20 +156,10 @@ def charts_changed(kommune_id: int) -> None:
         cache_call(lambda: cache.delete(key), None)
 
 
-class _ChartsAfterCommit:
+class _ChartsAfterCommit(KommuneAfterCommit):
     """The on-commit call of `charts_changed`, registered once per kommune and transaction."""
 
-    def __init__(self, kommune_id: int):
-        self.kommune_id = kommune_id
-
-    @classmethod
-    def pending(cls, kommune_id: int) -> bool:
-        if not connection.in_atomic_block:
-            return False
-        return any(
-            isinstance(callback, cls) and callback.kommune_id == kommune_id
-            for _savepoints, callback, _robust in connection.run_on_commit
-        )
+    robust = True
 
     def __call__(self) -> None:
         charts_changed(self.kommune_id)
@@ -177,8 +167,8 @@ class _ChartsAfterCommit:
 
 def structure_changed(sender, instance, **kwargs) -> None:
     kommune_id = getattr(instance, "kommune_id", None)
-    if kommune_id is not None and not _ChartsAfterCommit.pending(kommune_id):
-        transaction.on_commit(_ChartsAfterCommit(kommune_id), robust=True)
+    if kommune_id is not None:
+        _ChartsAfterCommit.register(kommune_id)
 
 
 def connect_chart_signals() -> None:

@@ -607,6 +607,32 @@ def _evaluate_share(kommune_ids: list[int], rollback: bool) -> int:
     return changed
 
 
+def _in_children(jobs) -> int:
+    """Run each job in a forked child process, all at once, and wait for them: the number of
+    children that failed. The caller closes its database connections first; each child opens
+    its own and closes it before it ends."""
+    from django.db import connections
+
+    children = []
+    for job in jobs:
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child
+            code = 0
+            try:
+                job()
+            except BaseException:  # noqa: BLE001
+                code = 1
+            finally:
+                connections.close_all()
+                os._exit(code)
+        children.append(pid)
+    failures = 0
+    for pid in children:
+        _pid, status = os.waitpid(pid, 0)
+        failures += os.waitstatus_to_exitcode(status) != 0
+    return failures
+
+
 def measure_engine_parallel(kommuner, *, workers: int = 2, rollback: bool = False) -> dict:
     """The nightly full re-evaluation as `deadlines.evaluate_each` runs it: one task per kommune,
     taken by `workers` Celery worker processes (forked here, each with its own database
@@ -620,24 +646,9 @@ def measure_engine_parallel(kommuner, *, workers: int = 2, rollback: bool = Fals
     sequential_s = time.perf_counter() - started
     connections.close_all()  # the children open their own connections
     started = time.perf_counter()
-    children = []
-    for n in range(workers):
-        share = ids[n::workers]
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - the child
-            code = 0
-            try:
-                _evaluate_share(share, rollback)
-            except BaseException:  # noqa: BLE001
-                code = 1
-            finally:
-                connections.close_all()
-                os._exit(code)
-        children.append(pid)
-    failures = 0
-    for pid in children:
-        _pid, status = os.waitpid(pid, 0)
-        failures += os.waitstatus_to_exitcode(status) != 0
+    failures = _in_children(
+        [lambda share=ids[n::workers]: _evaluate_share(share, rollback) for n in range(workers)]
+    )
     parallel_s = time.perf_counter() - started
     return {
         "kommuner": len(ids),
@@ -959,23 +970,7 @@ def measure_reminders(fixture: Fixture, *, senders: int = 2) -> dict:
             position = multiprocessing.Value("i", 0)  # the broker's queue: the next task to take
             connections.close_all()  # the children open their own connections
             started = time.perf_counter()
-            children = []
-            for _n in range(senders):
-                pid = os.fork()
-                if pid == 0:  # pragma: no cover - the child
-                    code = 0
-                    try:
-                        _reminder_tick(now, batches, position)
-                    except BaseException:  # noqa: BLE001
-                        code = 1
-                    finally:
-                        connections.close_all()
-                        os._exit(code)
-                children.append(pid)
-            failures = 0
-            for pid in children:
-                _pid, status = os.waitpid(pid, 0)
-                failures += os.waitstatus_to_exitcode(status) != 0
+            failures = _in_children([lambda: _reminder_tick(now, batches, position)] * senders)
             send_s = time.perf_counter() - started
         received = sink.received
     with tenant_scope(kommune):
