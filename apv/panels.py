@@ -12,7 +12,11 @@ ITEMS = 10
 
 
 @register_panel(
-    "apv", _("Min arbejdsmiljøgruppes APV-handlingsplan"), "apv/panels/plan.html", order=40
+    "apv",
+    _("Min arbejdsmiljøgruppes APV-handlingsplan"),
+    "apv/panels/plan.html",
+    order=40,
+    reads=("apv.ApvCycle", "apv.ApvActionItem"),
 )
 def my_apv(request, viewer):
     """The open lines of the handlingsplan of the groups the person sits in or is covered by:

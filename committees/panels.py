@@ -12,6 +12,7 @@ from .proposals import open_proposals_for
     _("Forslag til arbejdsgiveren"),
     "committees/panels/open_proposals.html",
     order=42,
+    reads=("committees.AmoProposal",),
 )
 def open_proposals(request, viewer):
     """The AMO's proposals waiting for the employer's decision or reasons, for the members who

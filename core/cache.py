@@ -104,17 +104,18 @@ def cache_call(operation: Callable[[], T], default: T) -> T:
         return default
 
 
-def _token_key(kommune_id: int) -> str:
-    return f"kommune:{kommune_id}:token"
+def _token_key(kommune_id: int, topic: str = "") -> str:
+    return f"kommune:{kommune_id}:{topic}:token" if topic else f"kommune:{kommune_id}:token"
 
 
-def _new_token(kommune_id: int) -> str | None:
-    """A new token for the kommune, stored; None when the cache failed (then the kommune is
-    remembered, and its token replaced when the cache answers again)."""
+def _new_token(kommune_id: int, topic: str = "") -> str | None:
+    """A new token for the kommune (or one of its topics), stored; None when the cache failed
+    (then the kommune is remembered, and its token replaced when the cache answers again: the
+    values of its topics are keyed with that token too, so they go with it)."""
     token = uuid.uuid4().hex
 
     def store() -> bool:
-        cache.set(_token_key(kommune_id), token, None)
+        cache.set(_token_key(kommune_id, topic), token, None)
         return True
 
     if cache_call(store, False):
@@ -161,6 +162,38 @@ class KommuneCache:
             cache_call(lambda: cache.set(key, value, timeout), None)
         return value
 
+    def get_many_or_set(self, entries: dict, topic: str, timeout: int = DEFAULT_TIMEOUT) -> dict:
+        """`get_or_set` of several values at once, in two round trips to the cache (the tokens,
+        then the values) and a third to store those computed: `entries` maps a name to its
+        (parts, compute). The values are also kept under the token of `topic`, which
+        `clear_kommune_topic` replaces when data outside the kommune's token changes (the
+        portal's panels read meetings, APV, incidents …). A computed None is kept too."""
+        if not cache_available() or not _replay_pending_clears():
+            return {name: compute() for name, (_parts, compute) in entries.items()}
+        keys = [_token_key(self.kommune_id), _token_key(self.kommune_id, topic)]
+        tokens = cache_call(lambda: cache.get_many(keys), _FAILED)
+        if tokens is _FAILED:
+            return {name: compute() for name, (_parts, compute) in entries.items()}
+        token = tokens.get(keys[0]) or _new_token(self.kommune_id)
+        topic_token = tokens.get(keys[1]) or _new_token(self.kommune_id, topic)
+        if token is None or topic_token is None:
+            return {name: compute() for name, (_parts, compute) in entries.items()}
+        names = {
+            self._key(token, (topic, topic_token, *parts)): name
+            for name, (parts, _c) in entries.items()
+        }
+        found = cache_call(lambda: cache.get_many(list(names)), {})
+        values, computed = {}, {}
+        for key, name in names.items():
+            if key in found:
+                values[name] = found[key][0]
+            else:
+                values[name] = entries[name][1]()
+                computed[key] = (values[name],)  # a 1-tuple: a computed None is a hit too
+        if computed:
+            cache_call(lambda: cache.set_many(computed, timeout), None)
+        return values
+
     def clear(self) -> None:
         kommune_id = self.kommune_id
         _new_token(kommune_id)
@@ -185,23 +218,26 @@ class KommuneAfterCommit:
 
     robust = False
 
-    def __init__(self, kommune_id: int):
+    def __init__(self, kommune_id: int, topic: str = ""):
         self.kommune_id = kommune_id
+        self.topic = topic
 
     @classmethod
-    def register(cls, kommune_id: int) -> None:
-        if not cls.pending(kommune_id):
-            transaction.on_commit(cls(kommune_id), robust=cls.robust)
+    def register(cls, kommune_id: int, topic: str = "") -> None:
+        if not cls.pending(kommune_id, topic):
+            transaction.on_commit(cls(kommune_id, topic), robust=cls.robust)
 
     @classmethod
-    def pending(cls, kommune_id: int) -> bool:
+    def pending(cls, kommune_id: int, topic: str = "") -> bool:
         """Whether the open transaction already runs this callback for the kommune when it
         commits. A callback of a savepoint that was rolled back is no longer in Django's list,
         so the next registration adds it again."""
         if not connection.in_atomic_block:
             return False
         return any(
-            isinstance(callback, cls) and callback.kommune_id == kommune_id
+            isinstance(callback, cls)
+            and callback.kommune_id == kommune_id
+            and callback.topic == topic
             for _savepoints, callback, _robust in connection.run_on_commit
         )
 
@@ -211,8 +247,8 @@ class _AfterCommit(KommuneAfterCommit):
     Only clears made inside a transaction tell them: outside one, the caller may clear before it
     writes (the engine's bulk writes do), and a recount started at once could miss the rows."""
 
-    def __init__(self, kommune_id: int):
-        super().__init__(kommune_id)
+    def __init__(self, kommune_id: int, topic: str = ""):
+        super().__init__(kommune_id, topic)
         self.in_transaction = connection.in_atomic_block
 
     def __call__(self) -> None:
@@ -229,3 +265,19 @@ def clear_kommune_caches(kommune_ids: Iterable[int]) -> None:
     for kommune_id in set(kommune_ids):
         if kommune_id is not None:
             KommuneCache(kommune_id).clear()
+
+
+class _TopicAfterCommit(KommuneAfterCommit):
+    """The on-commit part of `clear_kommune_topic` (as `_AfterCommit`, without the hooks)."""
+
+    def __call__(self) -> None:
+        _new_token(self.kommune_id, self.topic)
+
+
+def clear_kommune_topic(kommune_id: int | None, topic: str) -> None:
+    """Drop the kommune's values kept under `topic` (`KommuneCache.get_many_or_set`), now and
+    again when the open transaction commits; the kommune's other values stay."""
+    if kommune_id is None:
+        return
+    _new_token(kommune_id, topic)
+    _TopicAfterCommit.register(kommune_id, topic)

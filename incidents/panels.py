@@ -6,10 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 from core.cache import KommuneCache
 from core.panels import register_panel
+from organisations.models import Unit
 
 from .access import inspection_unit_ids, inspection_visits_for
 from .models import Incident, IncidentMeasure, InspectionOrder
-from .selectors import incidents_to_follow_up
+from .selectors import follow_up
 
 # Visits shown on the home page: those with a påbud still open, and the rest of the last year.
 INSPECTION_DAYS = 365
@@ -17,13 +18,30 @@ INSPECTION_LIMIT = 8
 
 
 @register_panel(
-    "incidents", _("Hændelser til opfølgning"), "incidents/panels/follow_up.html", order=45
+    "incidents",
+    _("Hændelser til opfølgning"),
+    "incidents/panels/follow_up.html",
+    order=45,
+    reads=("incidents.Incident", "incidents.IncidentMeasure"),
 )
 def open_incidents(request, viewer):
     """Every employee can report; leaders and AMO members also see the open cases they handle."""
     if viewer.person is None:
         return None
-    incidents = incidents_to_follow_up(viewer)[:10]
+    # The columns the list prints, never the case's health data (the panel is kept in the
+    # kommune cache).
+    incidents = [
+        Incident(
+            pk=row["pk"],
+            public_id=row["public_id"],
+            kind=row["kind"],
+            occurred_on=row["occurred_on"],
+            unit=Unit(name=row["unit__name"]) if row["unit__name"] is not None else None,
+        )
+        for row in follow_up(viewer)
+        .values("pk", "public_id", "kind", "occurred_on", "unit__name")
+        .order_by("-occurred_on", "-pk")[:10]
+    ]
     handles = bool(viewer.committee_ids or viewer.led_unit_ids)
     # The owner of a measure sees the measure (not necessarily the case).
     measures = [
@@ -62,7 +80,13 @@ def _listed(visits, today):
     )
 
 
-@register_panel("inspections", _("Arbejdstilsynet"), "incidents/panels/inspections.html", order=46)
+@register_panel(
+    "inspections",
+    _("Arbejdstilsynet"),
+    "incidents/panels/inspections.html",
+    order=46,
+    reads=("incidents.InspectionVisit", "incidents.InspectionOrder", "incidents.AuthorisedAdviser"),
+)
 def inspections(request, viewer):
     """Arbejdstilsynet's visits and påbud at the units of the viewer's AMG (or the units they
     lead), with their deadlines, whether they are complied with and the authorised adviser

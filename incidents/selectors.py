@@ -68,18 +68,21 @@ def incident_queryset():
     )
 
 
-def incidents_to_follow_up(viewer) -> list[Incident]:
-    """Open cases the viewer handles: their AMG's (or escalated to their udvalg) and those of the
-    units they lead. Fixed number of queries."""
+def follow_up(viewer):
+    """The open cases the viewer handles: their AMG's (or escalated to their udvalg) and those
+    of the units they lead."""
     if viewer.person is None:
-        return []
+        return Incident.objects.none()
     query = Q(committee_id__in=viewer.committee_ids) | Q(escalated_to_id__in=viewer.committee_ids)
     if viewer.led_unit_ids:
         query |= Q(unit_id__in=viewer.led_unit_ids)
+    return Incident.objects.filter(query, closed_on__isnull=True)
+
+
+def incidents_to_follow_up(viewer) -> list[Incident]:
+    """`follow_up`, newest first, with unit and committee. Fixed number of queries."""
     return list(
-        Incident.objects.filter(query, closed_on__isnull=True)
-        .select_related("unit", "committee")
-        .order_by("-occurred_on", "-pk")[:50]
+        follow_up(viewer).select_related("unit", "committee").order_by("-occurred_on", "-pk")[:50]
     )
 
 

@@ -31,7 +31,13 @@ READ_DAYS = 90
 SENT_OR_LATER = (Referat.State.SENT, Referat.State.FINAL, Referat.State.PUBLISHED)
 
 
-@register_panel("meetings", _("Mine kommende møder"), "meetings/panels/upcoming.html", order=15)
+@register_panel(
+    "meetings",
+    _("Mine kommende møder"),
+    "meetings/panels/upcoming.html",
+    order=15,
+    reads=("meetings.Meeting", "meetings.Attendance", "meetings.Procedure"),
+)
 def upcoming_meetings(request, viewer):
     if viewer.person is None or not viewer.committee_ids:
         return None
@@ -147,7 +153,19 @@ class ReferatRow:
         return Referat.State(self.state).label
 
 
-@register_panel("referater", _("Referater"), "meetings/panels/referater.html", order=16)
+@register_panel(
+    "referater",
+    _("Referater"),
+    "meetings/panels/referater.html",
+    order=16,
+    reads=(
+        "meetings.Referat",
+        "meetings.Meeting",
+        "meetings.AgendaItem",
+        "meetings.ActionItem",
+        "meetings.MeetingRequest",
+    ),
+)
 def referater(request, viewer):
     if viewer.person is None:
         return None

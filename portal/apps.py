@@ -11,3 +11,6 @@ class PortalConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("panels")
+        from core.panels import connect_panel_signals
+
+        connect_panel_signals()

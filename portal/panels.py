@@ -64,7 +64,13 @@ def my_committees(request, viewer):
     return {"seats": viewer.seats}
 
 
-@register_panel("training", _("Min uddannelse"), "portal/panels/training.html", order=60)
+@register_panel(
+    "training",
+    _("Min uddannelse"),
+    "portal/panels/training.html",
+    order=60,
+    reads=("training.Completion", "training.CourseType"),
+)
 def my_training(request, viewer):
     if viewer.person is None:
         return None

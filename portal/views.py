@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from committees.viewer import get_committee_for_user, get_viewer
-from core.panels import panels
+from core.panels import panel_contexts
 from core.tenancy import SESSION_KEY, kommune_required
 from deadlines.overview import COMMITTEE_ROWS, STATUS_ORDER, kommune_overview
 from deadlines.sources import request_sources
@@ -33,11 +33,7 @@ def no_kommune(request):
 @kommune_required
 def home(request):
     viewer = get_viewer(request)
-    blocks = []
-    for panel in panels():
-        context = panel.context(request, viewer)
-        if context is not None:
-            blocks.append((panel, context))
+    blocks = panel_contexts(request, viewer)
     return render(request, "portal/home.html", {"viewer": viewer, "blocks": blocks})
 
 

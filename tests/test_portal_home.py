@@ -8,6 +8,7 @@ import datetime
 import re
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -42,6 +43,9 @@ def panel(body: str, key: str) -> str:
 
 
 def count_queries(client) -> int:
+    """The queries of the home page with the panels computed afresh: those kept in the kommune
+    cache (core.panels) must not grow with the kommune either."""
+    cache.clear()
     with CaptureQueriesContext(connection) as ctx:
         home(client)
     return len(ctx)
