@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import Membership
+from core.access import hr_area
 from core.admin import TenantAdmin
 from core.admin_site import site
 from organisations.models import Unit
@@ -102,10 +103,20 @@ class DeadlineChangeList(ChangeList):
     is here). The links are the same; the rows written by `deadline_admin.written_rows` take
     them as they are."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, request, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
         self.row_link_filters = self.preserved_filters
         self.preserved_filters = ""  # read only by `items_for_result`
+        # What the filters and the date links print besides deadlines, committees and units
+        # (whose changes replace the kommune's token): the query, the day the statuses are
+        # computed for, and the HR user's area, which limits the deadlines the dates are
+        # read from. They are kept in the kommune cache (change_list.html).
+        area = hr_area(request)
+        self.fragment_key = (
+            tuple(sorted(request.GET.lists())),
+            timezone.localdate().isoformat(),
+            None if area.unit_ids is None else tuple(sorted(area.unit_ids)),
+        )
 
     def url_for_result(self, result):
         url = super().url_for_result(result)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 from django.test.utils import CaptureQueriesContext
@@ -19,6 +20,7 @@ from deadlines.models import DailyCount, Deadline
 from deadlines.overview import kommune_overview
 from deadlines.tasks import deadlines_evaluate_all
 from meetings.services import meeting_create
+from organisations.models import Unit
 
 from . import factories as f
 
@@ -193,6 +195,7 @@ def test_a_committees_list_costs_the_same_queries_at_two_sizes(client, org_a, hr
     client.force_login(hr_a)
     url = reverse("admin:deadlines_deadline_changelist") + f"?committee={org_a.amg.pk}"
     client.get(url)
+    cache.clear()  # the filters and date links computed afresh at both sizes
     with CaptureQueriesContext(connection) as small:
         client.get(url)
     today = timezone.localdate()
@@ -204,10 +207,53 @@ def test_a_committees_list_costs_the_same_queries_at_two_sizes(client, org_a, hr
                 Deadline.objects.create(
                     kommune=org_a.kommune, rule=rule, key=f"m{i}", person=person, due_date=today
                 )
+    cache.clear()
     with CaptureQueriesContext(connection) as large:
         response = client.get(url)
     assert response.context["cl"].result_count > 30
     assert len(large) == len(small)
+
+
+def test_the_lists_filters_and_date_links_are_kept_until_what_they_show_changes(
+    client, org_a, hr_a, hr_a_limited
+):
+    """The filters and the date links of the deadline list are kept in the kommune cache
+    (deadlines/admin.py `fragment_key`): a visit with nothing changed reads no dates; a new
+    deadline's year and a new område show at once; an HR member limited to some units gets
+    the dates of their own area, not those kept for the whole kommune."""
+    url = reverse("admin:deadlines_deadline_changelist")
+    add_deadlines(org_a, 1)  # Område Nord, this year
+    with tenant_scope(org_a.kommune):
+        Deadline.objects.create(
+            kommune=org_a.kommune,
+            rule="training.amo_basic",
+            key="later",
+            person=org_a.amr.person,
+            unit=org_a.workplace,
+            due_date=datetime.date(2031, 3, 1),
+        )
+    client.force_login(hr_a)
+    client.get(url)
+    with CaptureQueriesContext(connection) as again:
+        page = client.get(url).content.decode()
+    assert not [q for q in again.captured_queries if "due_date" in q["sql"] and "MIN" in q["sql"]]
+    assert "2031" in page and "2033" not in page and "Område Øst" not in page
+    with tenant_scope(org_a.kommune):
+        syd = f.person(org_a.kommune, "Sif", "Syd", unit=org_a.other_workplace)
+        Deadline.objects.create(
+            kommune=org_a.kommune,
+            rule="training.amo_basic",
+            key="far",
+            person=syd,
+            unit=org_a.other_workplace,
+            due_date=datetime.date(2033, 5, 1),
+        )
+        f.unit(org_a.kommune, "Område Øst", Unit.Kind.OMRAADE)
+    page = client.get(url).content.decode()
+    assert "2033" in page and "Område Øst" in page
+    client.force_login(hr_a_limited)  # Område Nord only
+    page = client.get(url).content.decode()
+    assert "2031" in page and "2033" not in page
 
 
 def test_the_deadline_rows_are_written_as_django_writes_them(client, org_a, hr_a):

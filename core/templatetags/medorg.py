@@ -43,3 +43,41 @@ def hr_area_banner(context) -> str:
         "vises ikke her; udvalg der også dækker andre områder, kan du se men ikke ændre."
     ) % {"units": names or _("dine tildelte enheder")}
     return mark_safe(f'<p class="hr-area-banner" role="note">{escape(text)}</p>')
+
+
+class KommuneCachedNode(template.Node):
+    def __init__(self, nodelist, name, parts):
+        self.nodelist, self.name, self.parts = nodelist, name, parts
+
+    def render(self, context):
+        from django.utils import translation
+
+        from core.cache import KommuneCache
+
+        request = context.get("request")
+        kommune = getattr(request, "kommune", None)
+        if kommune is None:
+            return self.nodelist.render(context)
+        parts = (
+            "fragment",
+            self.name.resolve(context),
+            translation.get_language(),
+            *(part.resolve(context) for part in self.parts),
+        )
+        return KommuneCache(kommune.pk).get_or_set(parts, lambda: self.nodelist.render(context))
+
+
+@register.tag
+def kommune_cached(parser, token):
+    """`{% kommune_cached "name" key… %}…{% endkommune_cached %}`: the part rendered once and kept
+    in the kommune cache (core/cache.py) under its name, the language and the keys, until the
+    kommune's token is replaced. Only for parts made of what replaces the token (deadlines,
+    seats, committees, units, people); everything else they print must be in the keys."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("kommune_cached needs a name")
+    nodelist = parser.parse(("endkommune_cached",))
+    parser.delete_first_token()
+    return KommuneCachedNode(
+        nodelist, parser.compile_filter(bits[1]), [parser.compile_filter(b) for b in bits[2:]]
+    )
