@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import quote
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -95,6 +96,9 @@ class CommitteeFilter(admin.SimpleListFilter):
         )
 
 
+ROW_MARKER = "row-id"  # in place of a row's id in its change page's address
+
+
 class DeadlineChangeList(ChangeList):
     """Django's list, with the filters kept in each row's link added once for the page.
 
@@ -107,6 +111,7 @@ class DeadlineChangeList(ChangeList):
         super().__init__(request, *args, **kwargs)
         self.row_link_filters = self.preserved_filters
         self.preserved_filters = ""  # read only by `items_for_result`
+        self._change_url = None  # `url_for_result`
         # What the filters and the date links print besides deadlines, committees and units
         # (whose changes replace the kommune's token): the query, the day the statuses are
         # computed for, and the HR user's area, which limits the deadlines the dates are
@@ -119,7 +124,13 @@ class DeadlineChangeList(ChangeList):
         )
 
     def url_for_result(self, result):
-        url = super().url_for_result(result)
+        # Django reverses the change page's address for every row; the address of one row
+        # with the marker in place of the id gives all of them.
+        if self._change_url is None:
+            marked = super().url_for_result(Deadline(pk=ROW_MARKER))
+            self._change_url = marked.split(ROW_MARKER)
+        before, after = self._change_url
+        url = f"{before}{quote(result.pk)}{after}"
         return f"{url}?{self.row_link_filters}" if self.row_link_filters else url
 
 

@@ -467,3 +467,51 @@ def test_hr_limited_to_an_omraade_sees_a_banner_naming_it(client, org_a, hr_a, h
     assert "Du administrerer kun" in page and str(org_a.omraade) in page
     client.force_login(hr_a)
     assert "Du administrerer kun" not in client.get(reverse("admin:index")).content.decode()
+
+
+def test_the_app_list_answers_permissions_as_django_does(org_a, hr_a, hr_a_limited):
+    """`core.admin_site.permissions_answered_once` answers from the permission set while the
+    app list is built: the same answer as every authentication backend gives, for every
+    permission and app, for HR of the whole kommune, limited HR, a superuser, an inactive
+    user and a user without permissions."""
+    from django.contrib.auth.models import Permission
+
+    from core.admin_site import permissions_answered_once
+
+    inactive = f.hr_user(org_a.kommune, "hr_inactive")
+    inactive.is_active = False
+    inactive.save()
+    users = [hr_a, hr_a_limited, f.user("root", superuser=True), inactive, f.user("nobody")]
+    perms = [
+        f"{app}.{code}"
+        for app, code in Permission.objects.values_list("content_type__app_label", "codename")
+    ]
+    apps = {perm.partition(".")[0] for perm in perms}
+    for user in users:
+        user = type(user).objects.get(pk=user.pk)  # no permission cache from the fixtures
+        django = {perm: user.has_perm(perm) for perm in perms}
+        modules = {app: user.has_module_perms(app) for app in apps}
+        if user.pk == hr_a.pk:
+            assert any(django.values()) and not all(django.values())
+        with permissions_answered_once(user):
+            assert {perm: user.has_perm(perm) for perm in perms} == django, user
+            assert {app: user.has_module_perms(app) for app in apps} == modules, user
+        assert "has_perm" not in vars(user)  # Django's methods again afterwards
+
+
+def test_the_app_list_is_djangos(client, org_a, hr_a, hr_a_limited):
+    """`HRAdminSite._build_app_dict` (permissions answered once, addresses looked up once) gives
+    Django's app list, for HR of the whole kommune and limited HR, in Danish and English."""
+    from django.contrib.admin import AdminSite
+    from django.utils import translation
+
+    for user in (hr_a, hr_a_limited):
+        client.force_login(user)
+        request = client.get(reverse("admin:index")).wsgi_request
+        for language in ("da", "en"):
+            with translation.override(language):
+                ours = site._build_app_dict(request)
+                django = AdminSite._build_app_dict(site, request)
+                assert ours == django
+                prefix = "/en/admin/" if language == "en" else "/admin/"
+                assert ours["deadlines"]["models"][0]["admin_url"].startswith(prefix)
