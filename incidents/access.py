@@ -207,12 +207,25 @@ def incident_visible_to_kreds_officer(incident: Incident, kreds_public_ids: Iter
         ).exists()
 
 
+# What a kreds officer's list of forwarded cases shows (unions/_forwarded.html).
+FORWARDED_LIST_FIELDS = (
+    "public_id",
+    "kind",
+    "occurred_on",
+    "absence_days",
+    "kommune__name",
+    "unit__name",
+)
+
+
 def incidents_forwarded_to_kreds(
     kreds_public_id, *, offset: int = 0, limit: int | None = None
 ) -> tuple[list[Incident], int]:
     """The cases forwarded, with live consent, to this kreds, in any kommune, newest first:
     those from `offset` (at most `limit`), and how many there are. Read with scopes disabled
-    because the kreds spans kommuner; the filter on the forward is the access rule."""
+    because the kreds spans kommuner; the filter on the forward is the access rule. Only what
+    the kreds' lists show is read (date, kind, kommune, unit, days of absence): the case's
+    health data (description, causes) stays in the database until a case is opened."""
     with scopes_disabled():
         forwarded = IncidentForward.objects.filter(
             kreds_public_id=uuid.UUID(str(kreds_public_id)), withdrawn_on__isnull=True
@@ -220,6 +233,7 @@ def incidents_forwarded_to_kreds(
         cases = Incident.objects.filter(pk__in=forwarded)
         rows = list(
             cases.select_related("unit", "kommune")
+            .only(*FORWARDED_LIST_FIELDS)
             .annotate(total=Window(Count("pk")))
             .order_by("-occurred_on", "-pk")[offset : offset + limit if limit else None]
         )

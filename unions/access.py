@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from committees.viewer import get_viewer
 from core.access import Access, decides
 from core.tenancy import scopes_disabled
+from organisations.models import Kommune
 
 from .models import (
     Kreds,
@@ -57,6 +58,25 @@ def get_kreds_for_officer(user, public_id) -> Kreds:
     if kreds is None:
         raise Http404
     return kreds
+
+
+def get_kreds_and_kommuner_for_officer(user, public_id) -> tuple[Kreds, list[Kommune]]:
+    """`get_kreds_for_officer` and the kommuner the kreds covers, by name, in one query (one row
+    per kommune the kreds covers): the kreds' member pages read both on every request. A kreds
+    that covers no kommune yet, or none of the user's, takes the plain lookup (and its 404)."""
+    if not getattr(user, "is_authenticated", False):
+        raise Http404
+    links = list(
+        Kreds.kommuner.through.objects.filter(
+            kreds__public_id=public_id, kreds__officers__user=user
+        )
+        .select_related("kreds__union", "kommune")
+        .order_by("kommune__name")
+    )
+    if not links:
+        return get_kreds_for_officer(user, public_id), []
+    # (user, kreds) is unique among the officers: one row per kommune.
+    return links[0].kreds, [link.kommune for link in links]
 
 
 def get_group_for_officer(kreds: Kreds, public_id) -> NetworkGroup:

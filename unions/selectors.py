@@ -16,11 +16,10 @@ Nothing else may read union data across kommuner; the kommune's HR and leaders n
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import CharField, F, Lookup, Q, QuerySet, Value
 
 from committees.models import Membership
 from core.tenancy import scopes_disabled
@@ -76,9 +75,9 @@ class FollowedDeadline:
 
 @dataclass
 class MemberRow:
-    """One consenting member with an active AMR/TR seat, everything the kreds page shows."""
+    """One consenting member with an active AMR/TR seat, everything the kreds page shows (the
+    member's kommune is their person's: a union membership is a tenant row of it)."""
 
-    union_membership: UnionMembership
     person: Person
     kommune: Kommune
     workplace: Unit | None
@@ -136,20 +135,46 @@ class KredsStructure:
         return self.gruppe_kommune_ids(gruppe)
 
 
-def kreds_structure(kreds: Kreds) -> KredsStructure:
-    """Three queries: the kommuner, the kommunegrupper with their kommuner (one row per pair),
-    the network groups."""
-    kommuner = list(kreds.kommuner.order_by("name"))
-    grupper, links = {}, {}
-    for pk, public_id, name, kommune_id in kreds.kommunegrupper.order_by("name", "pk").values_list(
-        "pk", "public_id", "name", "kommuner"
-    ):
+def kreds_structure(kreds: Kreds, kommuner: list[Kommune] | None = None) -> KredsStructure:
+    """Two queries: the kommuner (unless given, by name: `access.get_kreds_and_kommuner_for_
+    officer` reads them with the kreds), and the kommunegrupper with their kommuner (one row per
+    pair) followed by the network groups, in one UNION ALL."""
+    if kommuner is None:
+        kommuner = list(kreds.kommuner.order_by("name"))
+    # A network group's columns (in the model's order, for `from_db`); a kommunegruppe's row
+    # puts one of its kommuner (or NULL) in `kommunegruppe_id` and NULL in the group's own.
+    columns = [f.attname for f in NetworkGroup._meta.concrete_fields]
+    shared = {"id", "public_id", "kreds_id", "kommunegruppe_id", "name"}
+    empty = {c: Value(None, output_field=CharField()) for c in columns if c not in shared}
+    gruppe_rows = (
+        Kommunegruppe.objects.filter(kreds=kreds)
+        .annotate(part=Value(0), kommunegruppe_id=F("kommuner"), **empty)
+        .values_list("part", *columns)
+        .order_by()
+    )
+    group_rows = (
+        NetworkGroup.objects.filter(kreds=kreds)
+        .annotate(part=Value(1))
+        .values_list("part", *columns)
+        .order_by()
+    )
+    rows = gruppe_rows.union(group_rows, all=True).order_by("part", "name", "id")
+    grupper, links, groups = {}, {}, []
+    for part, *values in rows:
+        if part == 1:
+            group = NetworkGroup.from_db(rows.db, columns, values)
+            group.kreds = kreds
+            groups.append(group)
+            continue
+        row = dict(zip(columns, values, strict=True))
+        pk, kommune_id = row["id"], row["kommunegruppe_id"]
         if pk not in grupper:
-            grupper[pk] = Kommunegruppe(pk=pk, public_id=public_id, kreds=kreds, name=name)
+            grupper[pk] = Kommunegruppe(
+                pk=pk, public_id=row["public_id"], kreds=kreds, name=row["name"]
+            )
             links[pk] = set()
         if kommune_id is not None:
             links[pk].add(kommune_id)
-    groups = list(kreds.network_groups.order_by("name"))
     return KredsStructure(kreds, kommuner, list(grupper.values()), groups, links)
 
 
@@ -163,18 +188,45 @@ def _consenting_memberships(kreds: Kreds, kommune_ids: set[int]) -> QuerySet[Uni
     )
 
 
-def _seated(members: QuerySet[UnionMembership]) -> QuerySet[UnionMembership]:
-    """The members who hold an active AMR/TR seat (the ones the kreds follows)."""
-    return members.filter(
-        Exists(
-            Membership.objects.filter(
-                person=OuterRef("person_id"),
-                role__in=FOLLOWED_ROLES,
-                ended_on__isnull=True,
-                committee__closed_on__isnull=True,
-            )
-        )
+class _InReadFirst(Lookup):
+    """`lhs IN (subquery)`, with the subquery read once before the query on PostgreSQL:
+    `lhs = ANY(ARRAY(subquery))` is an InitPlan, which the planner cannot turn into a join."""
+
+    lookup_name = "in_read_first"
+
+    def _sides(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return lhs, rhs, (*lhs_params, *rhs_params)
+
+    def as_sql(self, compiler, connection):
+        lhs, rhs, params = self._sides(compiler, connection)
+        return f"{lhs} IN {rhs}", params
+
+    def as_postgresql(self, compiler, connection):
+        lhs, rhs, params = self._sides(compiler, connection)
+        return f"{lhs} = ANY(ARRAY{rhs})", params
+
+
+def _seated(kreds: Kreds, kommune_ids: set[int]) -> QuerySet[UnionMembership]:
+    """The consenting members (`_consenting_memberships`) who hold an active AMR/TR seat (the
+    ones the kreds follows). Must run inside scopes_disabled().
+
+    The seats are looked up by the people of the kreds' consenting memberships, read first
+    (without their person rows: the members' own query applies every filter). Written as
+    EXISTS (or IN), the plan followed the table statistics: with the kreds' members
+    overestimated, PostgreSQL hashed every active AMR/TR seat of every kommune with its
+    committee to keep a few hundred members (40–50 ms of the kreds overview at L), where
+    reading these people's seats through the index on the person takes a few."""
+    people = UnionMembership.objects.consenting().filter(kreds=kreds, kommune_id__in=kommune_ids)
+    seats = Membership.objects.filter(
+        _InReadFirst(F("person_id"), people.values("person_id")),
+        role__in=FOLLOWED_ROLES,
+        ended_on__isnull=True,
+        committee__closed_on__isnull=True,
     )
+    members = _consenting_memberships(kreds, kommune_ids)
+    return members.filter(person_id__in=seats.values("person_id"))
 
 
 def _active_seats(person_ids) -> QuerySet[Membership]:
@@ -219,7 +271,7 @@ def member_rows(
         return []
     with scopes_disabled():
         members = _consenting_memberships(structure.kreds, kommune_ids)
-        return _rows(structure, members, today)
+        return _rows(structure, members.values("person_id"), today)
 
 
 # Members on one page of the kreds overview, most urgent first (the CSV export has them all).
@@ -297,16 +349,12 @@ def member_page_and_glance(
         return ListPage([], 0, 1, size), []
     number = max(1, number)
     with scopes_disabled():
-        page_ids, total, counts = _numbered(structure, page_kommune_ids, today, number, size)
-        if not page_ids and number > 1 and total:
+        people, total, counts = _numbered(structure, page_kommune_ids, today, number, size)
+        if not people and number > 1 and total:
             # Past the last page (a stale link): show the last page.
             number = -(-total // size)
-            page_ids, total, counts = _numbered(structure, page_kommune_ids, today, number, size)
-        rows = (
-            _rows(structure, UnionMembership.objects.filter(pk__in=page_ids), today)
-            if page_ids
-            else []
-        )
+            people, total, counts = _numbered(structure, page_kommune_ids, today, number, size)
+        rows = _rows(structure, people, today) if people else []
     glance = [
         KommuneCompliance(kommune, *counts.get(kommune.pk, (0, 0)))
         for kommune in structure.kommuner
@@ -317,12 +365,12 @@ def member_page_and_glance(
 def _numbered(
     structure: KredsStructure, page_kommune_ids: set[int], today: datetime.date, number, size
 ) -> tuple[list[int], int, dict[int, tuple[int, int]]]:
-    """(the union memberships on page `number`, the members of the filtered kommuner, per
+    """(the people of the members on page `number`, the members of the filtered kommuner, per
     kommune of the kreds (members, behind)). One query: the kreds' seated members are numbered
     in the page's order (the filtered kommuner's first) and counted per kommune by window
     functions, and only the page's rows and one row per kommune come back. Must run inside
     scopes_disabled()."""
-    seated = _seated(_consenting_memberships(structure.kreds, structure.kommune_ids))
+    seated = _seated(structure.kreds, structure.kommune_ids)
     members, params = (
         seated.values(
             "kommune_id",
@@ -330,7 +378,6 @@ def _numbered(
             "person_id",
             last_name=F("person__last_name"),
             first_name=F("person__first_name"),
-            member=F("pk"),
         )
         .order_by()
         .query.sql_with_params()
@@ -342,8 +389,8 @@ def _numbered(
     placeholders = ", ".join(["%s"] * len(page_kommune_ids)) or "NULL"
     on_page = f"m.kommune_id IN ({placeholders})"
     sql = f"""
-        SELECT m.member, m.position, m.page_total, m.kommune_id, m.members, m.behind FROM (
-          SELECT m.member, m.kommune_id,
+        SELECT m.person_id, m.position, m.page_total, m.kommune_id, m.members, m.behind FROM (
+          SELECT m.person_id, m.kommune_id,
             ROW_NUMBER() OVER (ORDER BY CASE WHEN {on_page} THEN 0 ELSE 1 END,
               m.next_due ASC NULLS LAST, m.last_name, m.first_name, m.person_id) AS position,
             COUNT(CASE WHEN {on_page} THEN 1 END) OVER () AS page_total,
@@ -360,11 +407,11 @@ def _numbered(
         cursor.execute(sql, (*ids, *ids, today, *params, first, last))
         found = cursor.fetchall()
     page, total, counts = [], 0, {}
-    for pk, position, page_total, kommune_id, members, behind in found:
+    for person_id, position, page_total, kommune_id, members, behind in found:
         total = page_total
         counts[kommune_id] = (members, behind)
         if first < position <= min(last, page_total):
-            page.append(pk)
+            page.append(person_id)
     return page, total, counts
 
 
@@ -378,32 +425,35 @@ def _open_status(due_date: datetime.date, today: datetime.date) -> str:
     return Status.UPCOMING.value
 
 
-def _rows(structure: KredsStructure, members, today: datetime.date) -> list[MemberRow]:
-    """Rows of these union memberships (only those with an active AMR/TR seat), sorted. Must
-    run inside scopes_disabled(); `members` is already limited to the kreds and the consent."""
-    people = members.values("person_id")
-    seats_by_person = defaultdict(list)
+def _rows(structure: KredsStructure, people, today: datetime.date) -> list[MemberRow]:
+    """Rows of these members (only those with an active AMR/TR seat), sorted. `people`: the
+    person ids of members (a list, or the `person_id` values of union memberships), already
+    limited to the kreds and the consent. Must run inside scopes_disabled()."""
+    kommuner = {k.pk: k for k in structure.kommuner}  # the members are in the kreds' kommuner
+    rows = {}
+    # The seats with their people, in one query: a member is a row of the page only with a seat.
     for seat in (
-        _active_seats(people).select_related("committee").order_by("role", "committee__name")
+        _active_seats(people)
+        .select_related("committee", "person__unit__parent")
+        .order_by("role", "committee__name")
     ):
-        seats_by_person[seat.person_id].append(seat)
-    if not seats_by_person:
+        row = rows.get(seat.person_id)
+        if row is None:
+            person = seat.person
+            row = rows[seat.person_id] = MemberRow(
+                person=person,
+                kommune=kommuner.get(person.kommune_id) or person.kommune,
+                workplace=workplace_of(person),
+            )
+        else:
+            seat.person = row.person  # one instance per member
+        row.seats.append(seat)
+    if not rows:
         return []
-    kommuner = {k.pk: k for k in structure.kommuner}  # `members` are in the kreds' kommuner
-    rows = {
-        um.person_id: MemberRow(
-            union_membership=um,
-            person=um.person,
-            kommune=kommuner.get(um.kommune_id) or um.kommune,
-            workplace=workplace_of(um.person),
-            seats=seats_by_person[um.person_id],
-        )
-        for um in members.select_related("person", "person__unit", "person__unit__parent")
-        if um.person_id in seats_by_person
-    }
+    seated = list(rows)  # the rest is read for the seated members only, by their ids
     deadlines = (
         Deadline.objects.filter(
-            followed_deadlines_q(), person__in=people, state=Deadline.State.OPEN
+            followed_deadlines_q(), person_id__in=seated, state=Deadline.State.OPEN
         )
         # What the page and the CSV show of a deadline (its title comes from the rule and the
         # params), read as values: a member row lists several.
@@ -411,19 +461,17 @@ def _rows(structure: KredsStructure, members, today: datetime.date) -> list[Memb
         .order_by("due_date", "pk")
     )
     for person_id, rule, params, due_date in deadlines:
-        if person_id in rows:
-            status = _open_status(due_date, today)
-            rows[person_id].deadlines.append(
-                FollowedDeadline(person_id, rule, params, due_date, status)
-            )
+        status = _open_status(due_date, today)
+        rows[person_id].deadlines.append(
+            FollowedDeadline(person_id, rule, params, due_date, status)
+        )
     completions = (
-        Completion.objects.filter(person__in=people)
+        Completion.objects.filter(person_id__in=seated)
         .select_related("course_type")
         .order_by("-completed_on")
     )
     for completion in completions:
-        if completion.person_id in rows:
-            rows[completion.person_id].completions.append(completion)
+        rows[completion.person_id].completions.append(completion)
 
     # The kommunegrupper and network groups of each kommune, worked out once per kommune.
     grupper = {

@@ -41,6 +41,7 @@ from .access import (
     get_group_for_officer,
     get_inquiry_for_member,
     get_inquiry_for_officer,
+    get_kreds_and_kommuner_for_officer,
     get_kreds_for_officer,
     get_meeting_for_member,
     get_meeting_for_officer,
@@ -125,8 +126,8 @@ def _page_number(request) -> int:
 
 @login_required
 def kreds_overview(request, kreds_id):
-    kreds = get_kreds_for_officer(request.user, kreds_id)
-    structure = kreds_structure(kreds)
+    kreds, kommuner = get_kreds_and_kommuner_for_officer(request.user, kreds_id)
+    structure = kreds_structure(kreds, kommuner)
     form = MemberFilterForm(request.GET or None, structure=structure)
     today = timezone.localdate()
     invalid = form.is_bound and not form.is_valid()
@@ -218,8 +219,8 @@ def _day(value: datetime.date | None) -> str:
 @login_required
 def kreds_export(request, kreds_id):
     """The same rows as the page (same selector, same filters), one line per seat."""
-    kreds = get_kreds_for_officer(request.user, kreds_id)
-    structure = kreds_structure(kreds)
+    kreds, kommuner = get_kreds_and_kommuner_for_officer(request.user, kreds_id)
+    structure = kreds_structure(kreds, kommuner)
     form, rows = _filtered_rows(request, structure)
     if form.is_bound and form.errors:
         raise Http404

@@ -18,6 +18,26 @@ register = template.Library()
 
 NONE = '<span class="muted">–</span>'
 
+# The numeric parts of a date format, as django.utils.dateformat writes them.
+_DATE_PARTS = {
+    "d": lambda value: f"{value.day:02d}",
+    "j": lambda value: str(value.day),
+    "m": lambda value: f"{value.month:02d}",
+    "n": lambda value: str(value.month),
+    "Y": lambda value: f"{value.year:04d}",
+    "y": lambda value: f"{value.year % 100:02d}",
+}
+
+
+def _date_formatter(pattern: str):
+    """`dateformat.format(value, pattern)` for the numeric short formats (d.m.Y, m/d/Y, …)
+    without parsing the pattern again for every date (a page shows a couple of hundred);
+    any other pattern goes through dateformat."""
+    if "\\" in pattern or any(c.isalpha() and c not in _DATE_PARTS for c in pattern):
+        return lambda value: dateformat.format(value, pattern)
+    parts = [_DATE_PARTS.get(c, c) for c in pattern]
+    return lambda value: "".join(p if isinstance(p, str) else p(value) for p in parts)
+
 
 @register.simple_tag
 def member_rows(rows) -> str:
@@ -25,10 +45,23 @@ def member_rows(rows) -> str:
     pattern = get_format("SHORT_DATE_FORMAT")
     elected_from, term_until = escape(_("Valgt fra")), escape(_("valgperiode til"))
     no_deadlines = f'<span class="muted">{escape(_("Ingen åbne frister"))}</span>'
-    memo = {}  # labels, titles and dates of the deadlines, looked up once for the page
+    formatted = _date_formatter(pattern)
+    days = {}  # every date of the page, formatted once
 
     def day(value) -> str:
-        return dateformat.format(value, pattern) if value else ""
+        if not value:
+            return ""
+        text = days.get(value)
+        if text is None:
+            text = days[value] = formatted(value)
+        return text
+
+    # Labels, titles and dates of the deadlines, looked up once for the page; their dates
+    # formatted here, like the others.
+    memo = {"date_pattern": pattern, "days": days}
+    for row in rows:
+        for deadline in row.deadlines:
+            day(deadline.due_date)
 
     def seat_item(seat, workplace: str) -> str:
         term = f", {term_until} {day(seat.term_end)}" if seat.term_end else ""
