@@ -158,7 +158,9 @@ class HRAdminSite(admin.AdminSite):
                 info = f"{app_label}_{model._meta.model_name}"
                 model_dict = {
                     "model": model,
-                    "name": capfirst(model._meta.verbose_name_plural),
+                    # Names as text: Django sorts the list by them, translating each lazy
+                    # name at every comparison.
+                    "name": str(capfirst(model._meta.verbose_name_plural)),
                     "object_name": model._meta.object_name,
                     "perms": perms,
                     "admin_url": None,
@@ -173,7 +175,7 @@ class HRAdminSite(admin.AdminSite):
                     app_dict[app_label]["models"].append(model_dict)
                 else:
                     app_dict[app_label] = {
-                        "name": apps.get_app_config(app_label).verbose_name,
+                        "name": str(apps.get_app_config(app_label).verbose_name),
                         "app_label": app_label,
                         "app_url": self._admin_url("app_list", app_label=app_label),
                         "has_module_perms": has_module_perms,

@@ -1,3 +1,5 @@
+from collections.abc import Sequence
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -99,6 +101,30 @@ class CommitteeFilter(admin.SimpleListFilter):
 ROW_MARKER = "row-id"  # in place of a row's id in its change page's address
 
 
+class CountedRows(Sequence):
+    """The page's deadlines, read when the rows are written: the page's length is known from
+    the count Django has made (its "0 of N selected" asks for it), so a page whose rows come
+    from the kommune cache reads none of them."""
+
+    def __init__(self, queryset, length: int):
+        self.queryset, self.length = queryset, length
+        self._rows = None
+
+    def _read(self) -> list:
+        if self._rows is None:
+            self._rows = list(self.queryset)
+        return self._rows
+
+    def __len__(self) -> int:
+        return self.length if self._rows is None else len(self._rows)
+
+    def __getitem__(self, index):
+        return self._read()[index]
+
+    def __iter__(self):
+        return iter(self._read())
+
+
 class DeadlineChangeList(ChangeList):
     """Django's list, with the filters kept in each row's link added once for the page.
 
@@ -122,6 +148,19 @@ class DeadlineChangeList(ChangeList):
             timezone.localdate().isoformat(),
             None if area.unit_ids is None else tuple(sorted(area.unit_ids)),
         )
+        # The rows are kept too (people's, committees' and units' names replace the token):
+        # besides, they depend on the columns the user's permissions give (the actions' check
+        # boxes) and on the user's links.
+        self.rows_key = (request.user.pk, tuple(map(str, self.list_display)))
+
+    def get_results(self, request):
+        super().get_results(request)
+        if self.show_all and self.can_show_all or not self.multi_page:
+            length = self.result_count
+        else:
+            first = (self.page_num - 1) * self.list_per_page
+            length = max(0, min(self.list_per_page, self.result_count - first))
+        self.result_list = CountedRows(self.result_list, length)
 
     def url_for_result(self, result):
         # Django reverses the change page's address for every row; the address of one row
