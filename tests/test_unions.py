@@ -932,3 +932,25 @@ def test_the_glance_counts_every_kommune_while_the_list_shows_one(client, org_a,
     assert [r.person for r in response.context["rows"]] == [beta]
     invalid = client.get(url, {"kommune": "no-such-kommune"})
     assert invalid.context["rows"] == [] and "1 er bagud" in invalid.content.decode()
+
+
+def test_the_member_filters_are_written_as_django_writes_them():
+    """`unions.forms.PlainSelect` gives the same select as Django's, chosen option and error
+    attributes included."""
+    import html
+    import re
+
+    from django import forms
+
+    from unions.forms import PlainSelect
+
+    choices = [("", "Alle kommuner"), ("k1", "Albertslund"), ("k2", "Aabenraa & Co")]
+
+    def normal(markup: str) -> str:
+        return html.unescape(re.sub(r">\s+<", "><", str(markup)).strip())
+
+    for value in ("", "k2", None, "ukendt"):
+        attrs = {"id": "id_kommune", "aria-invalid": "true", "required": True, "hidden": False}
+        ours = PlainSelect(choices=choices).render("kommune", value, attrs)
+        django = forms.Select(choices=choices).render("kommune", value, attrs)
+        assert normal(ours) == normal(django), value
