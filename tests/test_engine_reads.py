@@ -4,12 +4,8 @@ the nightly job per kommune (deadlines.tasks)."""
 from __future__ import annotations
 
 from datetime import date
-from unittest import mock
 
 import pytest
-from django.apps import apps
-from django.db.models.sql.compiler import SQLCompiler
-from django.db.models.sql.datastructures import BaseTable
 
 from committees.models import Committee, Membership
 from committees.services import membership_save
@@ -20,6 +16,7 @@ from deadlines.tasks import deadlines_evaluate_kommune
 from training.models import Completion
 
 from . import factories as f
+from .querytables import tables_joined
 from .test_engine import TODAY, at, build_world
 
 # Read by every evaluation, whatever the change: the rows themselves and the local settings.
@@ -42,25 +39,12 @@ def world(db):
 def tables_read(rule, ctx) -> set[str]:
     """The models of every table a query of the rule joins (also queries that are never sent,
     e.g. an IN () that Django knows to be empty)."""
-    labels = {model._meta.db_table: model._meta.label_lower for model in apps.get_models()}
-    tables = set()
-    as_sql = SQLCompiler.as_sql
 
-    def recording(compiler, *args, **kwargs):
-        sql = as_sql(compiler, *args, **kwargs)
-        # The joins the query uses (a join set up for a filter on `kommune_id` is trimmed).
-        query = compiler.query
-        tables.update(
-            join.table_name
-            for alias, join in query.alias_map.items()
-            if query.alias_refcount.get(alias) or isinstance(join, BaseTable)
-        )
-        return sql
-
-    with mock.patch.object(SQLCompiler, "as_sql", recording):
+    def run():
         rule.scope(ctx)
         list(rule.wants(ctx))
-    return {labels[table] for table in tables if table in labels} - ALWAYS
+
+    return tables_joined(run) - ALWAYS
 
 
 def test_it_declares_what_every_rule_reads(world):
