@@ -25,7 +25,7 @@ from typing import Literal
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -39,6 +39,10 @@ from .signals import deadlines_written
 logger = logging.getLogger(__name__)
 
 Subject = Literal["person", "committee"]
+
+# A targeted evaluation reads the rows of its wanted keys with its stored rows (`read_rows`) up
+# to this many keys; beyond (a refresh of many people) the moved duties are looked up apart.
+MOVED_KEYS_IN_ONE_READ = 200
 
 # What the engine reads of a stored deadline to compare it with a want. Stored rows are read as
 # named tuples of these columns, not model instances: a full evaluation reads every row of the
@@ -288,22 +292,53 @@ class Context:
         """A targeted evaluation reads the stored deadlines of its people and committees once,
         for all rules, instead of once per rule (one change stays a few milliseconds). `scopes`
         are the rules' own scopes: a rule that widened its scope (AmrTermEnd: the other AMRs of
-        a touched committee) finds its rows here too."""
+        a touched committee) finds its rows here too. The read itself waits for
+        `read_rows` (after the rules' wants, to take the rows of moved duties along), unless a
+        rule asks for its stored rows before."""
         if self.is_full:
             return
         ids = {"person": set(self.person_ids or ()), "committee": set(self.committee_ids or ())}
         for rule, scope in scopes:
             ids[rule.subject] |= scope
-        query = models.Q(person_id__in=ids["person"]) | models.Q(committee_id__in=ids["committee"])
-        rows: dict[str, list[Deadline]] = {}
-        for row in stored_values(Deadline.objects.filter(query)):
-            rows.setdefault(row.rule, []).append(row)
-        self._rows = rows
         self._prefetched = ids
+
+    def read_rows(self, planned: list[tuple[Rule, list[Want]]] | None = None) -> None:
+        """Read the rows `prefetch_rows` planned; with the rules' wants (`planned`), in the same
+        query the rows of wanted keys that lie outside the rules' scopes (a duty whose subject
+        moved, see `reconcile`), as long as the keys are few (one change)."""
+        if self._rows is not None or not self._prefetched:
+            return
+        ids = self._prefetched
+        query = models.Q(person_id__in=ids["person"]) | models.Q(committee_id__in=ids["committee"])
+        wanted = {}
+        if planned is not None:
+            wanted = {rule.code: {w.key for w in wants} for rule, wants in planned if wants}
+            if sum(len(keys) for keys in wanted.values()) > MOVED_KEYS_IN_ONE_READ:
+                wanted = {}
+            for code, keys in wanted.items():
+                query |= models.Q(rule=code, key__in=keys)
+        rows: dict[str, list] = {}
+        others: dict[str, list] = {}
+        for row in stored_values(Deadline.objects.filter(query)):
+            inside = row.person_id in ids["person"] or row.committee_id in ids["committee"]
+            (rows if inside else others).setdefault(row.rule, []).append(row)
+        self._rows = rows
+        if wanted:
+            # Each rule's moved rows: its wanted keys not among its own stored rows.
+            moved = {}
+            for rule, _wants in planned:
+                stored = self.stored_rows(rule, rule.scope(self) or set())
+                if rule.code not in wanted or stored is None:
+                    continue
+                missing = wanted[rule.code] - {row.key for row in stored}
+                if missing:
+                    candidates = rows.get(rule.code, []) + others.get(rule.code, [])
+                    moved[rule.code] = [row for row in candidates if row.key in missing]
+            self._moved = moved
 
     def unevaluated_committees(self) -> set[int]:
         """The committees asked about that have no stored deadline at all (from
-        `prefetch_rows`)."""
+        `read_rows`)."""
         if self._rows is None or not self.committee_ids:
             return set()
         seen = {row.committee_id for rows in self._rows.values() for row in rows}
@@ -312,15 +347,17 @@ class Context:
     def stored_rows(self, rule: Rule, ids: set[int]) -> list | None:
         """The rule's stored rows (`STORED` tuples) for these subject ids from `prefetch_rows`,
         or None when nothing was prefetched or the ids reach beyond it."""
-        if self._rows is None or not ids <= self._prefetched[rule.subject]:
+        if not self._prefetched or not ids <= self._prefetched[rule.subject]:
             return None
+        self.read_rows()  # a rule's wants may ask before the engine reads them (recurring duties)
         column = f"{rule.subject}_id"
         return [row for row in self._rows.get(rule.code, ()) if getattr(row, column) in ids]
 
     def prefetch_moved(self, planned: list[tuple[Rule, list[Want]]]) -> None:
         """The rows of wanted keys that lie outside the rules' scopes (a duty whose subject
-        moved, see `reconcile`), for all rules of a targeted evaluation in one query."""
-        if self._rows is None:
+        moved, see `reconcile`), for all rules of a targeted evaluation in one query, when
+        `read_rows` did not read them with the stored rows."""
+        if self._rows is None or self._moved is not None:
             return
         query, moved = models.Q(), {}
         for rule, wants in planned:
@@ -338,7 +375,8 @@ class Context:
         self._moved = moved
 
     def moved_rows(self, rule: Rule, keys: set[str]) -> list | None:
-        """Rows of these keys found by `prefetch_moved`; None when it did not look for them."""
+        """Rows of these keys found by `read_rows` or `prefetch_moved`; None when they did not
+        look for them."""
         if self._moved is None or rule.code not in self._moved:
             return None
         return [row for row in self._moved[rule.code] if row.key in keys]
@@ -402,9 +440,12 @@ class Writes:
         # (deadlines/overview.py) and tell who keeps other derived values.
         clear_kommune_caches(row.kommune_id for row in rows)
         if self.create:
-            bulk_create_with_history(
-                self.create, Deadline, batch_size=1000, default_user=acting_user
-            )
+            if connection.vendor == "postgresql":
+                insert_with_history(self.create, acting_user)
+            else:
+                bulk_create_with_history(
+                    self.create, Deadline, batch_size=1000, default_user=acting_user
+                )
         if self.update:
             bulk_update_with_history(
                 rows[len(self.create) :],
@@ -416,6 +457,45 @@ class Writes:
         self.create, self.update = [], {}
         if rows:
             deadlines_written.send(sender=Deadline, rows=rows)
+
+
+def insert_with_history(rows: list[Deadline], acting_user=None, batch_size: int = 1000) -> None:
+    """INSERT new rows and their history rows ('+') in one statement per batch (PostgreSQL: the
+    history is inserted from the INSERT's RETURNING), where simple-history's
+    `bulk_create_with_history` sends two. The history row is what `bulk_history_create` writes:
+    the tracked columns, one date, no change reason, the acting user or the request's."""
+    if not rows:
+        return
+    history = Deadline.history.model
+    fields = [f for f in Deadline._meta.concrete_fields if not f.primary_key]
+    tracked = [f.column for f in history.tracked_fields]
+    user = acting_user or history.get_default_history_user(rows[0])
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    copied = ", ".join(quote(c) for c in tracked)
+    row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    by_public_id = {}
+    for start in range(0, len(rows), batch_size):
+        batch = rows[start : start + batch_size]
+        params = []
+        for row in batch:
+            params += [
+                f.get_db_prep_save(f.pre_save(row, True), connection=connection) for f in fields
+            ]
+            by_public_id[row.public_id] = row
+        sql = (
+            f"WITH new AS (INSERT INTO {quote(Deadline._meta.db_table)} ({columns}) "
+            f"VALUES {', '.join([row_sql] * len(batch))} RETURNING *) "
+            f"INSERT INTO {quote(history._meta.db_table)} ({copied}, history_date, "
+            "history_change_reason, history_type, history_user_id) "
+            f"SELECT {copied}, %s, NULL, '+', %s FROM new RETURNING id, public_id"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, timezone.now(), getattr(user, "pk", None)])
+            for pk, public_id in cursor.fetchall():
+                row = by_public_id[public_id]
+                row.pk = pk
+                row._state.adding, row._state.db = False, connection.alias
 
 
 def reconcile(
@@ -528,23 +608,23 @@ def evaluate(ctx: Context, acting_user=None, rules: Iterable[Rule] | None = None
             total += reconcile(ctx, rule, wants, acting_user)
         return total
     # Targeted: skip the rules whose subjects the change did not touch (a course completed
-    # touches no committee), read the stored rows of all the others at once, compute every
-    # rule's wants (nothing is written before the end, so the rules see the same database as
-    # when interleaved), look up the rows of moved duties for all rules at once, then reconcile
-    # and write everything together.
+    # touches no committee), compute every rule's wants (nothing is written before the end, so
+    # the rules see the same database as when interleaved), read the stored rows of all of them
+    # and the rows of moved duties at once, then reconcile and write everything together.
     scopes = [(rule, ids) for rule in rules if (ids := rule.scope(ctx))]
     ctx.prefetch_rows(scopes)
+    planned = [(rule, list(rule.wants(ctx)) if ctx.enabled(rule) else []) for rule, _ids in scopes]
+    ctx.read_rows(planned)
     if len(rules) < len(registry.all()) and ctx.unevaluated_committees():
         # Only the rules that read the change were asked for (refresh(changed=...)), but a
         # touched committee without any deadline has never been evaluated (it was made around
         # the services: an import, a test's factory): all its rules are, as after any change.
         asked = {rule.code for rule in rules}
-        scopes += [
-            (rule, ids)
+        planned += [
+            (rule, list(rule.wants(ctx)) if ctx.enabled(rule) else [])
             for rule in registry.all()
-            if rule.code not in asked and (ids := rule.scope(ctx))
+            if rule.code not in asked and rule.scope(ctx)
         ]
-    planned = [(rule, list(rule.wants(ctx)) if ctx.enabled(rule) else []) for rule, _ids in scopes]
     ctx.prefetch_moved(planned)
     writes = Writes()
     for rule, wants in planned:

@@ -683,3 +683,74 @@ def test_a_duty_whose_subject_moves_is_moved_not_duplicated(world):
     assert (row.committee, row.state) == (world.hoved, "open")
     assert not Deadline.objects.filter(rule=row.rule, committee=old_committee).exists()
     assert evaluate(Context(world.kommune, TODAY)).changed == 0
+
+
+@pytest.mark.parametrize("one_read", [True, False], ids=["keys-read-with-rows", "keys-apart"])
+def test_a_moved_duty_is_found_whether_its_key_is_read_with_the_rows_or_apart(
+    world, monkeypatch, one_read
+):
+    """BEK § 30 stk. 3 (as above): the row of a moved duty is found in the read of the stored
+    rows (one change: few wanted keys) and apart (a refresh of many subjects)."""
+    from deadlines import engine
+
+    if not one_read:
+        monkeypatch.setattr(engine, "MOVED_KEYS_IN_ONE_READ", 0)
+    proposal = AmoProposal.objects.order_by("pk").first()
+    AmoProposal.objects.filter(pk=proposal.pk).update(committee=world.hoved)
+    rule = registry.get("committees.proposal_answer")
+    ctx = Context(world.kommune, TODAY, committee_ids={world.hoved.pk})
+    with CaptureQueriesContext(connection) as queries:
+        assert evaluate(ctx, rules=[rule]).updated == 1
+    reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    moved_reads = [sql for sql in reads if '"key" IN' in sql and "deadlines_deadline" in sql]
+    assert len(moved_reads) == 1  # with the stored rows, or apart
+    assert ('"committee_id" IN' in moved_reads[0]) == one_read
+    rows = Deadline.objects.filter(rule=rule.code, key=f"pr{proposal.pk}")
+    assert [(row.committee, row.state) for row in rows] == [(world.hoved, "open")]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the one-statement insert")
+def test_new_rows_get_the_history_simple_history_would_write(world):
+    """The engine inserts new rows with their history rows in one statement (PostgreSQL):
+    the same history as simple-history's `bulk_create_with_history`, with the acting user."""
+    from simple_history.utils import bulk_create_with_history
+
+    from deadlines.engine import insert_with_history
+
+    user = f.user("hr.motor")
+    amr = world.people[1]
+
+    def rows(prefix):
+        return [
+            Deadline(
+                kommune=world.kommune,
+                rule="test.rule",
+                key=f"{prefix}{n}",
+                person=amr,
+                due_date=TODAY + timedelta(days=n),
+                params={"n": n},
+            )
+            for n in range(3)
+        ]
+
+    ours, theirs = rows("a"), rows("b")
+    with CaptureQueriesContext(connection) as queries:
+        insert_with_history(ours, user, batch_size=2)
+    assert len(queries.captured_queries) == 2  # one statement per batch
+    bulk_create_with_history(theirs, Deadline, default_user=user)
+    history = Deadline.history.model
+    ignore = {"history_id", "history_date", "id", "public_id", "key", "created"}
+    names = [f.attname for f in history._meta.concrete_fields if f.attname not in ignore]
+
+    def recorded(objs):
+        assert all(obj.pk and not obj._state.adding for obj in objs)
+        stored = Deadline.objects.filter(pk__in=[obj.pk for obj in objs]).order_by("pk")
+        assert [(row.key, row.public_id) for row in stored] == [
+            (obj.key, obj.public_id) for obj in objs
+        ]
+        found = history.objects.filter(id__in=[obj.pk for obj in objs]).order_by("id")
+        return [tuple(getattr(h, n) for n in names) for h in found]
+
+    assert recorded(ours) == recorded(theirs)
+    assert {h.history_type for h in history.objects.filter(id__in=[o.pk for o in ours])} == {"+"}
+    assert recorded(ours)[0][names.index("history_user_id")] == user.pk
