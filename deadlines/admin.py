@@ -17,6 +17,7 @@ from committees.models import Membership
 from core.access import hr_area
 from core.admin import TenantAdmin
 from core.admin_site import site
+from core.cache import KommuneCache
 from organisations.models import Unit
 
 from .engine import registry
@@ -52,7 +53,7 @@ class OmraadeFilter(admin.SimpleListFilter):
     parameter_name = "omraade"
 
     def lookups(self, request, model_admin):
-        return list(Unit.objects.filter(kind=Unit.Kind.OMRAADE).values_list("pk", "name"))
+        return filter_reads(request)["omraader"]
 
     def queryset(self, request, queryset):
         # The område is joined only when it is filtered on: every other list and count of the
@@ -74,12 +75,7 @@ class CommitteeFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         # Reached from the overview's links; a kommune has too many committees for a sidebar,
         # so only the chosen one is shown (and can be cleared).
-        from committees.models import Committee
-
-        value = request.GET.get(self.parameter_name)
-        if not value or not value.isdigit():
-            return []
-        return list(Committee.objects.filter(pk=value).values_list("pk", "name"))
+        return filter_reads(request)["committee"]
 
     def queryset(self, request, queryset):
         if not self.value():
@@ -87,15 +83,47 @@ class CommitteeFilter(admin.SimpleListFilter):
         # The active members are read first (a committee has tens of them, the kommune tens of
         # thousands of deadlines): `committee = X OR person IN (…)` is two index scans, where an
         # EXISTS per deadline inside the OR made PostgreSQL filter every deadline of the kommune.
-        members = list(
-            Membership.objects.filter(committee_id=self.value(), ended_on__isnull=True)
-            .order_by()
-            .values_list("person_id", flat=True)
-            .distinct()
-        )
+        members = filter_reads(request)["members"] if self.value().isdigit() else []
         return queryset.filter(
             Q(committee_id=self.value()) | Q(committee__isnull=True, person_id__in=members)
         )
+
+
+def filter_reads(request) -> dict:
+    """What the område and committee filters read: the kommune's områder, and the committee
+    asked for (its name and its active members). Read once per request from the kommune cache
+    (units, committees and seats replace its token) instead of three queries on every page."""
+    reads = getattr(request, "_deadline_filter_reads", None)
+    if reads is not None:
+        return reads
+    from committees.models import Committee
+
+    value = request.GET.get(CommitteeFilter.parameter_name) or ""
+    committee_id = int(value) if value.isdigit() else None
+
+    def read() -> dict:
+        reads = {
+            "omraader": list(Unit.objects.filter(kind=Unit.Kind.OMRAADE).values_list("pk", "name")),
+            "committee": [],
+            "members": [],
+        }
+        if committee_id is not None:
+            reads["committee"] = list(
+                Committee.objects.filter(pk=committee_id).values_list("pk", "name")
+            )
+            reads["members"] = list(
+                Membership.objects.filter(committee_id=committee_id, ended_on__isnull=True)
+                .order_by()
+                .values_list("person_id", flat=True)
+                .distinct()
+            )
+        return reads
+
+    reads = KommuneCache(request.kommune.pk).get_or_set(
+        ("deadlines.filter_reads", committee_id), read
+    )
+    request._deadline_filter_reads = reads
+    return reads
 
 
 ROW_MARKER = "row-id"  # in place of a row's id in its change page's address

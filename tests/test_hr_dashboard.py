@@ -214,6 +214,48 @@ def test_a_committees_list_costs_the_same_queries_at_two_sizes(client, org_a, hr
     assert len(large) == len(small)
 
 
+def test_a_committees_list_reads_its_committee_and_members_once_until_a_seat_changes(
+    client, org_a, hr_a
+):
+    """The committee filter's name and active members and the område filter's units
+    (deadlines/admin.py `filter_reads`) come from the kommune cache on a warm visit; a new seat
+    shows its holder's deadlines at once, and an ended seat drops them."""
+    from .querytables import tables_joined
+
+    url = reverse("admin:deadlines_deadline_changelist") + f"?committee={org_a.amg.pk}"
+    with tenant_scope(org_a.kommune):
+        newcomer = f.person(org_a.kommune, "Ny", "Medlemsen", unit=org_a.workplace)
+        Deadline.objects.create(
+            kommune=org_a.kommune,
+            rule="training.amo_basic",
+            key="newcomer",
+            person=newcomer,
+            due_date=timezone.localdate(),
+        )
+    client.force_login(hr_a)
+    assert "newcomer" not in shown_keys(client, org_a.amg)
+    tables = tables_joined(lambda: client.get(url))
+    assert not {"committees.membership", "committees.committee", "organisations.unit"} & tables
+    with tenant_scope(org_a.kommune):
+        # Saved around the services, so that the engine leaves the deadline as it is.
+        seat = Membership(
+            kommune=org_a.kommune,
+            person=newcomer,
+            committee=org_a.amg,
+            role=Membership.Role.AMR,
+            side=Membership.Side.MEDARBEJDER,
+            start_date=datetime.date(2025, 1, 1),
+        )
+        seat.save()
+    assert "newcomer" in shown_keys(client, org_a.amg)
+    with tenant_scope(org_a.kommune):
+        seat.ended_on = timezone.localdate()
+        seat.save()
+    assert "newcomer" not in shown_keys(client, org_a.amg)
+    page = client.get(url).content.decode()
+    assert org_a.amg.name in page  # the chosen committee, in the filter
+
+
 def test_the_lists_filters_and_date_links_are_kept_until_what_they_show_changes(
     client, org_a, hr_a, hr_a_limited
 ):
