@@ -324,17 +324,21 @@ class Context:
             (rows if inside else others).setdefault(row.rule, []).append(row)
         self._rows = rows
         if wanted:
-            # Each rule's moved rows: its wanted keys not among its own stored rows.
             moved = {}
-            for rule, _wants in planned:
-                stored = self.stored_rows(rule, rule.scope(self) or set())
-                if rule.code not in wanted or stored is None:
-                    continue
-                missing = wanted[rule.code] - {row.key for row in stored}
-                if missing:
+            for rule, wants in planned:
+                if missing := self._missing_keys(rule, wants):
                     candidates = rows.get(rule.code, []) + others.get(rule.code, [])
                     moved[rule.code] = [row for row in candidates if row.key in missing]
             self._moved = moved
+
+    def _missing_keys(self, rule: Rule, wants: list[Want]) -> set[str]:
+        """The rule's wanted keys not among its own stored rows (a duty that moved, or a new
+        one); none when its stored rows are not prefetched (`reconcile` reads them itself)."""
+        ids = rule.scope(self)
+        stored = self.stored_rows(rule, ids) if ids else None
+        if stored is None:
+            return set()
+        return {want.key for want in wants} - {row.key for row in stored}
 
     def unevaluated_committees(self) -> set[int]:
         """The committees asked about that have no stored deadline at all (from
@@ -361,12 +365,7 @@ class Context:
             return
         query, moved = models.Q(), {}
         for rule, wants in planned:
-            ids = rule.scope(self)
-            stored = self.stored_rows(rule, ids) if ids else None
-            if stored is None:
-                continue
-            missing = {want.key for want in wants} - {row.key for row in stored}
-            if missing:
+            if missing := self._missing_keys(rule, wants):
                 query |= models.Q(rule=rule.code, key__in=missing)
                 moved[rule.code] = []
         if moved:
