@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -310,6 +311,10 @@ def digest_send(digest_id: int, *, now: datetime.datetime | None = None) -> str:
     return outbox.send_one(DIGESTS, digest_id, now=now)
 
 
+# Stands for a deadline's public id in its reversed address (no real id is all zeros).
+_SENTINEL = uuid.UUID(int=0)
+
+
 def digest_context(
     recipient: Person,
     items: list[ReminderItem],
@@ -325,6 +330,9 @@ def digest_context(
     if sources is None:
         sources = rule_sources(recipient.kommune_id)
     entries: dict[int, dict] = {}
+    # Each deadline's page: the address reversed once, with each deadline's id put in its place
+    # (a leader's digest links a hundred deadlines).
+    detail = _absolute(reverse("deadlines:detail", args=[_SENTINEL]))
     for item in items:
         deadline = item.deadline
         entry = entries.get(deadline.pk)
@@ -334,7 +342,7 @@ def digest_context(
             entry = entries[deadline.pk] = {
                 "deadline": deadline,
                 "source": sources.get(deadline.rule) or deadline.source,
-                "url": _absolute(reverse("deadlines:detail", args=[deadline.public_id])),
+                "url": detail.replace(str(_SENTINEL), str(deadline.public_id)),
                 "action": _absolute_action(rule, deadline),
                 "what_to_do": rule.what_to_do if rule else "",
                 "responsible": deadline.person or deadline.committee,

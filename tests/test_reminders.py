@@ -209,6 +209,41 @@ def test_it_always_sends_text_and_html(db):
     assert "Kære X" in message.body and "<p>Kære X</p>" in html_of(message)
 
 
+def test_it_numbers_every_entry_and_escapes_it_in_the_html_part(world):
+    """A leader's digest lists each deadline with its reasons; both parts come from the same
+    entries, escaped in the HTML part only, in the recipient's language."""
+    with tenant_scope(world.kommune):
+        world.per.first_name = "Per <b>"
+        world.per.save(update_fields=["first_name"])
+    world.deadline(person=world.per, unit=world.afdeling, rule="training.amo_basic")
+    world.deadline(person=world.per, unit=world.afdeling, rule="training.med_course")
+    run(DUE + days(14))
+
+    [to_lene] = to("lene@a.dk")
+    text, html = to_lene.body, html_of(to_lene)
+    assert f"\n1. {AMO_BASIC}\nFrist: 17. marts 2027. " in text
+    assert f"\n2. {MED_COURSE}\nFrist: 17. marts 2027. " in text
+    assert text.count("Ansvarlig: Per <b> Pedersen\n") == 2  # plain text: as written
+    assert html.count("Ansvarlig: Per &lt;b&gt; Pedersen</td>") == 2
+    assert "<b>" not in html
+    assert html.count("<table role=") == 2 and html.count("border-left: 4px solid #b3261e") == 2
+    for body in (text, html):
+        assert body.count("fordi du er leder for Alfa Skole Nord") == 2
+        assert body.count("Som leder: Følg op på, at opgaven bliver løst") == 2
+
+    with tenant_scope(world.kommune):
+        preference_set(world.lene, frequency=Frequency.DAILY, language="en")
+    mail.outbox = []
+    world.deadline(person=world.per, unit=world.afdeling, rule="training.amo_basic")
+    run(DUE + days(15))  # first seen late: its latest stage, the escalation
+    [in_english] = to("lene@a.dk")
+    assert "\n1. " in in_english.body and "\n2. " not in in_english.body
+    assert "Deadline: March 17, 2027. " in in_english.body
+    assert "Deadline: <strong>March 17, 2027</strong>. " in html_of(in_english)
+    for body in (in_english.body, html_of(in_english)):
+        assert "because you are the manager of Alfa Skole Nord" in body
+
+
 # --- digests -----------------------------------------------------------------------------------
 
 

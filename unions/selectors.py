@@ -73,17 +73,56 @@ class FollowedDeadline:
         return rule.render_title(self) if rule else self.rule
 
 
+@dataclass(frozen=True, slots=True)
+class MemberPerson:
+    """What the kreds pages show of a member (read as values: a page lists dozens)."""
+
+    pk: int
+    first_name: str
+    last_name: str
+    email: str
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+@dataclass(frozen=True, slots=True)
+class MemberSeat:
+    """An active AMR/TR seat of a member, as the kreds pages show it."""
+
+    role: str
+    committee_name: str
+    start_date: datetime.date
+    term_end: datetime.date | None
+    employer_notified_on: datetime.date | None
+
+    def get_role_display(self) -> str:
+        try:
+            return Membership.Role(self.role).label
+        except ValueError:
+            return self.role
+
+
+@dataclass(frozen=True, slots=True)
+class MemberCourse:
+    """A course the member has completed."""
+
+    name: str
+    completed_on: datetime.date
+
+
 @dataclass
 class MemberRow:
     """One consenting member with an active AMR/TR seat, everything the kreds page shows (the
     member's kommune is their person's: a union membership is a tenant row of it)."""
 
-    person: Person
+    person: MemberPerson
     kommune: Kommune
-    workplace: Unit | None
-    seats: list[Membership] = field(default_factory=list)
+    workplace: str  # the name of the member's workplace (`workplace_of`), or ""
+    seats: list[MemberSeat] = field(default_factory=list)
     deadlines: list[FollowedDeadline] = field(default_factory=list)  # open, most urgent first
-    completions: list[Completion] = field(default_factory=list)
+    completions: list[MemberCourse] = field(default_factory=list)
     kommunegrupper: list[Kommunegruppe] = field(default_factory=list)
     network_groups: list[NetworkGroup] = field(default_factory=list)
 
@@ -431,23 +470,38 @@ def _rows(structure: KredsStructure, people, today: datetime.date) -> list[Membe
     limited to the kreds and the consent. Must run inside scopes_disabled()."""
     kommuner = {k.pk: k for k in structure.kommuner}  # the members are in the kreds' kommuner
     rows = {}
-    # The seats with their people, in one query: a member is a row of the page only with a seat.
-    for seat in (
+    # The seats with their people, in one query, as values (a page lists dozens of members): a
+    # member is a row of the page only with a seat.
+    seats = (
         _active_seats(people)
-        .select_related("committee", "person__unit__parent")
         .order_by("role", "committee__name")
-    ):
-        row = rows.get(seat.person_id)
+        .values_list(
+            "person_id",
+            "person__first_name",
+            "person__last_name",
+            "person__email",
+            "person__kommune_id",
+            "person__unit__kind",
+            "person__unit__name",
+            "person__unit__parent__name",
+            "role",
+            "committee__name",
+            "start_date",
+            "term_end",
+            "employer_notified_on",
+        )
+    )
+    for person_id, first, last, email, kommune_id, kind, unit, parent, *seat in seats:
+        row = rows.get(person_id)
         if row is None:
-            person = seat.person
-            row = rows[seat.person_id] = MemberRow(
-                person=person,
-                kommune=kommuner.get(person.kommune_id) or person.kommune,
-                workplace=workplace_of(person),
+            # The workplace as `workplace_of` tells it: a department's is its parent unit.
+            workplace = (parent if kind == Unit.Kind.AFDELING else unit) or ""
+            row = rows[person_id] = MemberRow(
+                person=MemberPerson(person_id, first, last, email),
+                kommune=kommuner.get(kommune_id) or Kommune.objects.get(pk=kommune_id),
+                workplace=workplace,
             )
-        else:
-            seat.person = row.person  # one instance per member
-        row.seats.append(seat)
+        row.seats.append(MemberSeat(*seat))
     if not rows:
         return []
     seated = list(rows)  # the rest is read for the seated members only, by their ids
@@ -467,11 +521,11 @@ def _rows(structure: KredsStructure, people, today: datetime.date) -> list[Membe
         )
     completions = (
         Completion.objects.filter(person_id__in=seated)
-        .select_related("course_type")
         .order_by("-completed_on")
+        .values_list("person_id", "course_type__name", "completed_on")
     )
-    for completion in completions:
-        rows[completion.person_id].completions.append(completion)
+    for person_id, name, completed_on in completions:
+        rows[person_id].completions.append(MemberCourse(name, completed_on))
 
     # The kommunegrupper and network groups of each kommune, worked out once per kommune.
     grupper = {

@@ -245,16 +245,13 @@ def kreds_export(request, kreds_id):
                         ", ".join(g.name for g in row.kommunegrupper),
                         row.workplace or "",
                         seat.get_role_display(),
-                        seat.committee.name,
+                        seat.committee_name,
                         _day(seat.start_date),
                         _day(seat.term_end),
                         _day(seat.employer_notified_on),
                         " | ".join(f"{d.title} ({_day(d.due_date)})" for d in overdue),
                         " | ".join(f"{d.title} ({_day(d.due_date)})" for d in coming),
-                        " | ".join(
-                            f"{c.course_type.name} ({_day(c.completed_on)})"
-                            for c in row.completions
-                        ),
+                        " | ".join(f"{c.name} ({_day(c.completed_on)})" for c in row.completions),
                         ", ".join(g.name for g in row.network_groups),
                     )
                 ]

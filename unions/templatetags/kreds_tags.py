@@ -66,7 +66,7 @@ def member_rows(rows) -> str:
     def seat_item(seat, workplace: str) -> str:
         term = f", {term_until} {day(seat.term_end)}" if seat.term_end else ""
         return (
-            f"<li>{escape(seat.get_role_display())} – {escape(seat.committee.name)}{workplace}"
+            f"<li>{escape(seat.get_role_display())} – {escape(seat.committee_name)}{workplace}"
             f'<br><span class="muted">{elected_from} {day(seat.start_date)}{term}</span></li>'
         )
 
@@ -79,13 +79,12 @@ def member_rows(rows) -> str:
             f'<br><span class="muted">{escape(g.name)}</span>' for g in row.kommunegrupper
         )
         workplace = (
-            f'<br><span class="muted">{escape(row.workplace.name)}</span>' if row.workplace else ""
+            f'<br><span class="muted">{escape(row.workplace)}</span>' if row.workplace else ""
         )
         seats = "".join(seat_item(seat, workplace) for seat in row.seats)
         deadlines = deadline_lines(row.deadlines, memo) if row.deadlines else no_deadlines
         courses = "".join(
-            f"<div>{escape(c.course_type.name)} ({day(c.completed_on)})</div>"
-            for c in row.completions
+            f"<div>{escape(c.name)} ({day(c.completed_on)})</div>" for c in row.completions
         )
         groups = "".join(f"<div>{escape(g.name)}</div>" for g in row.network_groups)
         return (
