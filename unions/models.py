@@ -175,9 +175,14 @@ class UnionMembership(TenantModel):
     # Derived: the due date of the person's next open training deadline or AMR term end, the
     # order of the kreds overview (kept by unions.services.union_next_due_refresh).
     next_due = models.DateField(null=True, blank=True, editable=False)
+    # Derived: whether the person holds an active AMR or TR seat (not ended, in a committee not
+    # closed), the members the kreds follows. Kept by the database itself (triggers, migration
+    # 0005_seated), whichever door changes a seat or a committee: the admin, imports, the HR
+    # sync's bulk updates, a cascade. What Django writes here is replaced on every save.
+    seated = models.BooleanField(default=False, editable=False)
 
     objects = scoped_manager(UnionMembershipQuerySet)
-    history = tenant_history(excluded_fields=["next_due"])
+    history = tenant_history(excluded_fields=["next_due", "seated"])
 
     class Meta:
         verbose_name = _("medlemskab af faglig organisation")

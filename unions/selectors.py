@@ -19,7 +19,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import CharField, F, Lookup, Q, QuerySet, Value
+from django.db.models import CharField, F, Q, QuerySet, Value
 
 from committees.models import Membership
 from core.tenancy import scopes_disabled
@@ -42,6 +42,8 @@ from .models import (
 
 # The seats a kreds follows (DESIGN: union officers see their members' AMR status; seed 000 and
 # 001 also bring the TR into the yearly meeting and the kommunegruppe).
+# `UnionMembership.seated` is kept by the database with these roles written into its triggers
+# (migration unions 0005_seated): a change here needs a migration that rewrites them.
 FOLLOWED_ROLES = (Membership.Role.AMR, Membership.Role.TR)
 # Deadlines shown to the kreds: the training duties and the AMR's term end (new election due).
 TERM_END_RULE = "committees.amr_term_end"
@@ -227,45 +229,14 @@ def _consenting_memberships(kreds: Kreds, kommune_ids: set[int]) -> QuerySet[Uni
     )
 
 
-class _InReadFirst(Lookup):
-    """`lhs IN (subquery)`, with the subquery read once before the query on PostgreSQL:
-    `lhs = ANY(ARRAY(subquery))` is an InitPlan, which the planner cannot turn into a join."""
-
-    lookup_name = "in_read_first"
-
-    def _sides(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return lhs, rhs, (*lhs_params, *rhs_params)
-
-    def as_sql(self, compiler, connection):
-        lhs, rhs, params = self._sides(compiler, connection)
-        return f"{lhs} IN {rhs}", params
-
-    def as_postgresql(self, compiler, connection):
-        lhs, rhs, params = self._sides(compiler, connection)
-        return f"{lhs} = ANY(ARRAY{rhs})", params
-
-
 def _seated(kreds: Kreds, kommune_ids: set[int]) -> QuerySet[UnionMembership]:
     """The consenting members (`_consenting_memberships`) who hold an active AMR/TR seat (the
     ones the kreds follows). Must run inside scopes_disabled().
 
-    The seats are looked up by the people of the kreds' consenting memberships, read first
-    (without their person rows: the members' own query applies every filter). Written as
-    EXISTS (or IN), the plan followed the table statistics: with the kreds' members
-    overestimated, PostgreSQL hashed every active AMR/TR seat of every kommune with its
-    committee to keep a few hundred members (40–50 ms of the kreds overview at L), where
-    reading these people's seats through the index on the person takes a few."""
-    people = UnionMembership.objects.consenting().filter(kreds=kreds, kommune_id__in=kommune_ids)
-    seats = Membership.objects.filter(
-        _InReadFirst(F("person_id"), people.values("person_id")),
-        role__in=FOLLOWED_ROLES,
-        ended_on__isnull=True,
-        committee__closed_on__isnull=True,
-    )
-    members = _consenting_memberships(kreds, kommune_ids)
-    return members.filter(person_id__in=seats.values("person_id"))
+    `seated` is kept on the union membership by the database (migration unions 0005): looking
+    the seats up here, through the members' people and their committees, was most of the kreds
+    overview's query (three index lookups per member, several hundred members at L)."""
+    return _consenting_memberships(kreds, kommune_ids).filter(seated=True)
 
 
 def _active_seats(person_ids) -> QuerySet[Membership]:
