@@ -168,6 +168,44 @@ def _items_for(kommune_id: int, deadline: dict, resolver: Resolver, today) -> li
     return items
 
 
+def _insert_new(items: list[ReminderItem]) -> None:
+    """Insert the planned rows in their order, leaving out any that a concurrent tick inserted
+    first (the unique deadline, recipient and reason).
+
+    On PostgreSQL the rows are copied (COPY) into a temporary table and inserted from it with
+    one statement: the first tick after go-live plans tens of thousands of rows, and building
+    Django's multi-row INSERT for every 500 of them took longer than the database's own work.
+    Elsewhere (SQLite) `bulk_create`."""
+    if not items:
+        return
+    if connection.vendor != "postgresql":
+        ReminderItem.objects.bulk_create(items, batch_size=500, ignore_conflicts=True)
+        return
+    fields = [f for f in ReminderItem._meta.concrete_fields if not f.primary_key]
+    now = timezone.now()
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = connection.ops.quote_name(ReminderItem._meta.db_table)
+    stamped = [getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) for f in fields]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE reminders_new_items ON COMMIT DROP AS "
+            f"SELECT {columns} FROM {table} WITH NO DATA"
+        )
+        with cursor.copy(f"COPY reminders_new_items ({columns}) FROM STDIN") as copy:
+            for item in items:
+                copy.write_row(
+                    [
+                        now if stamp else getattr(item, field.attname)
+                        for field, stamp in zip(fields, stamped, strict=True)
+                    ]
+                )
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM reminders_new_items "
+            "ORDER BY deadline_id, recipient_id, reason ON CONFLICT DO NOTHING"
+        )
+        cursor.execute("DROP TABLE reminders_new_items")
+
+
 def reminders_plan(kommune: Kommune, *, today: datetime.date) -> int:
     """Insert the reminder rows that today's stages call for. Call in the kommune's scope."""
     deadlines = list(_unplanned_deadlines(today))
@@ -181,7 +219,7 @@ def reminders_plan(kommune: Kommune, *, today: datetime.date) -> int:
     # Sorted so that concurrent ticks insert in the same order and wait on, never deadlock with,
     # each other.
     items.sort(key=lambda i: (i.deadline_id, i.recipient_id, i.reason))
-    ReminderItem.objects.bulk_create(items, batch_size=500, ignore_conflicts=True)
+    _insert_new(items)
     if len(items) >= ANALYZE_AFTER_ROWS:
         _analyze(ReminderItem)
 

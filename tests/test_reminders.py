@@ -681,8 +681,8 @@ def count(fn) -> int:
 @pytest.mark.parametrize("what", ["prepare", "send"])
 def test_it_plans_and_sends_with_a_constant_number_of_queries(org_a, org_b, what):
     counts = []
-    # Sizes within one INSERT batch: a bulk insert takes one statement per batch of rows (500
-    # on PostgreSQL, fewer on SQLite), the one thing that grows, and only with thousands.
+    # On PostgreSQL the planned rows are copied in (one COPY whatever their number); SQLite's
+    # bulk insert would take one statement per batch of rows, so the sizes stay within one.
     for org, n in ((org_a, 2), (org_b, 8)):
         world = World(org)
         populate(world, n)
