@@ -824,6 +824,11 @@ def test_a_forwarded_injury_reaches_only_that_kreds_until_consent_is_withdrawn(
     client.force_login(world.officer)
     page = client.get(overview_url(world.kreds))
     assert page.context["forwarded"].rows == [forwarded]
+    # Its line: the date linking to the case, the kind, kommune and workplace; no health data.
+    line = page.content.decode().split('<tr class="forwarded">')[1].split("</tr>")[0]
+    assert f'<a href="{url}">{forwarded.occurred_on:%d.%m.%Y}</a>' in line
+    assert forwarded.get_kind_display() in line and org_a.kommune.name in line
+    assert forwarded.unit.name in line and "Faldt" not in line
     detail = client.get(url)
     assert detail.status_code == 200
     assert "Faldt på trappen" in detail.content.decode() and "Ida Skadet" in detail.content.decode()
