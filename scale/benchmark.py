@@ -926,6 +926,23 @@ def _reminder_tick(now: datetime.datetime, batches: list[list[int]], position) -
             outcomes[outcome] = outcomes.get(outcome, 0) + count
 
 
+def tick_moment(at: datetime.datetime) -> datetime.datetime:
+    """When the measured reminder tick runs: five minutes after `at` (after the moment the
+    digests are created: their first attempt is due from their creation), and not before the
+    morning send hour of that day (grouping waits for it). Just before midnight the five
+    minutes fall on the next day, whose send hour is then the moment (taking today's would
+    leave the tick before the send hour, with no digest to send)."""
+    from django.utils import timezone
+
+    ahead = at + datetime.timedelta(minutes=5)
+    morning = timezone.make_aware(
+        datetime.datetime.combine(
+            timezone.localdate(ahead), datetime.time(settings.REMINDER_SEND_HOUR)
+        )
+    )
+    return max(ahead, morning)
+
+
 def measure_reminders(fixture: Fixture, *, senders: int = 2) -> dict:
     """The reminder tick of the kommune from a clean slate (the first tick after deployment:
     every open deadline whose stage has been reached gets its reminders): plan → group → send,
@@ -943,12 +960,7 @@ def measure_reminders(fixture: Fixture, *, senders: int = 2) -> dict:
         ReminderDigest.objects.all().delete()
     from django.utils import timezone
 
-    # After the morning send hour (grouping waits for it), and after the moment the digests are
-    # created (their first attempt is due from their creation).
-    morning = timezone.make_aware(
-        datetime.datetime.combine(timezone.localdate(), datetime.time(settings.REMINDER_SEND_HOUR))
-    )
-    now = max(timezone.now() + datetime.timedelta(minutes=5), morning)
+    now = tick_moment(timezone.now())
     with SmtpSink() as sink:
         smtp = {
             "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",

@@ -6,6 +6,7 @@ page the benchmark loads answers 200 for its persona."""
 
 from __future__ import annotations
 
+import datetime
 import smtplib
 from collections import defaultdict
 from email.message import EmailMessage
@@ -325,3 +326,22 @@ def test_the_targets_are_issue_15s_and_each_is_judged_against_its_own_run():
     assert met["L: AMO diagram PDF served ≤ 300 ms (p95)"] is False
     assert met["L: HR sync of 45,000 people (first run) ≤ 60 s"] is True
     assert met["Full re-evaluation of XL ≤ 15 s"] is True
+
+
+def test_the_reminder_tick_is_measured_after_the_send_hour_even_just_before_midnight(settings):
+    """The benchmark's tick runs five minutes ahead, and not before the day's send hour: at
+    23:58 in Copenhagen that is the next day's send hour, not a moment before it."""
+    from zoneinfo import ZoneInfo
+
+    from scale.benchmark import tick_moment
+
+    settings.REMINDER_SEND_HOUR = 7
+    cph = ZoneInfo("Europe/Copenhagen")
+    day = datetime.date(2026, 12, 4)
+
+    def at(d, hour, minute=0):
+        return datetime.datetime.combine(d, datetime.time(hour, minute), tzinfo=cph)
+
+    assert tick_moment(at(day, 10)) == at(day, 10, 5)
+    assert tick_moment(at(day, 3)) == at(day, 7)
+    assert tick_moment(at(day, 23, 58)) == at(day + datetime.timedelta(days=1), 7)
