@@ -187,12 +187,16 @@ class Membership(TenantModel):
         ]
 
     def get_role_display(self) -> str:
-        # Django's generated version hashes every choice (lazy labels) on each call; long
-        # lists of seats (the kreds overview) ask many times.
+        return self.role_label(self.role)
+
+    @classmethod
+    def role_label(cls, role: str) -> str:
+        """A role's label. Django's generated `get_role_display` hashes every choice (lazy
+        labels) on each call; long lists of seats (the kreds overview) ask many times."""
         try:
-            return self.Role(self.role).label
+            return cls.Role(role).label
         except ValueError:
-            return self.role
+            return role
 
     def __str__(self) -> str:
         return f"{self.person} – {self.get_role_display()} – {self.committee}"

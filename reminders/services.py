@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import datetime
 import logging
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -48,6 +47,7 @@ from django.utils.translation import gettext, ngettext
 from core import outbox
 from core.history import set_history_user
 from core.tenancy import scopes_disabled, tenant_scope
+from core.urls import address_of_each
 from deadlines.models import Deadline
 from organisations.models import Kommune, Person
 
@@ -349,10 +349,6 @@ def digest_send(digest_id: int, *, now: datetime.datetime | None = None) -> str:
     return outbox.send_one(DIGESTS, digest_id, now=now)
 
 
-# Stands for a deadline's public id in its reversed address (no real id is all zeros).
-_SENTINEL = uuid.UUID(int=0)
-
-
 def digest_context(
     recipient: Person,
     items: list[ReminderItem],
@@ -370,7 +366,7 @@ def digest_context(
     entries: dict[int, dict] = {}
     # Each deadline's page: the address reversed once, with each deadline's id put in its place
     # (a leader's digest links a hundred deadlines).
-    detail = _absolute(reverse("deadlines:detail", args=[_SENTINEL]))
+    detail = address_of_each("deadlines:detail")
     for item in items:
         deadline = item.deadline
         entry = entries.get(deadline.pk)
@@ -380,7 +376,7 @@ def digest_context(
             entry = entries[deadline.pk] = {
                 "deadline": deadline,
                 "source": sources.get(deadline.rule) or deadline.source,
-                "url": detail.replace(str(_SENTINEL), str(deadline.public_id)),
+                "url": _absolute(detail(deadline.public_id)),
                 "action": _absolute_action(rule, deadline),
                 "what_to_do": rule.what_to_do if rule else "",
                 "responsible": deadline.person or deadline.committee,

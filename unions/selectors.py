@@ -100,10 +100,7 @@ class MemberSeat:
     employer_notified_on: datetime.date | None
 
     def get_role_display(self) -> str:
-        try:
-            return Membership.Role(self.role).label
-        except ValueError:
-            return self.role
+        return Membership.role_label(self.role)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,16 +5,14 @@ rendering at L). The markup is the one the loop made."""
 
 from __future__ import annotations
 
-import uuid
-
 from django import template
-from django.urls import reverse
 from django.utils import dateformat
 from django.utils.formats import get_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from core.urls import address_of_each
 from deadlines.templatetags.deadline_tags import deadline_lines
 
 register = template.Library()
@@ -102,21 +100,16 @@ def member_rows(rows) -> str:
     return mark_safe("".join(map(row_html, rows)))  # every value escaped above
 
 
-# Stands for an injury's public id in its reversed address (no real id is all zeros).
-_SENTINEL = uuid.UUID(int=0)
-
-
 @register.simple_tag
 def forwarded_rows(incidents, kreds) -> str:
     """One <tr class="forwarded"> per injury forwarded to the kreds (unions/_forwarded.html):
     its date linking to the case, kind, kommune, workplace and days of absence; the address
     reversed once for all of them. Every value escaped here."""
     formatted = _date_formatter(get_format("SHORT_DATE_FORMAT"))
-    address = reverse("unions:incident", args=[kreds.public_id, _SENTINEL])
-    sentinel = str(_SENTINEL)
+    address = address_of_each("unions:incident", kreds.public_id)
 
     def row_html(incident) -> str:
-        url = escape(address.replace(sentinel, str(incident.public_id)))
+        url = escape(address(incident.public_id))
         return (
             f'\n<tr class="forwarded">\n  <td><a href="{url}">'
             f"{escape(formatted(incident.occurred_on))}</a></td>\n"
