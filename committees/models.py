@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import OutboxRow
-from core.tenancy import TenantModel, tenant_history
+from core.tenancy import TenantModel, kommune_pk_index, tenant_history
 
 
 class Committee(TenantModel):
@@ -184,6 +184,7 @@ class Membership(TenantModel):
         indexes = [
             models.Index(fields=["kommune", "role", "ended_on"]),
             models.Index(fields=["person", "ended_on"]),
+            kommune_pk_index("membership_kommune_pk"),
         ]
 
     def get_role_display(self) -> str:

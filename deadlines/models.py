@@ -11,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.tenancy import TenantModel, scoped_manager, tenant_history
+from core.tenancy import TenantModel, kommune_pk_index, scoped_manager, tenant_history
 
 
 class Status(models.TextChoices):
@@ -126,6 +126,7 @@ class Deadline(TenantModel):
                 condition=models.Q(state="open"),
                 name="deadline_open_person_due",
             ),
+            kommune_pk_index("deadline_kommune_pk"),
         ]
 
     def __str__(self) -> str:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
-from core.tenancy import TenantModel, tenant_history
+from core.tenancy import TenantModel, kommune_pk_index, tenant_history
 
 
 class Kommune(models.Model):
@@ -148,6 +148,7 @@ class Unit(TenantModel):
         constraints = [
             models.UniqueConstraint(fields=["kommune", "code"], name="unit_unique_code"),
         ]
+        indexes = [kommune_pk_index("unit_kommune_pk")]
         permissions = [("administer_unit", _("Kan administrere enheden og det underliggende"))]
 
     def __str__(self) -> str:
@@ -259,7 +260,10 @@ class Person(TenantModel):
                 name="person_unique_user_per_kommune",
             ),
         ]
-        indexes = [models.Index(fields=["kommune", "last_name", "first_name"])]
+        indexes = [
+            models.Index(fields=["kommune", "last_name", "first_name"]),
+            kommune_pk_index("person_kommune_pk"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name

@@ -162,6 +162,62 @@ def test_lists_are_paginated_by_cursor(org_a, token_a):
         assert seen == {str(u.public_id) for u in Unit.objects.all()}
 
 
+
+# The lists of the large tables, with the index their pages are read by (core.tenancy.
+# kommune_pk_index): a page in pk order within the kommune.
+LIST_INDEXES = {
+    "units": "unit_kommune_pk",
+    "people": "person_kommune_pk",
+    "memberships": "membership_kommune_pk",
+    "deadlines": "deadline_kommune_pk",
+    "enrolments": "enrolment_kommune_pk",
+    "completions": "completion_kommune_pk",
+}
+
+
+PLANNER_SHORTCUTS = ("enable_seqscan", "enable_bitmapscan", "enable_sort")
+
+
+@pytest.mark.parametrize("endpoint", LIST_INDEXES)
+def test_a_list_page_reads_only_its_kommunes_rows(
+    require_postgres, org_a, org_b, token_a, endpoint
+):
+    """A page of a list comes from the (kommune, id) index, without a sort: not from the
+    primary key with every other kommune's rows skipped (at 98 kommuner, a page of a kommune
+    whose rows come late in the table read thousands of rows). The planner's other ways (a
+    sequential or bitmap scan and a sort, cheapest for a few rows) are turned off, so that the
+    plan shows what the indexes allow, whatever the size of the test data."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = api(token_a).get(f"/api/v1/{endpoint}/?page_size=2")
+    assert response.status_code == 200
+    table = {
+        "units": "organisations_unit",
+        "people": "organisations_person",
+        "memberships": "committees_membership",
+        "deadlines": "deadlines_deadline",
+        "enrolments": "training_enrolment",
+        "completions": "training_completion",
+    }[endpoint]
+    (page,) = [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].startswith("SELECT") and f'FROM "{table}"' in q["sql"] and "LIMIT" in q["sql"]
+    ]
+    with connection.cursor() as cursor:
+        for setting in PLANNER_SHORTCUTS:
+            cursor.execute(f"SET {setting} = off")
+        try:
+            cursor.execute(f"EXPLAIN {page}")
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        finally:
+            for setting in PLANNER_SHORTCUTS:
+                cursor.execute(f"RESET {setting}")
+    assert f"Index Scan using {LIST_INDEXES[endpoint]} on {table}" in plan, plan
+    assert "Sort" not in plan, plan
+
 def test_deadlines_are_filtered(org_a, token_a):
     with tenant_scope(org_a.kommune):
         evaluate_kommune(org_a.kommune)

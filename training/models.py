@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.tenancy import TenantModel, tenant_history
+from core.tenancy import TenantModel, kommune_pk_index, tenant_history
 
 
 class CourseKind(models.TextChoices):
@@ -129,6 +129,7 @@ class Enrolment(TenantModel):
         constraints = [
             models.UniqueConstraint(fields=["person", "course_date"], name="enrolment_unique")
         ]
+        indexes = [kommune_pk_index("enrolment_kommune_pk")]
 
     def __str__(self) -> str:
         return f"{self.person} – {self.course_date}"
@@ -175,7 +176,10 @@ class Completion(TenantModel):
         verbose_name = _("gennemført uddannelse")
         verbose_name_plural = _("gennemførte uddannelser")
         ordering = ["-completed_on"]
-        indexes = [models.Index(fields=["person", "completed_on"])]
+        indexes = [
+            models.Index(fields=["person", "completed_on"]),
+            kommune_pk_index("completion_kommune_pk"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} – {self.course_type} ({self.completed_on:%d.%m.%Y})"
