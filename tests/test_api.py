@@ -162,7 +162,6 @@ def test_lists_are_paginated_by_cursor(org_a, token_a):
         assert seen == {str(u.public_id) for u in Unit.objects.all()}
 
 
-
 # The lists of the large tables, with the index their pages are read by (core.tenancy.
 # kommune_pk_index): a page in pk order within the kommune.
 LIST_INDEXES = {
@@ -217,6 +216,7 @@ def test_a_list_page_reads_only_its_kommunes_rows(
                 cursor.execute(f"RESET {setting}")
     assert f"Index Scan using {LIST_INDEXES[endpoint]} on {table}" in plan, plan
     assert "Sort" not in plan, plan
+
 
 def test_deadlines_are_filtered(org_a, token_a):
     with tenant_scope(org_a.kommune):

@@ -16,18 +16,19 @@ Nothing else may read union data across kommuner; the kommune's HR and leaders n
 from __future__ import annotations
 
 import datetime
+import json
 from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import CharField, F, Q, QuerySet, Value
 
-from committees.models import Membership
+from committees.models import Committee, Membership
 from core.tenancy import scopes_disabled
 from deadlines.engine import registry
 from deadlines.models import DUE_SOON_DAYS, Deadline, Status
 from deadlines.selectors import URGENCY
 from organisations.models import Kommune, Person, Unit
-from training.models import Completion
+from training.models import Completion, CourseType
 
 from .models import (
     Kommunegruppe,
@@ -277,8 +278,8 @@ def member_rows(
     if not kommune_ids:
         return []
     with scopes_disabled():
-        members = _consenting_memberships(structure.kreds, kommune_ids)
-        return _rows(structure, members.values("person_id"), today)
+        seated = _seated(structure.kreds, kommune_ids)
+        return _rows(structure, seated.values_list("person_id", flat=True), today)
 
 
 # Members on one page of the kreds overview, most urgent first (the CSV export has them all).
@@ -432,68 +433,101 @@ def _open_status(due_date: datetime.date, today: datetime.date) -> str:
     return Status.UPCOMING.value
 
 
+def _rows_sql(count: int) -> str:
+    """The statement of `_rows` for `count` people: their active AMR/TR seats with the person
+    and workplace (part 0, by role and committee), their open followed deadlines (part 1, by due
+    date: `followed_deadlines_q`) and their completed courses (part 2, newest first), in one
+    UNION ALL. Written out: a page reads it on every request, and the ORM took longer to build
+    the three queries than the database to answer them. The first part's empty columns are
+    typed for the parts below (PostgreSQL resolves a UNION's types pair by pair)."""
+    ids = ", ".join(["%s"] * count)
+    membership, committee = Membership._meta.db_table, Committee._meta.db_table
+    person, unit = Person._meta.db_table, Unit._meta.db_table
+    deadline, completion = Deadline._meta.db_table, Completion._meta.db_table
+    course_type = CourseType._meta.db_table
+    return f"""
+        SELECT 0 AS part, m.person_id, p.first_name AS name, p.last_name, p.email, p.kommune_id,
+          u.kind, u.name AS unit_name, parent.name AS parent_name, m.role,
+          c.name AS committee_name, m.start_date, m.term_end, m.employer_notified_on,
+          CAST(NULL AS date) AS due_date, CAST(NULL AS integer) AS deadline_id,
+          NULL AS params, CAST(NULL AS date) AS completed_on
+        FROM {membership} m
+          JOIN {committee} c ON c.id = m.committee_id
+          JOIN {person} p ON p.id = m.person_id
+          LEFT JOIN {unit} u ON u.id = p.unit_id
+          LEFT JOIN {unit} parent ON parent.id = u.parent_id
+        WHERE m.person_id IN ({ids}) AND m.role IN (%s, %s) AND m.ended_on IS NULL
+          AND c.closed_on IS NULL
+        UNION ALL
+        SELECT 1, d.person_id, d.rule, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+          NULL, NULL, d.due_date, d.id, d.params, NULL
+        FROM {deadline} d
+        WHERE d.person_id IN ({ids}) AND d.state = %s AND (d.rule LIKE %s OR d.rule = %s)
+        UNION ALL
+        SELECT 2, t.person_id, ct.name, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+          NULL, NULL, NULL, NULL, NULL, t.completed_on
+        FROM {completion} t JOIN {course_type} ct ON ct.id = t.course_type_id
+        WHERE t.person_id IN ({ids})
+        ORDER BY part, role, committee_name, due_date, deadline_id, completed_on DESC"""
+
+
+def _date(value) -> datetime.date | None:
+    """A date read by a raw statement (SQLite gives its text)."""
+    if value is None or isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(value)
+
+
 def _rows(structure: KredsStructure, people, today: datetime.date) -> list[MemberRow]:
     """Rows of these members (only those with an active AMR/TR seat), sorted. `people`: the
-    person ids of members (a list, or the `person_id` values of union memberships), already
-    limited to the kreds and the consent. Must run inside scopes_disabled()."""
+    person ids of members, already limited to the kreds and the consent. One statement
+    (`_rows_sql`): a page lists dozens of members, read as values."""
+    people = list(people)
+    if not people:
+        return []
     kommuner = {k.pk: k for k in structure.kommuner}  # the members are in the kreds' kommuner
     rows = {}
-    # The seats with their people, in one query, as values (a page lists dozens of members): a
-    # member is a row of the page only with a seat.
-    seats = (
-        _active_seats(people)
-        .order_by("role", "committee__name")
-        .values_list(
-            "person_id",
-            "person__first_name",
-            "person__last_name",
-            "person__email",
-            "person__kommune_id",
-            "person__unit__kind",
-            "person__unit__name",
-            "person__unit__parent__name",
-            "role",
-            "committee__name",
-            "start_date",
-            "term_end",
-            "employer_notified_on",
-        )
+    params = (
+        *people,
+        *FOLLOWED_ROLES,
+        *people,
+        Deadline.State.OPEN,
+        f"{TRAINING_RULE_PREFIX}%",
+        TERM_END_RULE,
+        *people,
     )
-    for person_id, first, last, email, kommune_id, kind, unit, parent, *seat in seats:
-        row = rows.get(person_id)
-        if row is None:
-            # The workplace as `workplace_of` tells it: a department's is its parent unit.
-            workplace = (parent if kind == Unit.Kind.AFDELING else unit) or ""
-            row = rows[person_id] = MemberRow(
-                person=MemberPerson(person_id, first, last, email),
-                kommune=kommuner.get(kommune_id) or Kommune.objects.get(pk=kommune_id),
-                workplace=workplace,
+    with connection.cursor() as cursor:
+        cursor.execute(_rows_sql(len(people)), params)
+        found = cursor.fetchall()
+    for part, person_id, name, last, email, kommune_id, kind, unit, parent, *rest in found:
+        role, committee_name, start_date, term_end, notified, due_date, _pk, values, done = rest
+        if part == 0:
+            # A member is a row of the page only with a seat (seats come first).
+            row = rows.get(person_id)
+            if row is None:
+                # The workplace as `workplace_of` tells it: a department's is its parent unit.
+                workplace = (parent if kind == Unit.Kind.AFDELING else unit) or ""
+                row = rows[person_id] = MemberRow(
+                    person=MemberPerson(person_id, name, last, email),
+                    kommune=kommuner.get(kommune_id) or Kommune.objects.get(pk=kommune_id),
+                    workplace=workplace,
+                )
+            row.seats.append(
+                MemberSeat(
+                    role, committee_name, _date(start_date), _date(term_end), _date(notified)
+                )
             )
-        row.seats.append(MemberSeat(*seat))
-    if not rows:
-        return []
-    seated = list(rows)  # the rest is read for the seated members only, by their ids
-    deadlines = (
-        Deadline.objects.filter(
-            followed_deadlines_q(), person_id__in=seated, state=Deadline.State.OPEN
-        )
-        # What the page and the CSV show of a deadline (its title comes from the rule and the
-        # params), read as values: a member row lists several.
-        .values_list("person_id", "rule", "params", "due_date")
-        .order_by("due_date", "pk")
-    )
-    for person_id, rule, params, due_date in deadlines:
-        status = _open_status(due_date, today)
-        rows[person_id].deadlines.append(
-            FollowedDeadline(person_id, rule, params, due_date, status)
-        )
-    completions = (
-        Completion.objects.filter(person_id__in=seated)
-        .order_by("-completed_on")
-        .values_list("person_id", "course_type__name", "completed_on")
-    )
-    for person_id, name, completed_on in completions:
-        rows[person_id].completions.append(MemberCourse(name, completed_on))
+        elif (row := rows.get(person_id)) is None:
+            continue
+        elif part == 1:
+            due_date = _date(due_date)
+            if isinstance(values, str):  # SQLite gives the JSON's text
+                values = json.loads(values)
+            row.deadlines.append(
+                FollowedDeadline(person_id, name, values, due_date, _open_status(due_date, today))
+            )
+        else:
+            row.completions.append(MemberCourse(name, _date(done)))
 
     # The kommunegrupper and network groups of each kommune, worked out once per kommune.
     grupper = {
