@@ -47,7 +47,17 @@ def deadline_lines(deadlines, memo: dict | None = None) -> str:
                 titles[deadline.rule] = str(rule.title)
             title = titles[deadline.rule]
             if "%(" in title:
-                title = rule.render_title(deadline)
+                # A title with the deadline's own values (a course's name, a year): the same
+                # values give the same title, rendered once.
+                try:
+                    key = (deadline.rule, *sorted((deadline.params or {}).items()))
+                    hash(key)
+                except TypeError:  # a value that is a list or a dict
+                    key = None
+                if key is None:
+                    title = rule.render_title(deadline)
+                elif (title := titles.get(key)) is None:
+                    title = titles[key] = rule.render_title(deadline)
         due = days.get(deadline.due_date)
         if due is None:
             due = days[deadline.due_date] = dateformat.format(deadline.due_date, date_pattern)

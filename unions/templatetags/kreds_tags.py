@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from core.urls import address_of_each
 from deadlines.templatetags.deadline_tags import deadline_lines
+from incidents.models import Kind as IncidentKind
 
 register = template.Library()
 
@@ -64,10 +65,14 @@ def member_rows(rows) -> str:
         for deadline in row.deadlines:
             day(deadline.due_date)
 
+    roles = {}  # each role's label, translated once
+
     def seat_item(seat, workplace: str) -> str:
         term = f", {term_until} {day(seat.term_end)}" if seat.term_end else ""
+        if (role := roles.get(seat.role)) is None:
+            role = roles[seat.role] = escape(seat.get_role_display())
         return (
-            f"<li>{escape(seat.get_role_display())} – {escape(seat.committee_name)}{workplace}"
+            f"<li>{role} – {escape(seat.committee_name)}{workplace}"
             f'<br><span class="muted">{elected_from} {day(seat.start_date)}{term}</span></li>'
         )
 
@@ -107,13 +112,17 @@ def forwarded_rows(incidents, kreds) -> str:
     reversed once for all of them. Every value escaped here."""
     formatted = _date_formatter(get_format("SHORT_DATE_FORMAT"))
     address = address_of_each("unions:incident", kreds.public_id)
+    # The kinds' labels, translated once (Django's `get_kind_display` hashes every choice's
+    # lazy label on each call: most of this tag's time).
+    kinds = {kind.value: escape(kind.label) for kind in IncidentKind}
 
     def row_html(incident) -> str:
         url = escape(address(incident.public_id))
+        kind = kinds.get(incident.kind) or escape(incident.kind)
         return (
             f'\n<tr class="forwarded">\n  <td><a href="{url}">'
             f"{escape(formatted(incident.occurred_on))}</a></td>\n"
-            f"  <td>{escape(incident.get_kind_display())}</td>\n"
+            f"  <td>{kind}</td>\n"
             f"  <td>{escape(incident.kommune.name)}</td>\n"
             f"  <td>{escape(incident.unit.name)}</td>\n"
             f"  <td>{incident.absence_days}</td>\n</tr>\n"
