@@ -275,6 +275,51 @@ def test_forwarding_requires_the_injured_persons_consent(org_a, case):
     assert incidents_forwarded_to_kreds(KREDS) == ([], 0)
 
 
+def test_the_kreds_list_pages_newest_first_and_counts_past_the_last_page(org_a, org_b, case):
+    """The list the kreds reads (written out in SQL): the live forwards of this kreds, in any
+    kommune, newest first, a page at a time with the total; past the last page, no rows and
+    still the total; a withdrawn forward and another kreds' are not there."""
+    forwards = {}
+    for org, day, kreds in (
+        (org_a, 5, KREDS),
+        (org_b, 7, KREDS),
+        (org_a, 6, KREDS),
+        (org_a, 8, OTHER_KREDS),
+    ):
+        with tenant_scope(org.kommune):
+            injured = f.person(org.kommune, "Ulla", f"Ulykke{day}", unit=org.workplace)
+            incident = services.incident_report(
+                kind=Kind.ARBEJDSULYKKE,
+                occurred_on=date(2026, 3, day),
+                place="Gangen",
+                unit=org.workplace,
+                description="Faldt",
+                injured=injured,
+                absence_first_day=date(2026, 3, day),
+                absence_days=day,
+            )
+            forwards[day] = services.incident_forward(
+                incident,
+                kreds_public_id=kreds,
+                consent_given_on=date(2026, 3, 10),
+                forwarded_by=org.amr.person,
+            )
+    with tenant_scope(org_a.kommune):
+        services.incident_forward_withdraw(forwards[6])
+
+    rows, total = incidents_forwarded_to_kreds(KREDS, offset=0, limit=1)
+    assert total == 2
+    assert [(r.occurred_on, r.kommune.name, r.unit.name, r.absence_days) for r in rows] == [
+        (date(2026, 3, 7), org_b.kommune.name, org_b.workplace.name, 7)
+    ]
+    rows, total = incidents_forwarded_to_kreds(KREDS, offset=1, limit=1)
+    assert ([r.occurred_on for r in rows], total) == ([date(2026, 3, 5)], 2)
+    assert rows[0].get_kind_display() == Kind.ARBEJDSULYKKE.label
+    assert incidents_forwarded_to_kreds(KREDS, offset=5, limit=1) == ([], 2)
+    rows, total = incidents_forwarded_to_kreds(KREDS)
+    assert ([r.occurred_on.day for r in rows], total) == ([7, 5], 2)
+
+
 def test_a_case_without_an_injured_person_cannot_be_forwarded(org_a, case):
     with tenant_scope(org_a.kommune):
         near_miss = services.incident_report(

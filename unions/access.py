@@ -4,12 +4,17 @@ same 404."""
 
 from __future__ import annotations
 
+import uuid
+from functools import lru_cache
+
+from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from committees.viewer import get_viewer
 from core.access import Access, decides
+from core.rawsql import Columns
 from core.tenancy import scopes_disabled
 from organisations.models import Kommune
 
@@ -20,6 +25,7 @@ from .models import (
     NetworkGroup,
     NetworkInvitation,
     NetworkMeeting,
+    Union,
     UnionMembership,
 )
 
@@ -61,22 +67,46 @@ def get_kreds_for_officer(user, public_id) -> Kreds:
 
 
 def get_kreds_and_kommuner_for_officer(user, public_id) -> tuple[Kreds, list[Kommune]]:
-    """`get_kreds_for_officer` and the kommuner the kreds covers, by name, in one query (one row
-    per kommune the kreds covers): the kreds' member pages read both on every request. A kreds
-    that covers no kommune yet, or none of the user's, takes the plain lookup (and its 404)."""
+    """`get_kreds_for_officer` and the kommuner the kreds covers, by name, in one statement
+    (one row per kommune the kreds covers, or one without a kommune): the kreds' member pages
+    read both on every request, so it is written out (core.rawsql) rather than built by the
+    ORM each time. Missing, another's and not-yours: the same 404."""
     if not getattr(user, "is_authenticated", False):
         raise Http404
-    links = list(
-        Kreds.kommuner.through.objects.filter(
-            kreds__public_id=public_id, kreds__officers__user=user
+    kreds, union, kommune = _officer_columns()
+    links = Kreds.kommuner.through._meta.db_table
+    sql = f"""
+        SELECT {kreds.sql}, {union.sql}, {kommune.sql}
+        FROM {Kreds._meta.db_table} k
+          JOIN {Union._meta.db_table} u ON u.id = k.union_id
+          LEFT JOIN {links} l ON l.kreds_id = k.id
+          LEFT JOIN {Kommune._meta.db_table} m ON m.id = l.kommune_id
+        WHERE k.public_id = %s AND EXISTS (
+          SELECT 1 FROM {KredsOfficer._meta.db_table} o WHERE o.kreds_id = k.id AND o.user_id = %s
         )
-        .select_related("kreds__union", "kommune")
-        .order_by("kommune__name")
-    )
-    if not links:
-        return get_kreds_for_officer(user, public_id), []
-    # (user, kreds) is unique among the officers: one row per kommune.
-    return links[0].kreds, [link.kommune for link in links]
+        ORDER BY m.name, m.id"""
+    try:
+        key = Kreds._meta.get_field("public_id").get_db_prep_value(
+            uuid.UUID(str(public_id)), connection
+        )
+    except ValueError:
+        raise Http404 from None
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (key, user.pk))
+        rows = cursor.fetchall()
+    if not rows:
+        raise Http404
+    first = rows[0]
+    found = kreds.instance(first)
+    found.union = union.instance(first[kreds.width :])
+    start = kreds.width + union.width
+    kommuner = [kommune.instance(row[start:]) for row in rows if row[start] is not None]
+    return found, kommuner
+
+
+@lru_cache(maxsize=1)
+def _officer_columns() -> tuple[Columns, Columns, Columns]:
+    return Columns(Kreds, "k"), Columns(Union, "u"), Columns(Kommune, "m")
 
 
 def get_group_for_officer(kreds: Kreds, public_id) -> NetworkGroup:

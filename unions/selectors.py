@@ -18,11 +18,13 @@ from __future__ import annotations
 import datetime
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.db import connection
-from django.db.models import CharField, F, Q, QuerySet, Value
+from django.db.models import F, Q, QuerySet
 
 from committees.models import Committee, Membership
+from core.rawsql import Columns
 from core.tenancy import scopes_disabled
 from deadlines.engine import registry
 from deadlines.models import DUE_SOON_DAYS, Deadline, Status
@@ -175,46 +177,52 @@ class KredsStructure:
 
 
 def kreds_structure(kreds: Kreds, kommuner: list[Kommune] | None = None) -> KredsStructure:
-    """Two queries: the kommuner (unless given, by name: `access.get_kreds_and_kommuner_for_
+    """Two statements: the kommuner (unless given, by name: `access.get_kreds_and_kommuner_for_
     officer` reads them with the kreds), and the kommunegrupper with their kommuner (one row per
-    pair) followed by the network groups, in one UNION ALL."""
+    pair) followed by the network groups, in one UNION ALL written out (core.rawsql: the kreds'
+    pages read it on every request, and the ORM took longer to build it than to run it)."""
     if kommuner is None:
         kommuner = list(kreds.kommuner.order_by("name"))
-    # A network group's columns (in the model's order, for `from_db`); a kommunegruppe's row
-    # puts one of its kommuner (or NULL) in `kommunegruppe_id` and NULL in the group's own.
-    columns = [f.attname for f in NetworkGroup._meta.concrete_fields]
-    shared = {"id", "public_id", "kreds_id", "kommunegruppe_id", "name"}
-    empty = {c: Value(None, output_field=CharField()) for c in columns if c not in shared}
-    gruppe_rows = (
-        Kommunegruppe.objects.filter(kreds=kreds)
-        .annotate(part=Value(0), kommunegruppe_id=F("kommuner"), **empty)
-        .values_list("part", *columns)
-        .order_by()
-    )
-    group_rows = (
-        NetworkGroup.objects.filter(kreds=kreds)
-        .annotate(part=Value(1))
-        .values_list("part", *columns)
-        .order_by()
-    )
-    rows = gruppe_rows.union(group_rows, all=True).order_by("part", "name", "id")
+    gruppe, group = _structure_columns()
+    # A kommunegruppe's row: its columns, one of its kommuner (or NULL), and NULLs where a
+    # network group's columns are; a network group's row: NULLs, then its columns.
+    sql = f"""
+        SELECT 0 AS part, {gruppe.sql}, l.kommune_id, {_nulls(group.width)}, g.name AS sort_name, g.id
+        FROM {Kommunegruppe._meta.db_table} g
+          LEFT JOIN {Kommunegruppe.kommuner.through._meta.db_table} l ON l.kommunegruppe_id = g.id
+        WHERE g.kreds_id = %s
+        UNION ALL
+        SELECT 1, {_nulls(gruppe.width)}, NULL, {group.sql}, n.name, n.id
+        FROM {NetworkGroup._meta.db_table} n
+        WHERE n.kreds_id = %s
+        ORDER BY part, sort_name, {gruppe.width + group.width + 4}"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (kreds.pk, kreds.pk))
+        found = cursor.fetchall()
     grupper, links, groups = {}, {}, []
-    for part, *values in rows:
+    for part, *row in found:
         if part == 1:
-            group = NetworkGroup.from_db(rows.db, columns, values)
-            group.kreds = kreds
-            groups.append(group)
+            group_row = group.instance(row[gruppe.width + 1 :])
+            group_row.kreds = kreds
+            groups.append(group_row)
             continue
-        row = dict(zip(columns, values, strict=True))
-        pk, kommune_id = row["id"], row["kommunegruppe_id"]
+        pk, kommune_id = row[0], row[gruppe.width]
         if pk not in grupper:
-            grupper[pk] = Kommunegruppe(
-                pk=pk, public_id=row["public_id"], kreds=kreds, name=row["name"]
-            )
+            grupper[pk] = gruppe.instance(row)
+            grupper[pk].kreds = kreds
             links[pk] = set()
         if kommune_id is not None:
             links[pk].add(kommune_id)
     return KredsStructure(kreds, kommuner, list(grupper.values()), groups, links)
+
+
+def _nulls(count: int) -> str:
+    return ", ".join(["NULL"] * count)
+
+
+@lru_cache(maxsize=1)
+def _structure_columns() -> tuple[Columns, Columns]:
+    return Columns(Kommunegruppe, "g"), Columns(NetworkGroup, "n")
 
 
 def _consenting_memberships(kreds: Kreds, kommune_ids: set[int]) -> QuerySet[UnionMembership]:
