@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.models import OutboxRow
-from core.tenancy import TenantModel, tenant_history
+from core.tenancy import TenantModel, kommune_field, tenant_history
 
 from .stages import DEADLINE_TRACK, ESCALATION_TRACK, reason_label
 
@@ -93,6 +93,11 @@ class ReminderDigest(OutboxRow):
 
 
 class ReminderItem(TenantModel):
+    # The planner inserts and the senders update tens of thousands of these in the first tick
+    # after go-live (issue 15: at L ≤ 30 s): the kommune, the deadline and the recipient are
+    # each the first column of an index below, so their single indexes are left out.
+    kommune = kommune_field(db_index=False)
+
     class State(models.TextChoices):
         PENDING = "pending", _("Venter")
         SENT = "sent", _("Sendt")
@@ -122,12 +127,14 @@ class ReminderItem(TenantModel):
         on_delete=models.CASCADE,
         related_name="reminder_items",
         verbose_name=_("frist"),
+        db_index=False,  # reminderitem_unique_reason starts with it
     )
     recipient = models.ForeignKey(
         "organisations.Person",
         on_delete=models.CASCADE,
         related_name="reminder_items",
         verbose_name=_("modtager"),
+        db_index=False,  # the (recipient, state) index starts with it
     )
     reason = models.CharField(_("anledning"), max_length=30)
     track = models.CharField(_("spor"), max_length=12, choices=Track.choices)

@@ -3,7 +3,9 @@ use these, so what an officer can see is decided in one place.
 
 THE TENANCY EXCEPTION. Everywhere else tenant rows are read inside one kommune's scope. A kreds
 spans kommuner and its officers belong to no kommune, so these selectors read with
-`scopes_disabled()`. They make up for it themselves, in every query:
+`scopes_disabled()`, or in statements written out in SQL (the kreds overview's, read on every
+request), which django-scopes does not see either. They make up for it themselves, in every
+query:
 
 - only union memberships of *this* kreds, only in kommuner the kreds covers;
 - only while the person's consent is active (withdrawing it hides the person at once, because
