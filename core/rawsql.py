@@ -11,6 +11,7 @@ so that an instance or a value is the same as the ORM's.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 
 from django.db import connection
@@ -47,6 +48,20 @@ class Columns:
         """A model instance of the fields' values from the start of `row` (the other fields
         are deferred, as with `.only()`)."""
         return self.model.from_db(connection.alias, self.attnames, self.values(row))
+
+
+def converter(model, name: str) -> Callable[[object], object]:
+    """One field's value read by a written-out statement whose columns are not one model's
+    (a UNION of several), converted as the ORM converts it."""
+    field = model._meta.get_field(name)
+    ((col, converters),) = _converters_of(model, (field.attname,), connection.vendor)
+
+    def convert(value):
+        for function in converters:
+            value = function(value, col, connection)
+        return value
+
+    return convert
 
 
 def _converters(model, fields):

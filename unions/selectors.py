@@ -18,7 +18,6 @@ Nothing else may read union data across kommuner; the kommune's HR and leaders n
 from __future__ import annotations
 
 import datetime
-import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -26,7 +25,7 @@ from django.db import connection
 from django.db.models import F, Q, QuerySet
 
 from committees.models import Committee, Membership
-from core.rawsql import Columns
+from core.rawsql import Columns, converter
 from core.tenancy import scopes_disabled
 from deadlines.engine import registry
 from deadlines.models import DUE_SOON_DAYS, Deadline, Status
@@ -450,7 +449,7 @@ def _rows_sql(count: int) -> str:
     UNION ALL. Written out: a page reads it on every request, and the ORM took longer to build
     the three queries than the database to answer them. The first part's empty columns are
     typed for the parts below (PostgreSQL resolves a UNION's types pair by pair)."""
-    ids = ", ".join(["%s"] * count)
+    ids, roles = ", ".join(["%s"] * count), ", ".join(["%s"] * len(FOLLOWED_ROLES))
     membership, committee = Membership._meta.db_table, Committee._meta.db_table
     person, unit = Person._meta.db_table, Unit._meta.db_table
     deadline, completion = Deadline._meta.db_table, Completion._meta.db_table
@@ -466,7 +465,7 @@ def _rows_sql(count: int) -> str:
           JOIN {person} p ON p.id = m.person_id
           LEFT JOIN {unit} u ON u.id = p.unit_id
           LEFT JOIN {unit} parent ON parent.id = u.parent_id
-        WHERE m.person_id IN ({ids}) AND m.role IN (%s, %s) AND m.ended_on IS NULL
+        WHERE m.person_id IN ({ids}) AND m.role IN ({roles}) AND m.ended_on IS NULL
           AND c.closed_on IS NULL
         UNION ALL
         SELECT 1, d.person_id, d.rule, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
@@ -479,13 +478,6 @@ def _rows_sql(count: int) -> str:
         FROM {completion} t JOIN {course_type} ct ON ct.id = t.course_type_id
         WHERE t.person_id IN ({ids})
         ORDER BY part, role, committee_name, due_date, deadline_id, completed_on DESC"""
-
-
-def _date(value) -> datetime.date | None:
-    """A date read by a raw statement (SQLite gives its text)."""
-    if value is None or isinstance(value, datetime.date):
-        return value
-    return datetime.date.fromisoformat(value)
 
 
 def _rows(structure: KredsStructure, people, today: datetime.date) -> list[MemberRow]:
@@ -509,6 +501,12 @@ def _rows(structure: KredsStructure, people, today: datetime.date) -> list[Membe
     with connection.cursor() as cursor:
         cursor.execute(_rows_sql(len(people)), params)
         found = cursor.fetchall()
+    # The values as the ORM reads them (SQLite gives dates as text; JSON comes as text).
+    start, end, notified_on = (
+        converter(Membership, name) for name in ("start_date", "term_end", "employer_notified_on")
+    )
+    due_on, params_of = converter(Deadline, "due_date"), converter(Deadline, "params")
+    completed_on = converter(Completion, "completed_on")
     for part, person_id, name, last, email, kommune_id, kind, unit, parent, *rest in found:
         role, committee_name, start_date, term_end, notified, due_date, _pk, values, done = rest
         if part == 0:
@@ -524,20 +522,20 @@ def _rows(structure: KredsStructure, people, today: datetime.date) -> list[Membe
                 )
             row.seats.append(
                 MemberSeat(
-                    role, committee_name, _date(start_date), _date(term_end), _date(notified)
+                    role, committee_name, start(start_date), end(term_end), notified_on(notified)
                 )
             )
         elif (row := rows.get(person_id)) is None:
             continue
         elif part == 1:
-            due_date = _date(due_date)
-            if isinstance(values, str):  # SQLite gives the JSON's text
-                values = json.loads(values)
+            due_date = due_on(due_date)
             row.deadlines.append(
-                FollowedDeadline(person_id, name, values, due_date, _open_status(due_date, today))
+                FollowedDeadline(
+                    person_id, name, params_of(values), due_date, _open_status(due_date, today)
+                )
             )
         else:
-            row.completions.append(MemberCourse(name, _date(done)))
+            row.completions.append(MemberCourse(name, completed_on(done)))
 
     # The kommunegrupper and network groups of each kommune, worked out once per kommune.
     grupper = {
