@@ -193,9 +193,11 @@ def get_committee_access(request, public_id) -> CommitteeAccess:
     return access
 
 
-def get_meeting_for_user(request, public_id) -> MeetingAccess:
-    """The meeting page and the agenda: members, leaders of covered units and HR."""
-    access = _access(request, meeting_queryset().filter(public_id=public_id).first())
+def get_meeting_for_user(request, public_id, queryset=None) -> MeetingAccess:
+    """The meeting page and the agenda: members, leaders of covered units and HR. `queryset`:
+    the meetings as the page reads them (`meetings.selectors.meeting_queryset` by default)."""
+    queryset = meeting_queryset() if queryset is None else queryset
+    access = _access(request, queryset.filter(public_id=public_id).first())
     if not access.can_read_agenda:
         raise Http404
     return access

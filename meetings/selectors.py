@@ -9,7 +9,15 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, prefetch_related_objects
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.utils import timezone
 
 from committees.models import Committee, CommitteeUnit, Membership
@@ -256,6 +264,17 @@ def proposals_by(meeting: Meeting, person: Person | None) -> list[AgendaItem]:
 def meeting_queryset():
     return Meeting.objects.select_related(
         "committee", "committee__procedure", "adjacent_to", "adjacent_to__committee"
+    )
+
+
+def meeting_page_queryset():
+    """The meetings as their page reads them: with the pk of the referat, if there is one (the
+    page only links to it), and whether a meeting was planned next to it, in the same query. The
+    meeting it was planned next to (a TRIO meeting's AMG meeting) is read by the page when it
+    has one (`adjacent_to_id`)."""
+    return Meeting.objects.select_related("committee", "committee__procedure").annotate(
+        referat_pk=Subquery(Referat.objects.filter(meeting_id=OuterRef("pk")).values("pk")[:1]),
+        has_adjacent=Exists(Meeting.objects.filter(adjacent_to_id=OuterRef("pk"))),
     )
 
 

@@ -63,7 +63,7 @@ from .forms import (
     RequestForm,
     TrioForm,
 )
-from .models import AgendaItem, CalendarFeed, ItemKind, Meeting, MeetingRequest, Referat
+from .models import AgendaItem, CalendarFeed, ItemKind, Meeting, MeetingRequest
 from .selectors import (
     adjacent_meetings,
     agenda_for,
@@ -72,6 +72,7 @@ from .selectors import (
     dispatch_due,
     employee_side_ids,
     invitees,
+    meeting_page_queryset,
     meetings_for_person,
     next_meeting,
     open_requests,
@@ -253,8 +254,12 @@ def request_call(request, public_id):
 @kommune_required
 @require_GET
 def meeting_detail(request, public_id):
-    access = get_meeting_for_user(request, public_id)
+    access = get_meeting_for_user(request, public_id, meeting_page_queryset())
     meeting = access.meeting
+    if meeting.adjacent_to_id is not None:  # a TRIO meeting: the AMG meeting it is held next to
+        meeting.adjacent_to = Meeting.objects.select_related("committee").get(
+            pk=meeting.adjacent_to_id
+        )
     settings_ = procedure_for(meeting.committee)
     today = timezone.localdate()
     # The page shows the agenda and its material; decisions and actions are the referat's.
@@ -309,9 +314,13 @@ def meeting_detail(request, public_id):
         "proposal_form": ProposalForm(),
         "afbud_form": AfbudForm(),
         "attendance_form": AttendanceForm(rows=rows) if access.can_write else None,
-        "adjacent": list(meeting.adjacent_meetings.select_related("committee")),
+        "adjacent": (
+            list(meeting.adjacent_meetings.select_related("committee"))
+            if meeting.has_adjacent
+            else []
+        ),
         # The page only links to the referat: whether there is one, not the referat itself.
-        "referat": Referat.objects.filter(meeting=meeting).values_list("pk", flat=True).first(),
+        "referat": meeting.referat_pk,
         **_pre_meeting_context(request, access, today),
     }
     return render(request, "meetings/meeting.html", context)

@@ -23,7 +23,7 @@ from core.tenancy import tenant_scope
 from meetings import services
 from meetings.access import get_meeting_for_user
 from meetings.models import AgendaItem, Attendance, ItemKind, Meeting, Procedure, StandingItem
-from meetings.selectors import agenda_for
+from meetings.selectors import agenda_for, attendance_rows
 from organisations.services import unit_save
 
 from . import factories as f
@@ -183,6 +183,72 @@ def test_afbud_before_and_attendance_on_the_day(w):
         pytest.raises(ValidationError),
     ):
         services.afbud_give(meeting, person=w.sekretaer)
+
+
+def test_the_attendance_keeps_who_was_recorded_and_has_left_the_committee_since(w):
+    """The invitees with their roles and what was recorded, by name; someone recorded whose
+    seat has ended since still shows (without a role) after them, as in the referat."""
+    with at(date(2026, 2, 1)), tenant_scope(w.kommune):
+        meeting = new_meeting(w, MEETING_DAY)
+        services.afbud_give(meeting, person=w.rep, note="Kursus")
+    with at(MEETING_DAY), tenant_scope(w.kommune):
+        services.attendance_record(meeting, statuses={w.formand.pk: "present", w.rep.pk: "afbud"})
+        rows = attendance_rows(meeting)
+        by_person = {row.person.pk: row for row in rows}
+        assert [row.person for row in rows] == sorted(
+            (w.formand, w.naestformand, w.sekretaer, w.rep),
+            key=lambda p: (p.last_name, p.first_name, p.pk),
+        )
+        assert (by_person[w.formand.pk].status, by_person[w.formand.pk].roles) == (
+            "present",
+            ["Formand"],
+        )
+        assert by_person[w.rep.pk].status == "afbud"
+        assert by_person[w.sekretaer.pk].status == "" and by_person[w.sekretaer.pk].roles
+        # The representative's seat is ended as of the meeting day: no longer an invitee.
+        Membership.objects.filter(person=w.rep, committee=w.committee).update(ended_on=MEETING_DAY)
+        rows = attendance_rows(meeting)
+        assert rows[-1].person == w.rep and (rows[-1].status, rows[-1].roles) == ("afbud", [])
+        assert [row.person.pk for row in rows].count(w.rep.pk) == 1
+        # With no seat left at all, what was recorded is still there.
+        Membership.objects.filter(committee=w.committee).update(ended_on=MEETING_DAY)
+        statuses = {row.person.pk: row.status for row in attendance_rows(meeting)}
+        assert statuses == {w.formand.pk: "present", w.rep.pk: "afbud"}
+
+
+def test_the_meeting_page_links_its_referat_and_the_trio_meeting_next_to_it(client, org_a, hr_a):
+    with at(date(2026, 1, 5)), tenant_scope(org_a.kommune):
+        trio = f.committee(
+            org_a.kommune,
+            "Alfa TRIO Nord",
+            Committee.Kind.TRIO,
+            parent=org_a.amg,
+            units=[org_a.workplace],
+        )
+        amg_meeting = services.meeting_create(
+            committee=org_a.amg,
+            date=MEETING_DAY,
+            start_time=datetime.time(13),
+            end_time=datetime.time(14),
+            location="Skolen",
+        )
+        alone = services.meeting_create(committee=org_a.amg, date=MEETING_DAY, location="Salen")
+    client.force_login(hr_a)  # HR reads every meeting of the kommune; it writes no referat
+    url = reverse("meetings:meeting", args=[amg_meeting.public_id])
+    referat_url = reverse("meetings:referat", args=[amg_meeting.public_id])
+    with at(date(2026, 1, 5)):
+        body = client.get(url).content.decode()
+        assert "TRIO-møde" not in body and referat_url not in body
+        with tenant_scope(org_a.kommune):
+            trio_meeting = services.trio_meeting_add(amg_meeting, trio=trio)
+            services.referat_for(amg_meeting)
+        body = client.get(url).content.decode()
+        assert reverse("meetings:meeting", args=[trio_meeting.public_id]) in body
+        assert "Alfa TRIO Nord 14.00" in body and referat_url in body
+        trio_body = client.get(reverse("meetings:meeting", args=[trio_meeting.public_id]))
+        assert url in trio_body.content.decode()  # "I tilknytning til" the AMG meeting
+        other = client.get(reverse("meetings:meeting", args=[alone.public_id])).content.decode()
+        assert "TRIO-møde" not in other
 
 
 # --- TRIO next to AMG, meeting requests ----------------------------------------------------------
