@@ -16,6 +16,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from committees.models import Membership
+from committees.services import membership_save
 from core.access import access_to
 from core.tenancy import tenant_scope
 from deadlines.engine import Context, evaluate, registry
@@ -172,6 +174,46 @@ def test_the_rule_runs_the_same_queries_for_any_number_of_meetings(w):
                 schedule(meeting, date=meeting.date - datetime.timedelta(days=2))
         assert len(rows(w.committee)) == 11
         assert measure() == small
+
+
+def test_a_new_employee_chair_takes_the_open_row_at_once(w):
+    """A seat changed evaluates the committee at once: where the forretningsorden grants the
+    formøde, the new chair of the medarbejderside is responsible; in a committee without it
+    (the AMG) the rule does not read the meetings at all."""
+    with at(TODAY), tenant_scope(w.kommune):
+        meeting = services.meeting_create(committee=w.committee, date=MEETING_DAY)
+        key = f"m{meeting.pk}"
+        assert rows(w.committee)[key].person_id == w.naestformand.pk
+        seat = Membership.objects.get(
+            person=w.naestformand, committee=w.committee, role=Membership.Role.NAESTFORMAND
+        )
+        seat.ended_on = TODAY
+        membership_save(seat)
+        membership_save(
+            Membership(
+                kommune=w.kommune,
+                person=w.rep,
+                committee=w.committee,
+                role=Membership.Role.NAESTFORMAND,
+                side=Membership.Side.MEDARBEJDER,
+                start_date=TODAY,
+            )
+        )
+        assert rows(w.committee)[key].person_id == w.rep.pk
+        services.meeting_create(committee=w.org.amg, date=MEETING_DAY)
+        with CaptureQueriesContext(connection) as ctx:
+            membership_save(
+                Membership(
+                    kommune=w.kommune,
+                    person=w.outsider,
+                    committee=w.org.amg,
+                    role=Membership.Role.AMR,
+                    side=Membership.Side.MEDARBEJDER,
+                    start_date=TODAY,
+                )
+            )
+        assert not any(PreMeeting._meta.db_table in q["sql"] for q in ctx.captured_queries)
+        assert not Deadline.objects.filter(rule=RULE, committee=w.org.amg).exists()
 
 
 # --- the scheduling service ----------------------------------------------------------------------

@@ -235,6 +235,26 @@ def test_the_overview_order_follows_the_deadlines_as_they_are_written(org_a, wor
         early.delete()
     assert kept_and_expected(bent)[0] > datetime.date(2026, 1, 1)
     assert order() == ["Asta", "Bent"]
+    # Neither a duty the kreds does not follow, nor one done, nor another person's moves it.
+    kept = kept_and_expected(bent)[0]
+    with tenant_scope(org_a.kommune):
+        for rule, state, person in (
+            ("committees.salary_talk", "open", bent),
+            ("trainingx.amo_basic", "open", bent),
+            ("training.amo_basic", "done", bent),
+            ("training.amo_basic", "open", asta),
+        ):
+            Deadline.objects.create(
+                kommune=org_a.kommune,
+                rule=rule,
+                key=f"{rule}{state}{person.pk}",
+                person=person,
+                state=state,
+                due_date=datetime.date(2026, 2, 1),
+            )
+    assert kept_and_expected(bent) == (kept, kept)
+    assert kept_and_expected(asta) == (datetime.date(2026, 2, 1),) * 2
+    assert order() == ["Asta", "Bent"]
 
     # The engine's bulk writes: Asta completes her AMR training, her next duty moves.
     before = kept_and_expected(asta)[0]
