@@ -4,8 +4,9 @@ query per action."""
 
 from __future__ import annotations
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from core.urls import address
 
 from .engine import Action
 
@@ -14,9 +15,7 @@ class ApvAction:
     def action(self, deadline):
         if deadline.committee_id is None:
             return None
-        return Action(
-            _("Åbn gruppens APV"), reverse("apv:amg", args=[deadline.committee.public_id])
-        )
+        return Action(_("Åbn gruppens APV"), address("apv:amg", deadline.committee.public_id))
 
 
 class CommitteeMeetingsAction:
@@ -25,10 +24,10 @@ class CommitteeMeetingsAction:
             return None
         return Action(
             _("Åbn udvalgets møder"),
-            reverse("meetings:committee", args=[deadline.committee.public_id]),
+            address("meetings:committee", deadline.committee.public_id),
         )
 
 
 class IncidentsAction:
     def action(self, deadline):
-        return Action(_("Åbn hændelserne"), reverse("incidents:index"))
+        return Action(_("Åbn hændelserne"), address("incidents:index"))

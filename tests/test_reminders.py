@@ -242,6 +242,13 @@ def test_it_numbers_every_entry_and_escapes_it_in_the_html_part(world):
     assert "Deadline: <strong>March 17, 2027</strong>. " in html_of(in_english)
     for body in (in_english.body, html_of(in_english)):
         assert "because you are the manager of Alfa Skole Nord" in body
+        # A rule's texts and the status are kept per language, never the Danish of before.
+        assert "Enrol in the mandatory 3-day working environment training." in body
+        assert "The deadline is 15 days overdue." in body
+        assert "Tilmeld dig" not in body and "Fristen er" not in body
+    for body in (text, html):
+        assert body.count("Tilmeld dig den obligatoriske 3-dages arbejdsmiljøuddannelse.") == 1
+        assert body.count("Fristen er overskredet med 14 dage.") == 2
 
 
 # --- digests -----------------------------------------------------------------------------------

@@ -101,9 +101,9 @@ class BookCourseAction:
     course_kind = ""
 
     def action(self, deadline):
-        from django.urls import reverse
+        from core.urls import address
 
-        url = reverse("training:catalogue") + f"?kind={self.course_kind}"
+        url = address("training:catalogue") + f"?kind={self.course_kind}"
         return Action(_("Find et kursus og tilmeld dig"), url)
 
 

@@ -44,20 +44,56 @@ def _day(language: str, value) -> str:
     return date_format(value)
 
 
-def _texts(entry: dict) -> tuple[str, str, list[str]]:
-    """The entry's title, due date and the reasons of its items in the active language, made
-    once for both parts of the e-mail (rendered one after the other in the same language)."""
+@functools.lru_cache(maxsize=1024)
+def _status(language: str, days: int) -> str:
+    """The status line for a deadline due in `days` (negative: overdue) in the language."""
+    from reminders.services import _status_text
+
+    return _status_text(days)
+
+
+# (language, rule code) -> a rule's "what to do", plain and escaped.
+_WHAT_TO_DO: dict[tuple[str, str], tuple[str, str]] = {}
+
+
+def _what_to_do(language: str, rule: str, text) -> tuple[str, str]:
+    """A rule's "what to do" in the language, and escaped: the same few texts in every entry of
+    a tick (`text` is the rule's own lazy text, a constant of the rule)."""
+    key = (language, rule)
+    found = _WHAT_TO_DO.get(key)
+    if found is None:
+        plain = str(text)
+        found = _WHAT_TO_DO[key] = (plain, conditional_escape(plain))
+    return found
+
+
+def _texts(entry: dict) -> dict:
+    """The entry's texts in the active language, made once for both parts of the e-mail
+    (rendered one after the other in the same language): the lazy titles, labels and sentences
+    are translated once per entry, and those of a rule once per tick."""
     language = get_language()
     memo = entry.get("_texts")
-    if memo is None or memo[0] != language:
+    if memo is None or memo["language"] != language:
         deadline = entry["deadline"]
-        memo = entry["_texts"] = (
-            language,
-            str(deadline.title),
-            _day(language, deadline.due_date),
-            [item.why for item in entry["items"]],
+        action = entry["action"]
+        what_to_do = (
+            _what_to_do(language, deadline.rule, entry["what_to_do"])
+            if entry["what_to_do"]
+            else ("", "")
         )
-    return memo[1], memo[2], memo[3]
+        memo = entry["_texts"] = {
+            "language": language,
+            "title": str(deadline.title),
+            "due": _day(language, deadline.due_date),
+            "status": _status(language, entry["days_left"] - entry["days_overdue"]),
+            "what_to_do": what_to_do[0],
+            "what_to_do_html": what_to_do[1],
+            "responsible": str(entry["responsible"]) if entry["escalation"] else "",
+            "action_label": str(action["label"]) if action else "",
+            "source": str(entry["source"]) if entry["source"] else "",
+            "whys": [item.why for item in entry["items"]],
+        }
+    return memo
 
 
 @register.simple_tag
@@ -66,21 +102,24 @@ def digest_entries_text(entries) -> str:
     label = _labels()
     parts = []
     for number, entry in enumerate(entries, start=1):
-        title, due, whys = _texts(entry)
-        parts.append(f"\n{localize(number)}. {title}\n{label['due']}: {due}. {entry['status']}\n")
+        text = _texts(entry)
+        parts.append(
+            f"\n{localize(number)}. {text['title']}\n{label['due']}: {text['due']}. "
+            f"{text['status']}\n"
+        )
         if entry["escalation"]:
-            parts.append(f"{label['responsible']}: {entry['responsible']}\n")
-        if entry["what_to_do"]:
+            parts.append(f"{label['responsible']}: {text['responsible']}\n")
+        if text["what_to_do"]:
             doer = label["you_do"] if entry["own"] else label["they_do"]
-            parts.append(f"{doer}: {entry['what_to_do']}\n")
+            parts.append(f"{doer}: {text['what_to_do']}\n")
         if entry["escalation"]:
             parts.append(f"{label['as_leader']}\n")
         if entry["action"]:
-            parts.append(f"{entry['action']['label']}: {entry['action']['url']}\n")
+            parts.append(f"{text['action_label']}: {entry['action']['url']}\n")
         parts.append(f"{label['see']}: {entry['url']}\n")
-        if entry["source"]:
-            parts.append(f"{label['source']}: {entry['source']}\n")
-        parts.extend(f"{why}\n" for why in whys)
+        if text["source"]:
+            parts.append(f"{label['source']}: {text['source']}\n")
+        parts.extend(f"{why}\n" for why in text["whys"])
     return "".join(parts)
 
 
@@ -91,7 +130,7 @@ def digest_entries_html(entries) -> str:
     label = {key: e(text) for key, text in _labels().items()}
     parts = []
     for entry in entries:
-        title, due, whys = _texts(entry)
+        text = _texts(entry)
         if entry["days_overdue"]:
             colour = OVERDUE
         elif entry["days_left"]:
@@ -102,17 +141,17 @@ def digest_entries_html(entries) -> str:
         parts.append(
             '\n  <table role="presentation" style="width: 100%; max-width: 640px; '
             f'border-left: 4px solid {colour}; margin: 0 0 16px 0; padding: 4px 12px;">\n'
-            f'    <tr><td><strong><a href="{url}" style="color: #1a1a1a;">{e(title)}'
+            f'    <tr><td><strong><a href="{url}" style="color: #1a1a1a;">{e(text["title"])}'
             "</a></strong></td></tr>\n"
-            f"    <tr><td>{label['due']}: <strong>{e(due)}</strong>. "
-            f"{e(entry['status'])}</td></tr>\n    "
+            f"    <tr><td>{label['due']}: <strong>{e(text['due'])}</strong>. "
+            f"{e(text['status'])}</td></tr>\n    "
         )
         if entry["escalation"]:
-            parts.append(f"<tr><td>{label['responsible']}: {e(entry['responsible'])}</td></tr>")
+            parts.append(f"<tr><td>{label['responsible']}: {e(text['responsible'])}</td></tr>")
         parts.append("\n    ")
-        if entry["what_to_do"]:
+        if text["what_to_do"]:
             doer = label["you_do"] if entry["own"] else label["they_do"]
-            parts.append(f"<tr><td>{doer}: {e(entry['what_to_do'])}</td></tr>")
+            parts.append(f"<tr><td>{doer}: {text['what_to_do_html']}</td></tr>")
         parts.append("\n    ")
         if entry["escalation"]:
             parts.append(f"<tr><td>{label['as_leader']}</td></tr>")
@@ -120,16 +159,17 @@ def digest_entries_html(entries) -> str:
         action = entry["action"]
         if action:
             parts.append(
-                f'<a href="{e(action["url"])}" style="color: #1f5fa8;">{e(action["label"])}</a> · '
+                f'<a href="{e(action["url"])}" style="color: #1f5fa8;">{e(text["action_label"])}</a> · '
             )
         parts.append(f'<a href="{url}" style="color: #1f5fa8;">{label["see"]}</a></td></tr>\n    ')
-        if entry["source"]:
+        if text["source"]:
             parts.append(
-                f'<tr><td style="color: #555;">{label["source"]}: {e(entry["source"])}</td></tr>'
+                f'<tr><td style="color: #555;">{label["source"]}: {e(text["source"])}</td></tr>'
             )
         parts.append("\n    ")
         parts.extend(
-            f'<tr><td style="color: #555; font-style: italic;">{e(why)}</td></tr>' for why in whys
+            f'<tr><td style="color: #555; font-style: italic;">{e(why)}</td></tr>'
+            for why in text["whys"]
         )
         parts.append("\n  </table>\n  ")
     return mark_safe("".join(parts))  # every value escaped above
