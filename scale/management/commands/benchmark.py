@@ -24,7 +24,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--sizes", default="S,L", help="comma-separated: S,L,XL")
-        parser.add_argument("--seconds", type=float, default=10.0, help="load per page and run")
+        parser.add_argument(
+            "--seconds",
+            type=float,
+            default=20.0,
+            help="length of each page's single-client run (alternating with the floor)",
+        )
         parser.add_argument("--concurrency", type=int, default=16, help="clients of the load run")
         parser.add_argument(
             "--load-seconds", type=float, default=60.0, help="length of each page's load run"
@@ -32,7 +37,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--load-sizes",
             default="L",
-            help="sizes whose load runs take --load-seconds (the others take --seconds)",
+            help="sizes whose load runs take --load-seconds (the others --short-load-seconds)",
+        )
+        parser.add_argument(
+            "--short-load-seconds",
+            type=float,
+            default=10.0,
+            help="length of each page's load run at the sizes not in --load-sizes",
         )
         parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
         parser.add_argument(
@@ -68,6 +79,7 @@ class Command(BaseCommand):
                 "seconds per run": options["seconds"],
                 "load clients": options["concurrency"],
                 "load seconds per page": options["load_seconds"],
+                "load seconds at the other sizes": options["short_load_seconds"],
                 "sizes with the long load run": options["load_sizes"],
                 "gunicorn workers": options["workers"],
                 "reminder senders": options["senders"],
@@ -134,7 +146,9 @@ class Command(BaseCommand):
                 server,
                 seconds=options["seconds"],
                 concurrency=options["concurrency"],
-                load_seconds=options["load_seconds"] if long_load else options["seconds"],
+                load_seconds=(
+                    options["load_seconds"] if long_load else options["short_load_seconds"]
+                ),
             )
         if "engine" not in skip:
             self.stdout.write(f"Deadline engine at {size} …")
