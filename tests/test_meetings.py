@@ -216,22 +216,24 @@ def test_the_attendance_keeps_who_was_recorded_and_has_left_the_committee_since(
         assert statuses == {w.formand.pk: "present", w.rep.pk: "afbud"}
 
 
+def trio_and_amg_meeting(org):
+    """A TRIO under org.amg and an AMG meeting 13–14 on MEETING_DAY at "Skolen"."""
+    trio = f.committee(
+        org.kommune, "Alfa TRIO Nord", Committee.Kind.TRIO, parent=org.amg, units=[org.workplace]
+    )
+    amg_meeting = services.meeting_create(
+        committee=org.amg,
+        date=MEETING_DAY,
+        start_time=datetime.time(13),
+        end_time=datetime.time(14),
+        location="Skolen",
+    )
+    return trio, amg_meeting
+
+
 def test_the_meeting_page_links_its_referat_and_the_trio_meeting_next_to_it(client, org_a, hr_a):
     with at(date(2026, 1, 5)), tenant_scope(org_a.kommune):
-        trio = f.committee(
-            org_a.kommune,
-            "Alfa TRIO Nord",
-            Committee.Kind.TRIO,
-            parent=org_a.amg,
-            units=[org_a.workplace],
-        )
-        amg_meeting = services.meeting_create(
-            committee=org_a.amg,
-            date=MEETING_DAY,
-            start_time=datetime.time(13),
-            end_time=datetime.time(14),
-            location="Skolen",
-        )
+        trio, amg_meeting = trio_and_amg_meeting(org_a)
         alone = services.meeting_create(committee=org_a.amg, date=MEETING_DAY, location="Salen")
     client.force_login(hr_a)  # HR reads every meeting of the kommune; it writes no referat
     url = reverse("meetings:meeting", args=[amg_meeting.public_id])
@@ -257,20 +259,7 @@ def test_the_meeting_page_links_its_referat_and_the_trio_meeting_next_to_it(clie
 def test_a_trio_meeting_is_held_next_to_the_amg_meeting_and_moves_with_it(org_a):
     """Seed 003: "Møderne holdes i tilknytning til arbejdsmiljøgruppens møder"."""
     with at(date(2026, 1, 5)), tenant_scope(org_a.kommune):
-        trio = f.committee(
-            org_a.kommune,
-            "Alfa TRIO Nord",
-            Committee.Kind.TRIO,
-            parent=org_a.amg,
-            units=[org_a.workplace],
-        )
-        amg_meeting = services.meeting_create(
-            committee=org_a.amg,
-            date=MEETING_DAY,
-            start_time=datetime.time(13),
-            end_time=datetime.time(14),
-            location="Skolen",
-        )
+        trio, amg_meeting = trio_and_amg_meeting(org_a)
         trio_meeting = services.trio_meeting_add(amg_meeting, trio=trio)
         assert (trio_meeting.date, trio_meeting.start_time) == (MEETING_DAY, datetime.time(14))
         assert trio_meeting.adjacent_to == amg_meeting and trio_meeting.location == "Skolen"
