@@ -21,8 +21,7 @@ def address_of_each(viewname: str, *args) -> Callable[[uuid.UUID], str]:
     """`reverse(viewname, args=[*args, public_id])` for many public ids: the address is
     reversed once, and each id is put in the sentinel's place."""
     address = reverse(viewname, args=[*args, _SENTINEL])
-    sentinel = str(_SENTINEL)
-    return lambda public_id: address.replace(sentinel, str(public_id))
+    return lambda public_id: address.replace(_SENTINEL_TEXT, str(public_id))
 
 
 def address(viewname: str, public_id: uuid.UUID | None = None) -> str:

@@ -398,7 +398,8 @@ def digest_context(
     }
 
 
-def _status_text(days: int) -> str:
+def status_text(days: int) -> str:
+    """A deadline's status in the active language: due in `days` (negative: overdue)."""
     if days < 0:
         return ngettext(
             "Fristen er overskredet med %(counter)s dag.",
@@ -413,7 +414,7 @@ def _status_text(days: int) -> str:
 
 
 # Lazy: made in the recipient's language when the e-mail is rendered.
-_status = lazy(_status_text, str)
+_status = lazy(status_text, str)
 
 
 def _absolute(path: str) -> str:

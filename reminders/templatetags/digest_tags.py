@@ -47,9 +47,9 @@ def _day(language: str, value) -> str:
 @functools.lru_cache(maxsize=1024)
 def _status(language: str, days: int) -> str:
     """The status line for a deadline due in `days` (negative: overdue) in the language."""
-    from reminders.services import _status_text
+    from reminders.services import status_text
 
-    return _status_text(days)
+    return status_text(days)
 
 
 # (language, rule code) -> a rule's "what to do", plain and escaped.
